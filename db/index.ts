@@ -1,0 +1,47 @@
+import { createClient, type Client } from "@libsql/client";
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { mkdirSync } from "node:fs";
+import { config } from "@/lib/config";
+import * as schema from "./schema";
+
+export type Db = LibSQLDatabase<typeof schema>;
+
+// A local SQLite file is used through exactly one connection (concurrency: 1). The driver's calls are
+// synchronous, so a single connection costs no parallelism, and it keeps the per-connection PRAGMAs
+// below in force for every statement. Multi-statement writes therefore go through `db.batch([...])`
+// (atomic, one short synchronous call) and never through interactive transactions, which would hold
+// that connection across awaits.
+function open(): { client: Client; db: Db } {
+  const { databaseUrl, databaseAuthToken, dataDir } = config();
+  const isFile = databaseUrl.startsWith("file:");
+  if (isFile) mkdirSync(dataDir, { recursive: true });
+  const client = createClient({ url: databaseUrl, authToken: databaseAuthToken, concurrency: isFile ? 1 : undefined });
+  if (isFile) {
+    // Issued before any other statement can be, and the client serves calls in order, so every later
+    // query runs with them in force.
+    for (const pragma of ["journal_mode = WAL", "busy_timeout = 5000", "synchronous = NORMAL", "foreign_keys = ON"]) {
+      client.execute(`PRAGMA ${pragma}`).catch((e) => console.error(`[db] PRAGMA ${pragma} failed:`, e));
+    }
+  }
+  return { client, db: drizzle(client, { schema }) };
+}
+
+// Kept on globalThis so that dev-server reloads reuse one connection.
+const g = globalThis as unknown as { __tollgateDb?: { client: Client; db: Db } };
+
+export function getDb(): Db {
+  g.__tollgateDb ??= open();
+  return g.__tollgateDb.db;
+}
+
+export function getClient(): Client {
+  getDb();
+  return g.__tollgateDb!.client;
+}
+
+export function closeDb() {
+  g.__tollgateDb?.client.close();
+  g.__tollgateDb = undefined;
+}
+
+export { schema };

@@ -1,0 +1,184 @@
+import { sql } from "drizzle-orm";
+import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// Every table of SPEC §2 in one file. SQL names follow the spec (snake_case); TS names are camelCase.
+// Timestamps are ISO-8601 UTC strings, as the seed's users table has them.
+
+export const ROLES = ["user", "subscriber", "expert", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+export const BUDGET_TYPES = ["subscription", "one_time"] as const;
+export type BudgetType = (typeof BUDGET_TYPES)[number];
+
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+
+export const users = sqliteTable(
+  "users",
+  {
+    // The seed page's columns, as it names them.
+    id: text("id").primaryKey(), // UUID4 hex
+    username: text("username").notNull().unique(),
+    email: text("email").unique(),
+    displayName: text("display_name"),
+    hashedPassword: text("hashed_password"),
+    isActive: integer("is_active").notNull().default(1),
+    isAdmin: integer("is_admin").notNull().default(0),
+    role: text("role", { enum: ROLES }).notNull().default("user"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    alertEnabled: integer("alert_enabled").notNull().default(0),
+    alertThresholdPct: integer("alert_threshold_pct").notNull().default(80),
+    alertEmail: text("alert_email"),
+    lastAlertSentAt: text("last_alert_sent_at"),
+    timezoneOffsetHours: real("timezone_offset_hours").notNull().default(0),
+    // What the product adds beside them (SPEC §2): limits in tokens (null = unlimited), budget type,
+    // the forced password change, and the session version that suspend / password changes bump.
+    dailyLimit: integer("daily_limit"),
+    monthlyLimit: integer("monthly_limit"),
+    totalLimit: integer("total_limit"),
+    budgetType: text("budget_type", { enum: BUDGET_TYPES }).notNull().default("subscription"),
+    budgetSetAt: text("budget_set_at"),
+    mustChangePassword: integer("must_change_password").notNull().default(0),
+    sessionVersion: integer("session_version").notNull().default(1),
+  },
+  (t) => [
+    // /users sorts and filters on these at 100k rows; the (key, id) pairs keep paging stable.
+    index("users_created_idx").on(t.createdAt, t.id),
+    index("users_role_idx").on(t.role, t.createdAt),
+    index("users_active_idx").on(t.isActive, t.createdAt),
+    index("users_display_name_idx").on(t.displayName),
+  ],
+);
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    label: text("label").notNull().default(""),
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull().unique(), // SHA-256 hex of the full key; the key itself is never stored
+    status: text("status", { enum: ["active", "suspended"] }).notNull().default("active"),
+    createdAt: text("created_at").notNull().default(now),
+    lastUsedAt: text("last_used_at"),
+  },
+  (t) => [index("api_keys_user_idx").on(t.userId)],
+);
+export type ApiKey = typeof apiKeys.$inferSelect;
+
+export const RESOURCE_TYPES = ["expert_template", "cc_profile", "model_endpoint", "skill", "mcp_tool", "moe_mode"] as const;
+
+export const permissions = sqliteTable(
+  "permissions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    resourceType: text("resource_type", { enum: RESOURCE_TYPES }).notNull(),
+    resourceId: text("resource_id").notNull(), // '*' = every resource of that type
+    createdAt: text("created_at").notNull().default(now),
+    grantedBy: text("granted_by"),
+  },
+  (t) => [uniqueIndex("permissions_unique").on(t.userId, t.resourceType, t.resourceId)],
+);
+export type Permission = typeof permissions.$inferSelect;
+
+export const modelEndpoints = sqliteTable("model_endpoints", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  baseUrl: text("base_url").notNull(),
+  apiStyle: text("api_style", { enum: ["openai", "anthropic"] }).notNull(),
+  upstreamApiKey: text("upstream_api_key"), // write-only in the UI
+  models: text("models", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+  eurPerMInput: real("eur_per_m_input").notNull().default(0),
+  eurPerMOutput: real("eur_per_m_output").notNull().default(0),
+  createdAt: text("created_at").notNull().default(now),
+  updatedAt: text("updated_at").notNull().default(now),
+});
+export type ModelEndpoint = typeof modelEndpoints.$inferSelect;
+
+const namedRecord = {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  config: text("config", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+  isActive: integer("is_active").notNull().default(1),
+  createdAt: text("created_at").notNull().default(now),
+  updatedAt: text("updated_at").notNull().default(now),
+};
+
+export const expertTemplates = sqliteTable(
+  "expert_templates",
+  {
+    ...namedRecord,
+    ownerId: text("owner_id").references(() => users.id, { onDelete: "set null" }), // null = made by an admin
+    costFactor: real("cost_factor").notNull().default(1),
+  },
+  (t) => [index("expert_templates_owner_idx").on(t.ownerId)],
+);
+
+export const ccProfiles = sqliteTable(
+  "cc_profiles",
+  {
+    ...namedRecord,
+    ownerId: text("owner_id").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [index("cc_profiles_owner_idx").on(t.ownerId)],
+);
+
+// The ledger. No foreign key on user_id / key_id on purpose: deleting a user keeps their billing history.
+export const usageEvents = sqliteTable(
+  "usage_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    requestId: text("request_id").unique(),
+    userId: text("user_id").notNull(),
+    keyId: text("key_id"),
+    endpoint: text("endpoint"),
+    model: text("model"),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    costEur: real("cost_eur").notNull().default(0),
+    status: text("status").notNull().default("ok"),
+    latencyMs: integer("latency_ms"),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [index("usage_events_user_time_idx").on(t.userId, t.createdAt)],
+);
+export type UsageEvent = typeof usageEvents.$inferSelect;
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    actorId: text("actor_id"),
+    actorName: text("actor_name"),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    targetName: text("target_name"),
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [index("audit_log_target_idx").on(t.targetId, t.createdAt), index("audit_log_time_idx").on(t.createdAt)],
+);
+export type AuditEntry = typeof auditLog.$inferSelect;
+
+export const passwordResetTokens = sqliteTable(
+  "password_reset_tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull().unique(),
+    expiresAt: text("expires_at").notNull(),
+    usedAt: text("used_at"),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [index("password_reset_tokens_user_idx").on(t.userId)],
+);

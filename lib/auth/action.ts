@@ -1,0 +1,59 @@
+import "server-only";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { AuthError, DomainError } from "@/lib/errors";
+import { requireAdmin, requireUser, type SessionUser } from "./dal";
+
+/** What every form action returns: rendered by the form, field errors beside their fields. */
+export type ActionState<T = undefined> = {
+  ok: boolean;
+  message?: string;
+  fieldErrors?: Record<string, string[] | undefined>;
+  data?: T;
+};
+
+type Handler<S extends z.ZodType, T> = (input: z.infer<S>, user: SessionUser) => Promise<T | void>;
+type Options = { revalidate?: string; allowPasswordChange?: boolean };
+
+/**
+ * Server actions are public endpoints: anyone can post anything to them. This wrapper checks the
+ * session and role first, then parses the payload with zod, then does the work; a refusal or bad input
+ * comes back as a state (field errors where they belong) and nothing is written. Unexpected errors are
+ * logged and answered with a generic message, never a stack, SQL or a 500.
+ */
+function guarded<S extends z.ZodType, T>(gate: (o: Options) => Promise<SessionUser>, schema: S, fn: Handler<S, T>, opts: Options) {
+  return async (_prev: unknown, payload: unknown): Promise<ActionState<T>> => {
+    let user: SessionUser;
+    try {
+      user = await gate(opts);
+    } catch (e) {
+      if (e instanceof AuthError) return { ok: false, message: e.message };
+      throw e;
+    }
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) {
+      const flat = z.flattenError(parsed.error);
+      return {
+        ok: false,
+        message: flat.formErrors[0] ?? "Please correct the highlighted fields.",
+        fieldErrors: flat.fieldErrors as Record<string, string[]>,
+      };
+    }
+    try {
+      const data = await fn(parsed.data, user);
+      if (opts.revalidate) revalidatePath(opts.revalidate);
+      return { ok: true, data: data ?? undefined };
+    } catch (e) {
+      if (e instanceof DomainError) return { ok: false, message: e.message, fieldErrors: e.fieldErrors };
+      if (e instanceof AuthError) return { ok: false, message: e.message };
+      console.error("[action] failed:", e);
+      return { ok: false, message: "Something went wrong; nothing was changed. Please try again." };
+    }
+  };
+}
+
+export const adminAction = <S extends z.ZodType, T>(schema: S, fn: Handler<S, T>, opts: Options = {}) =>
+  guarded((o) => requireAdmin(o), schema, fn, opts);
+
+export const userAction = <S extends z.ZodType, T>(schema: S, fn: Handler<S, T>, opts: Options = {}) =>
+  guarded((o) => requireUser(o), schema, fn, opts);

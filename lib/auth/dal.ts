@@ -1,0 +1,54 @@
+import "server-only";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { cache as perRequest } from "react";
+import { AuthError } from "@/lib/errors";
+import { sessionStateOf, type SessionState } from "@/lib/users";
+import { readSessionToken, sessionCookieName } from "./session-token";
+
+// The data-access layer's gate: the only place that turns a cookie into a user. Pages, server actions
+// and route handlers all call it; middleware is a convenience in front, never the check itself.
+
+export type SessionUser = SessionState;
+
+/** The signed-in user, or null when there is no session or it has ended (suspended, version bumped). */
+export const getSession = perRequest(async (): Promise<SessionUser | null> => {
+  const claims = await readSessionToken((await cookies()).get(sessionCookieName())?.value);
+  if (!claims) return null;
+  const state = await sessionStateOf(claims.uid);
+  if (!state || !state.active || state.sessionVersion !== claims.sv) return null;
+  return state;
+});
+
+type Options = { allowPasswordChange?: boolean };
+
+/** For actions and route handlers: the user, or an AuthError. */
+export async function requireUser(opts: Options = {}): Promise<SessionUser> {
+  const user = await getSession();
+  if (!user) throw new AuthError("no-session");
+  if (user.mustChangePassword && !opts.allowPasswordChange) {
+    throw new AuthError("must-change-password", "Choose a new password before you continue.");
+  }
+  return user;
+}
+
+export async function requireAdmin(opts: Options = {}): Promise<SessionUser> {
+  const user = await requireUser(opts);
+  if (user.role !== "admin") throw new AuthError("forbidden");
+  return user;
+}
+
+/** For pages: the same checks, answered with a redirect. */
+async function orRedirect(check: () => Promise<SessionUser>, from: string): Promise<SessionUser> {
+  try {
+    return await check();
+  } catch (e) {
+    if (!(e instanceof AuthError)) throw e;
+    if (e.reason === "must-change-password") redirect("/change-password");
+    if (e.reason === "forbidden") redirect("/user");
+    redirect(`/login?next=${encodeURIComponent(from)}`);
+  }
+}
+
+export const userPage = (from: string, opts: Options = {}) => orRedirect(() => requireUser(opts), from);
+export const adminPage = (from: string) => orRedirect(() => requireAdmin(), from);

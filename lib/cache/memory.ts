@@ -1,0 +1,41 @@
+import { RateLimiterMemory } from "rate-limiter-flexible";
+import type { Cache, LimiterOptions } from "./types";
+
+/** The single-instance cache: a Map with expiry. Values are copied in and out as JSON, like Valkey's. */
+export class MemoryCache implements Cache {
+  readonly kind = "memory" as const;
+  private entries = new Map<string, { json: string; expiresAt: number }>();
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    if (hit.expiresAt <= Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return JSON.parse(hit.json) as T;
+  }
+
+  async set(key: string, value: unknown, ttlSeconds: number) {
+    // Bound memory: expired entries are swept when the map grows.
+    if (this.entries.size > 50_000) this.sweep();
+    this.entries.set(key, { json: JSON.stringify(value), expiresAt: Date.now() + ttlSeconds * 1000 });
+  }
+
+  async del(...keys: string[]) {
+    for (const key of keys) this.entries.delete(key);
+  }
+
+  limiter(options: LimiterOptions) {
+    return new RateLimiterMemory(options);
+  }
+
+  async close() {
+    this.entries.clear();
+  }
+
+  private sweep() {
+    const now = Date.now();
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+  }
+}

@@ -1,0 +1,114 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+// The only module that reads process.env. Parsed once; an invalid value fails at start
+// with one line naming the variable.
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const EnvSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default("file:./data/tollgate.db")
+    .refine((v) => /^(file|libsql|https?|wss?):/.test(v), "must start with file:, libsql:, http(s): or ws(s):"),
+  DATABASE_AUTH_TOKEN: optionalString,
+  VALKEY_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\//.test(v), "must be a redis:// or rediss:// URL"),
+  VALKEY_PREFIX: z.string().trim().default("tg:"),
+  AUTH_SECRET: optionalString,
+  NEXTAUTH_SECRET: optionalString,
+  ADMIN_USER: z
+    .string()
+    .trim()
+    .default("admin")
+    .refine((v) => /^[a-z0-9_-]{3,32}$/.test(v), "must be 3-32 characters of a-z 0-9 - _"),
+  ADMIN_PASSWORD: z.string().default("changeme").refine((v) => v.length >= 8, "must be at least 8 characters"),
+  SMTP_HOST: optionalString,
+  SMTP_PORT: optionalString.pipe(z.coerce.number().int().min(1).max(65535).optional()),
+  SMTP_USER: optionalString,
+  SMTP_PASSWORD: optionalString,
+  SMTP_FROM: optionalString,
+  SMTP_SECURE: optionalString.pipe(z.enum(["true", "false"]).optional()),
+  APP_URL: optionalString.pipe(z.url().optional()),
+  BCRYPT_COST: optionalString.pipe(z.coerce.number().int().min(10).max(15).optional()),
+});
+
+export type Config = {
+  databaseUrl: string;
+  databaseAuthToken?: string;
+  dataDir: string;
+  valkeyUrl?: string;
+  valkeyPrefix: string;
+  authSecret: string;
+  adminUser: string;
+  adminPassword: string;
+  smtp?: { host: string; port: number; secure: boolean; user?: string; password?: string; from: string };
+  appUrl: string;
+  secureCookies: boolean;
+  bcryptCost: number;
+};
+
+function dataDirOf(databaseUrl: string): string {
+  if (!databaseUrl.startsWith("file:")) return path.resolve("data");
+  const file = databaseUrl.slice("file:".length).replace(/^\/\/(localhost)?/, "");
+  return path.dirname(path.resolve(file));
+}
+
+/** AUTH_SECRET / NEXTAUTH_SECRET, else one generated on first start and kept in the data folder. */
+function resolveSecret(env: z.infer<typeof EnvSchema>, dataDir: string): string {
+  const given = env.AUTH_SECRET ?? env.NEXTAUTH_SECRET;
+  if (given) return given;
+  const file = path.join(dataDir, "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+  return secret;
+}
+
+export function parseConfig(source: NodeJS.ProcessEnv): Config {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Invalid configuration: ${String(issue.path[0])} ${issue.message}`);
+  }
+  const env = parsed.data;
+  const dataDir = dataDirOf(env.DATABASE_URL);
+  const appUrl = (env.APP_URL ?? `http://localhost:${source.PORT ?? 3000}`).replace(/\/$/, "");
+  if (env.SMTP_HOST && !env.SMTP_FROM) throw new Error("Invalid configuration: SMTP_FROM is required when SMTP_HOST is set");
+  return {
+    databaseUrl: env.DATABASE_URL,
+    databaseAuthToken: env.DATABASE_AUTH_TOKEN,
+    dataDir,
+    valkeyUrl: env.VALKEY_URL,
+    valkeyPrefix: env.VALKEY_PREFIX,
+    authSecret: resolveSecret(env, dataDir),
+    adminUser: env.ADMIN_USER,
+    adminPassword: env.ADMIN_PASSWORD,
+    smtp: env.SMTP_HOST
+      ? {
+          host: env.SMTP_HOST,
+          port: env.SMTP_PORT ?? 587,
+          secure: env.SMTP_SECURE === "true",
+          user: env.SMTP_USER,
+          password: env.SMTP_PASSWORD,
+          from: env.SMTP_FROM!,
+        }
+      : undefined,
+    appUrl,
+    secureCookies: appUrl.startsWith("https://"),
+    bcryptCost: env.BCRYPT_COST ?? 12,
+  };
+}
+
+let cached: Config | undefined;
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,37 @@
+import "server-only";
+import { eq, sql } from "drizzle-orm";
+import { getDb } from "@/db";
+import { usageEvents, type BudgetType } from "@/db/schema";
+import { localDayStart, monthlyWindowStart } from "@/lib/budgets";
+
+export type UsageFigures = { tokens: number; eur: number };
+export type UsageSummary = { today: UsageFigures; month: UsageFigures; total: UsageFigures };
+
+/**
+ * Today / this month (or since a one-time budget was set) / total, in tokens (input + output) and EUR,
+ * summed from the usage_events ledger in one indexed query.
+ */
+export async function usageSummary(
+  user: { id: string; timezoneOffsetHours: number; budgetType: BudgetType; budgetSetAt: string | null },
+  now = new Date(),
+): Promise<UsageSummary> {
+  const day = localDayStart(now, user.timezoneOffsetHours).toISOString();
+  const month = monthlyWindowStart(now, user).toISOString();
+  const tokens = sql`(${usageEvents.inputTokens} + ${usageEvents.outputTokens})`;
+  const [row] = await getDb()
+    .select({
+      dayTokens: sql<number>`coalesce(sum(CASE WHEN ${usageEvents.createdAt} >= ${day} THEN ${tokens} END), 0)`,
+      dayEur: sql<number>`coalesce(sum(CASE WHEN ${usageEvents.createdAt} >= ${day} THEN ${usageEvents.costEur} END), 0)`,
+      monthTokens: sql<number>`coalesce(sum(CASE WHEN ${usageEvents.createdAt} >= ${month} THEN ${tokens} END), 0)`,
+      monthEur: sql<number>`coalesce(sum(CASE WHEN ${usageEvents.createdAt} >= ${month} THEN ${usageEvents.costEur} END), 0)`,
+      totalTokens: sql<number>`coalesce(sum(${tokens}), 0)`,
+      totalEur: sql<number>`coalesce(sum(${usageEvents.costEur}), 0)`,
+    })
+    .from(usageEvents)
+    .where(eq(usageEvents.userId, user.id));
+  return {
+    today: { tokens: Number(row.dayTokens), eur: Number(row.dayEur) },
+    month: { tokens: Number(row.monthTokens), eur: Number(row.monthEur) },
+    total: { tokens: Number(row.totalTokens), eur: Number(row.totalEur) },
+  };
+}

@@ -1,0 +1,106 @@
+import { z } from "zod";
+import { BUDGET_TYPES, ROLES } from "@/db/schema";
+
+// The rules of the create / edit forms, in one place. Server actions parse with these; the types the
+// forms and the domain use come from them (z.infer), not from hand-written twins.
+
+const text = (what: string) => z.string({ error: `${what} must be text` });
+
+export const UserId = z.string({ error: "Unknown user" }).regex(/^[0-9a-f]{32}$/, "Unknown user");
+
+export const Username = text("Username")
+  .trim()
+  .min(3, "Username must be at least 3 characters")
+  .max(32, "Username must be at most 32 characters")
+  .regex(/^[a-z0-9_-]+$/, "Use only lowercase letters a-z, digits 0-9, - and _");
+
+export const Email = text("Email")
+  .trim()
+  .toLowerCase()
+  .min(1, "Email is required")
+  .max(254, "Email must be at most 254 characters")
+  .pipe(z.email("Enter a valid email address"));
+
+export const DisplayName = z
+  .union([text("Display name"), z.null(), z.undefined()])
+  .transform((v) => (v == null ? null : v.trim() === "" ? null : v.trim()))
+  .refine((v) => v === null || v.length <= 100, "Display name must be at most 100 characters");
+
+export const Password = text("Password")
+  .min(8, "Password must be at least 8 characters")
+  .refine((v) => Buffer.byteLength(v, "utf8") <= 72, "Password must be at most 72 bytes");
+
+export const RoleField = z.enum(ROLES, { error: `Role must be one of ${ROLES.join(", ")}` });
+
+/** A token limit: empty = unlimited (null), else a whole number ≥ 0. Form strings and JSON numbers alike. */
+export const TokenLimit = z
+  .union([z.number(), z.string(), z.null(), z.undefined()], {
+    error: "Enter a whole number of tokens, or leave empty for unlimited",
+  })
+  .transform((v, ctx) => {
+    if (v == null) return null;
+    const raw = typeof v === "string" ? v.trim() : v;
+    if (raw === "") return null;
+    const n = typeof raw === "number" ? raw : /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(n) || n < 0) {
+      ctx.addIssue({ code: "custom", message: "Enter a whole number of tokens (0 or more), or leave empty for unlimited" });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+/** Checkboxes arrive as "on" from a form, as booleans from JSON. */
+export const Flag = z
+  .union([z.boolean(), z.literal("on"), z.literal("true"), z.literal("false"), z.literal(""), z.undefined()], {
+    error: "Must be on or off",
+  })
+  .transform((v) => v === true || v === "on" || v === "true");
+
+const Limits = { dailyLimit: TokenLimit, monthlyLimit: TokenLimit, totalLimit: TokenLimit };
+
+export const CreateUser = z.object({
+  username: Username,
+  email: Email,
+  displayName: DisplayName,
+  password: Password,
+  role: RoleField.default("user"),
+  ...Limits,
+  sendWelcome: Flag,
+  includePassword: Flag,
+});
+export type CreateUserInput = z.infer<typeof CreateUser>;
+
+export const UpdateUser = z.object({
+  email: Email,
+  displayName: DisplayName,
+  ...Limits,
+  budgetType: z.enum(BUDGET_TYPES, { error: "Budget type must be Subscription or One-time" }),
+});
+export type UpdateUserInput = z.infer<typeof UpdateUser>;
+
+export const SetRole = z.object({ role: RoleField });
+
+export const ResetPassword = z.object({ password: Password, mustChange: Flag });
+
+export const ChangeOwnPassword = z
+  .object({
+    current: text("Current password").min(1, "Enter your current password"),
+    password: Password.refine((v) => v !== "changeme", "Choose a password other than the default"),
+    confirm: text("Confirmation"),
+  })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The passwords do not match" })
+  .refine((v) => v.password !== v.current, { path: ["password"], message: "The new password must differ from the current one" });
+
+export const SORT_COLUMNS = ["username", "email", "role", "status", "created"] as const;
+
+/** The /users view state, read from the URL: anything malformed falls back to the default view. */
+export const ListQuery = z.object({
+  q: z.string().trim().max(100).catch("").default(""),
+  role: z.enum(ROLES).optional().catch(undefined),
+  status: z.enum(["active", "suspended"]).optional().catch(undefined),
+  sort: z.enum(SORT_COLUMNS).catch("created").default("created"),
+  dir: z.enum(["asc", "desc"]).catch("desc").default("desc"),
+  page: z.coerce.number().int().min(1).max(1_000_000).catch(1).default(1),
+  size: z.coerce.number().int().refine((n) => [10, 25, 50, 100].includes(n)).catch(25).default(25),
+});
+export type ListQueryInput = z.infer<typeof ListQuery>;
