@@ -4,10 +4,9 @@ import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-or
 // Every table of SPEC §2 in one file. SQL names follow the spec (snake_case); TS names are camelCase.
 // Timestamps are ISO-8601 UTC strings, as the seed's users table has them.
 
-export const ROLES = ["user", "subscriber", "expert", "admin"] as const;
-export type Role = (typeof ROLES)[number];
-export const BUDGET_TYPES = ["subscription", "one_time"] as const;
-export type BudgetType = (typeof BUDGET_TYPES)[number];
+import { BUDGET_TYPES, RESOURCE_TYPES, ROLES } from "./enums";
+
+export { BUDGET_TYPES, RESOURCE_TYPES, ROLES, type BudgetType, type Role } from "./enums";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
@@ -68,8 +67,6 @@ export const apiKeys = sqliteTable(
   (t) => [index("api_keys_user_idx").on(t.userId)],
 );
 export type ApiKey = typeof apiKeys.$inferSelect;
-
-export const RESOURCE_TYPES = ["expert_template", "cc_profile", "model_endpoint", "skill", "mcp_tool", "moe_mode"] as const;
 
 export const permissions = sqliteTable(
   "permissions",

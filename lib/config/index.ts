@@ -12,6 +12,16 @@ const optionalString = z
   .transform((v) => (v === "" ? undefined : v))
   .optional();
 
+const optionalInt = (min: number, max: number) =>
+  optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, "must be a whole number")
+      .transform(Number)
+      .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+      .optional(),
+  );
+
 const EnvSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -30,13 +40,13 @@ const EnvSchema = z.object({
     .refine((v) => /^[a-z0-9_-]{3,32}$/.test(v), "must be 3-32 characters of a-z 0-9 - _"),
   ADMIN_PASSWORD: z.string().default("changeme").refine((v) => v.length >= 8, "must be at least 8 characters"),
   SMTP_HOST: optionalString,
-  SMTP_PORT: optionalString.pipe(z.coerce.number().int().min(1).max(65535).optional()),
+  SMTP_PORT: optionalInt(1, 65535),
   SMTP_USER: optionalString,
   SMTP_PASSWORD: optionalString,
   SMTP_FROM: optionalString,
   SMTP_SECURE: optionalString.pipe(z.enum(["true", "false"]).optional()),
   APP_URL: optionalString.pipe(z.url().optional()),
-  BCRYPT_COST: optionalString.pipe(z.coerce.number().int().min(10).max(15).optional()),
+  BCRYPT_COST: optionalInt(10, 15),
 });
 
 export type Config = {

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, desc, eq, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, ne, or, sql, type SQL } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { getDb } from "@/db";
 import { apiKeys, permissions, users, type Role, type User } from "@/db/schema";
@@ -91,6 +91,17 @@ export async function listUsers(q: ListQueryInput): Promise<{ rows: UserRow[]; t
 export async function getUserDetail(id: string): Promise<UserDetail | undefined> {
   const [row] = await getDb().select(detailColumns).from(users).where(eq(users.id, id));
   return row;
+}
+
+/** API key counts for the users of one table page (shown in the delete confirmation). */
+export async function keyCountsOf(userIds: string[]): Promise<Record<string, number>> {
+  if (userIds.length === 0) return {};
+  const rows = await getDb()
+    .select({ userId: apiKeys.userId, n: count() })
+    .from(apiKeys)
+    .where(inArray(apiKeys.userId, userIds))
+    .groupBy(apiKeys.userId);
+  return Object.fromEntries(rows.map((r) => [r.userId, r.n]));
 }
 
 export async function countKeysOf(userId: string): Promise<number> {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BUDGET_TYPES, ROLES } from "@/db/schema";
+import { BUDGET_TYPES, ROLES } from "@/db/enums";
 
 // The rules of the create / edit forms, in one place. Server actions parse with these; the types the
 // forms and the domain use come from them (z.infer), not from hand-written twins.
@@ -22,7 +22,8 @@ export const Email = text("Email")
   .pipe(z.email("Enter a valid email address"));
 
 export const DisplayName = z
-  .union([text("Display name"), z.null(), z.undefined()])
+  .union([text("Display name"), z.null()])
+  .optional()
   .transform((v) => (v == null ? null : v.trim() === "" ? null : v.trim()))
   .refine((v) => v === null || v.length <= 100, "Display name must be at most 100 characters");
 
@@ -34,9 +35,10 @@ export const RoleField = z.enum(ROLES, { error: `Role must be one of ${ROLES.joi
 
 /** A token limit: empty = unlimited (null), else a whole number ≥ 0. Form strings and JSON numbers alike. */
 export const TokenLimit = z
-  .union([z.number(), z.string(), z.null(), z.undefined()], {
+  .union([z.number(), z.string(), z.null()], {
     error: "Enter a whole number of tokens, or leave empty for unlimited",
   })
+  .optional()
   .transform((v, ctx) => {
     if (v == null) return null;
     const raw = typeof v === "string" ? v.trim() : v;
@@ -51,9 +53,10 @@ export const TokenLimit = z
 
 /** Checkboxes arrive as "on" from a form, as booleans from JSON. */
 export const Flag = z
-  .union([z.boolean(), z.literal("on"), z.literal("true"), z.literal("false"), z.literal(""), z.undefined()], {
+  .union([z.boolean(), z.literal("on"), z.literal("true"), z.literal("false"), z.literal("")], {
     error: "Must be on or off",
   })
+  .optional()
   .transform((v) => v === true || v === "on" || v === "true");
 
 const Limits = { dailyLimit: TokenLimit, monthlyLimit: TokenLimit, totalLimit: TokenLimit };

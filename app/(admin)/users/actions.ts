@@ -1,0 +1,55 @@
+"use server";
+import { z } from "zod";
+import { adminAction } from "@/lib/auth/action";
+import { mailEnabled, sendWelcomeMail } from "@/lib/mail";
+import { createUser, deleteUser, recordWelcomeMail, resetPassword, setActive, setRole, updateUser } from "@/lib/users";
+import { CreateUser, Flag, ResetPassword, SetRole, UpdateUser, UserId } from "@/lib/users/schemas";
+
+// Thin: each action is the admin gate + a schema + one call into lib/users. Ids travel in the payload
+// and are parsed like every other field; what the admin may do to that record is re-checked in lib.
+
+const revalidate = { revalidate: "/users" };
+
+export const createUserAction = adminAction(
+  CreateUser,
+  async (input, admin) => {
+    const user = await createUser(admin, input);
+    if (!input.sendWelcome) return { id: user.id, mail: "not-requested" as const };
+    if (!mailEnabled()) return { id: user.id, mail: "disabled" as const };
+    try {
+      await sendWelcomeMail(
+        { username: input.username, email: input.email, displayName: input.displayName },
+        input.includePassword ? input.password : undefined,
+      );
+      await recordWelcomeMail(admin, user, true);
+      return { id: user.id, mail: "sent" as const };
+    } catch (e) {
+      console.error("[mail] welcome mail failed:", (e as Error).message);
+      await recordWelcomeMail(admin, user, false);
+      return { id: user.id, mail: "failed" as const };
+    }
+  },
+  revalidate,
+);
+
+export const updateUserAction = adminAction(
+  UpdateUser.extend({ id: UserId }),
+  async ({ id, ...input }, admin) => updateUser(admin, id, input),
+  revalidate,
+);
+
+export const setRoleAction = adminAction(SetRole.extend({ id: UserId }), async ({ id, role }, admin) => setRole(admin, id, role), revalidate);
+
+export const setActiveAction = adminAction(
+  z.object({ id: UserId, active: Flag }),
+  async ({ id, active }, admin) => setActive(admin, id, active),
+  revalidate,
+);
+
+export const deleteUserAction = adminAction(z.object({ id: UserId }), async ({ id }, admin) => deleteUser(admin, id), revalidate);
+
+export const resetPasswordAction = adminAction(
+  ResetPassword.extend({ id: UserId }),
+  async ({ id, password, mustChange }, admin) => resetPassword(admin, id, password, mustChange),
+  revalidate,
+);

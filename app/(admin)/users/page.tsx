@@ -1,0 +1,52 @@
+import { CreateUserDialog } from "@/components/users/create-user-dialog";
+import { EditUserDialog } from "@/components/users/edit-user-dialog";
+import { Pagination } from "@/components/users/pagination";
+import { UsersFilters } from "@/components/users/users-filters";
+import { UsersTable } from "@/components/users/users-table";
+import { adminPage } from "@/lib/auth/dal";
+import { mailEnabled } from "@/lib/mail";
+import { countKeysOf, getUserDetail, keyCountsOf, listUsers } from "@/lib/users";
+import { ListQuery, UserId } from "@/lib/users/schemas";
+import { usersUrl } from "@/lib/users/list-url";
+import { usageSummary } from "@/lib/usage";
+
+async function loadEditing(id: string) {
+  const user = await getUserDetail(id);
+  if (!user) return undefined;
+  const [usage, keyCount] = await Promise.all([usageSummary(user), countKeysOf(id)]);
+  return { user, usage, keyCount };
+}
+
+export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const admin = await adminPage("/users");
+  const params = await searchParams;
+  const query = ListQuery.parse(params);
+  const editId = UserId.safeParse(params.edit);
+  const [list, editing] = await Promise.all([listUsers(query), editId.success ? loadEditing(editId.data) : undefined]);
+  const keyCounts = await keyCountsOf(list.rows.map((r) => r.id));
+
+  return (
+    <div className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold">Users</h1>
+          <p className="text-sm text-slate-500">{list.total.toLocaleString("en-US")} users</p>
+        </div>
+        <CreateUserDialog mailEnabled={mailEnabled()} />
+      </div>
+      <UsersFilters query={query} />
+      <UsersTable rows={list.rows} query={query} currentAdminId={admin.id} keyCounts={keyCounts} />
+      <Pagination query={query} page={list.page} pages={list.pages} total={list.total} />
+      {editing && (
+        <EditUserDialog
+          key={editing.user.id}
+          user={editing.user}
+          usage={editing.usage}
+          keyCount={editing.keyCount}
+          isSelf={editing.user.id === admin.id}
+          closeHref={usersUrl(query)}
+        />
+      )}
+    </div>
+  );
+}

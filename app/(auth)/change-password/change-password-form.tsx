@@ -1,0 +1,24 @@
+"use client";
+import { useActionState, useEffect } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, FormMessage } from "@/components/ui/field";
+import { submitObject } from "@/components/forms";
+import { changePasswordAction } from "./actions";
+
+export function ChangePasswordForm() {
+  const [state, action, pending] = useActionState(changePasswordAction, undefined);
+  useEffect(() => {
+    if (state?.ok) window.location.assign("/");
+  }, [state]);
+  return (
+    <form onSubmit={submitObject(action)} className="flex flex-col gap-4" noValidate>
+      <Field label="Current password" name="current" type="password" autoComplete="current-password" errors={state?.fieldErrors?.current} />
+      <Field label="New password" name="password" type="password" autoComplete="new-password" hint="At least 8 characters" errors={state?.fieldErrors?.password} />
+      <Field label="Repeat new password" name="confirm" type="password" autoComplete="new-password" errors={state?.fieldErrors?.confirm} />
+      <FormMessage state={state?.ok ? { ok: true, message: "Password changed." } : state} />
+      <Button type="submit" disabled={pending}>
+        {pending ? "Saving…" : "Change password"}
+      </Button>
+    </form>
+  );
+}

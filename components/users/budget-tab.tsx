@@ -1,0 +1,103 @@
+"use client";
+import { useActionState, useState, useTransition } from "react";
+import { resetPasswordAction, setActiveAction, setRoleAction, updateUserAction } from "@/app/(admin)/users/actions";
+import { submitObject } from "@/components/forms";
+import { Button } from "@/components/ui/button";
+import { Field, FormMessage, Select } from "@/components/ui/field";
+import { ROLES, type Role } from "@/db/enums";
+import type { UserDetail } from "@/lib/users";
+import type { UsageSummary } from "@/lib/usage";
+import { StatusBadge } from "./role-badge";
+import { UsageCards } from "./usage-cards";
+
+const asField = (n: number | null) => (n === null ? "" : String(n));
+
+export function BudgetTab({ user, usage, isSelf }: { user: UserDetail; usage: UsageSummary; isSelf: boolean; keyCount: number }) {
+  const [role, setRole] = useState<Role>(user.role);
+  const [quick, setQuick] = useState<{ ok: boolean; message?: string }>();
+  const [pendingQuick, startQuick] = useTransition();
+  const [state, save, saving] = useActionState(updateUserAction, undefined);
+  const [pwState, reset, resetting] = useActionState(resetPasswordAction, undefined);
+  const errors = state?.ok ? undefined : state?.fieldErrors;
+  const active = user.isActive === 1;
+
+  // The role is saved the moment it changes (seed: "A role change is saved immediately").
+  const changeRole = (next: Role) => {
+    const previous = role;
+    setRole(next);
+    startQuick(async () => {
+      const result = await setRoleAction(undefined, { id: user.id, role: next });
+      if (!result.ok) setRole(previous);
+      setQuick(result.ok ? { ok: true, message: `Role saved: ${next}` } : result);
+    });
+  };
+
+  const toggleActive = () =>
+    startQuick(async () => {
+      const result = await setActiveAction(undefined, { id: user.id, active: !active });
+      setQuick(result.ok ? { ok: true, message: active ? "User suspended; their sessions have ended." : "User activated." } : result);
+    });
+
+  return (
+    <div className="flex flex-col gap-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div className="w-48">
+          <Select label="Role" name="role" value={role} disabled={pendingQuick || isSelf} onChange={(e) => changeRole(e.target.value as Role)}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <div className="flex items-center gap-3">
+          <StatusBadge active={active} />
+          <Button variant={active ? "warning" : "secondary"} onClick={toggleActive} disabled={pendingQuick || isSelf}>
+            {active ? "Suspend" : "Activate"}
+          </Button>
+        </div>
+      </div>
+      {isSelf && <p className="text-xs text-slate-500">You cannot change the role of, suspend or delete your own account.</p>}
+      <FormMessage state={quick} />
+
+      <form onSubmit={submitObject(save)} className="grid grid-cols-2 gap-4" noValidate>
+        <input type="hidden" name="id" value={user.id} />
+        <Field label="Display name" name="displayName" defaultValue={user.displayName ?? ""} errors={errors?.displayName} />
+        <Field label="Email" name="email" type="email" defaultValue={user.email ?? ""} errors={errors?.email} />
+        <Field label="Daily limit (tokens)" name="dailyLimit" inputMode="numeric" placeholder="Unlimited" defaultValue={asField(user.dailyLimit)} errors={errors?.dailyLimit} />
+        <Field label="Monthly limit (tokens)" name="monthlyLimit" inputMode="numeric" placeholder="Unlimited" defaultValue={asField(user.monthlyLimit)} errors={errors?.monthlyLimit} />
+        <Field label="Total limit (tokens)" name="totalLimit" inputMode="numeric" placeholder="Unlimited" defaultValue={asField(user.totalLimit)} errors={errors?.totalLimit} />
+        <Select label="Budget type" name="budgetType" defaultValue={user.budgetType} errors={errors?.budgetType}>
+          <option value="subscription">Subscription (monthly reset)</option>
+          <option value="one_time">One-time (no reset)</option>
+        </Select>
+        <div className="col-span-2 flex items-center justify-between gap-4">
+          <FormMessage state={state?.ok ? { ok: true, message: "Saved." } : state} />
+          <Button type="submit" disabled={saving} className="ml-auto">
+            {saving ? "Saving…" : "Save"}
+          </Button>
+        </div>
+      </form>
+
+      <section>
+        <h3 className="mb-2 text-sm font-medium text-slate-700">Current usage</h3>
+        <UsageCards usage={usage} oneTime={user.budgetType === "one_time"} />
+      </section>
+
+      <section className="border-t border-slate-200 pt-4">
+        <h3 className="mb-2 text-sm font-medium text-slate-700">Reset password</h3>
+        <form onSubmit={submitObject(reset)} className="flex flex-wrap items-start gap-4" noValidate>
+          <input type="hidden" name="id" value={user.id} />
+          <Field label="New password" name="password" type="password" autoComplete="new-password" errors={pwState?.ok ? undefined : pwState?.fieldErrors?.password} className="w-64" />
+          <label className="mt-7 flex items-center gap-2 text-sm">
+            <input type="checkbox" name="mustChange" defaultChecked /> Must change at next login
+          </label>
+          <Button type="submit" variant="secondary" disabled={resetting} className="mt-6">
+            {resetting ? "Resetting…" : "Reset password"}
+          </Button>
+        </form>
+        <FormMessage state={pwState?.ok ? { ok: true, message: "Password reset; the user's sessions have ended." } : pwState} />
+      </section>
+    </div>
+  );
+}

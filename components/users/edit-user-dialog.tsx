@@ -1,0 +1,52 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { Dialog } from "@/components/ui/dialog";
+import { Tabs } from "@/components/ui/tabs";
+import type { UserDetail } from "@/lib/users";
+import type { UsageSummary } from "@/lib/usage";
+import { BudgetTab } from "./budget-tab";
+
+function Later({ children }: { children: React.ReactNode }) {
+  return <p className="rounded-md bg-slate-50 p-4 text-sm text-slate-600">{children}</p>;
+}
+
+/** The edit dialog: open while the URL carries ?edit=<id>; closing returns to the same table view. */
+export function EditUserDialog({
+  user,
+  usage,
+  keyCount,
+  isSelf,
+  closeHref,
+}: {
+  user: UserDetail;
+  usage: UsageSummary;
+  keyCount: number;
+  isSelf: boolean;
+  closeHref: string;
+}) {
+  const router = useRouter();
+  return (
+    <Dialog open onOpenChange={(open) => !open && router.push(closeHref, { scroll: false })} title={`Edit ${user.username}`} description={user.displayName ?? undefined} wide>
+      <Tabs
+        tabs={[
+          { value: "budget", label: "Budget", content: <BudgetTab user={user} usage={usage} isSelf={isSelf} keyCount={keyCount} /> },
+          {
+            value: "permissions",
+            label: "Permissions",
+            content: <Later>Resource permissions (expert templates, CC profiles, model endpoints, skills, MCP tools, MoE modes) will be granted and revoked here.</Later>,
+          },
+          {
+            value: "keys",
+            label: "API Keys",
+            content: <Later>This user has {keyCount} API key{keyCount === 1 ? "" : "s"}. Listing, creating, suspending and deleting keys will be done here.</Later>,
+          },
+          {
+            value: "usage",
+            label: "Usage",
+            content: <Later>Usage cards and the JSON download of the last 30 days will be here. The Budget tab shows today / month / total already.</Later>,
+          },
+        ]}
+      />
+    </Dialog>
+  );
+}

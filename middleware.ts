@@ -1,0 +1,48 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { getToken } from "next-auth/jwt";
+import { edgeAuthSecret, edgeSecureCookies } from "@/lib/config/edge";
+
+// Convenience only: sends visitors without a valid session cookie to /login before a page renders.
+// It reads and verifies cookies, never the database; every page, action and route handler checks the
+// session itself through lib/auth/dal, so a request that skips this (e.g. a forged
+// x-middleware-subrequest header) gains nothing.
+
+const PUBLIC = ["/login", "/user/login", "/api/auth", "/logout"];
+
+export async function middleware(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  if (PUBLIC.some((p) => pathname === p || pathname.startsWith(p + "/"))) return NextResponse.next();
+  // Gateway routes authenticate with API keys, not cookies.
+  if (pathname.startsWith("/v1/")) return NextResponse.next();
+  // A server action answers a missing session itself, as a form state the client can show.
+  if (request.headers.has("next-action")) return checkActionBody(request);
+
+  const secret = edgeAuthSecret();
+  if (!secret) return NextResponse.next(); // started without the launcher: leave it to the DAL
+  const token = await getToken({ req: request, secret, secureCookie: edgeSecureCookies() }).catch(() => null);
+  if (token) return NextResponse.next();
+
+  const login = new URL("/login", request.url);
+  if (pathname !== "/") login.searchParams.set("next", pathname + search);
+  return NextResponse.redirect(login);
+}
+
+export const config = {
+  // Pages only: static assets and Next internals never need a session.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|css|js)$).*)"],
+};
+
+/**
+ * Next decodes a server action's body before any of our code runs and answers a malformed one with a
+ * 500. Our actions take JSON (see components/forms.ts), so a body that is not JSON is refused here as
+ * the client error it is.
+ */
+async function checkActionBody(request: NextRequest) {
+  if (request.method !== "POST" || !(request.headers.get("content-type") ?? "").startsWith("text/plain")) return NextResponse.next();
+  try {
+    JSON.parse(await request.clone().text());
+    return NextResponse.next();
+  } catch {
+    return NextResponse.json({ error: "Malformed request body" }, { status: 400 });
+  }
+}

@@ -1,0 +1,185 @@
+// `npm run seed -- --users 100000 [--password P]`: fills the users table with N realistic-looking users,
+// for trying /users (and for bench/) at scale. Applies pending migrations first. Safe to re-run: rows whose
+// username or email already exists are skipped (ON CONFLICT DO NOTHING), so the same N adds nothing.
+//
+// Every seeded user shares ONE bcrypt hash of the given password (default "password123"), computed once
+// at config().bcryptCost: hashing 100k passwords would take hours and proves nothing.
+import bcrypt from "bcryptjs";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { closeDb, getDb } from "@/db";
+import { users, type NewUser, type Role } from "@/db/schema";
+import { config } from "@/lib/config";
+
+const ROWS_PER_INSERT = 1000; // 23 columns → 23,000 bound parameters per statement, under SQLite's 32,766
+const INSERTS_PER_BATCH = 10; // one db.batch (= one write transaction) per 10,000 rows
+const TWO_YEARS_MS = 2 * 365 * 24 * 3600 * 1000;
+
+const FIRST = [
+  "Anna", "Ben", "Carla", "David", "Elena", "Felix", "Greta", "Hannah", "Ivan", "Julia", "Karim", "Lena",
+  "Marco", "Nina", "Oscar", "Paula", "Quentin", "Rosa", "Samuel", "Tanja", "Uwe", "Vera", "William", "Xenia",
+  "Yusuf", "Zoe", "Maria", "Johann", "Sofia", "Lukas", "Amelie", "Noah", "Mia", "Elias", "Emma", "Leon",
+];
+const LAST = [
+  "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann",
+  "Johnson", "Anderson", "Wilson", "Robinson", "Thompson", "Garcia", "Martinez", "Rossi", "Bianchi", "Dubois",
+  "Martin", "Nowak", "Kowalski", "Novak", "Jensen", "Hansen", "Nielsen", "Svensson", "O'Brien", "Murphy",
+];
+const DOMAINS = ["example.com", "example.org", "example.net", "mail.example.com", "corp.example"];
+
+/** A small deterministic PRNG (mulberry32), so the same N always seeds the same names and roles. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = <T>(rand: () => number, list: readonly T[]) => list[Math.floor(rand() * list.length)];
+
+/** ~80% user, 12% subscriber, 7% expert, 1% admin. */
+function roleFor(r: number): Role {
+  if (r < 0.8) return "user";
+  if (r < 0.92) return "subscriber";
+  if (r < 0.99) return "expert";
+  return "admin";
+}
+
+const asciiSlug = (s: string) =>
+  s
+    .normalize("NFKD")
+    .replace(/[^\x00-\x7f]/g, "")
+    .replace(/[^a-zA-Z0-9]/g, "")
+    .toLowerCase();
+
+/** The username of the i-th seeded user (1-based): user000001 … zero-padded to at least 6 digits. */
+export function seedUsername(i: number, n: number) {
+  return "user" + String(i).padStart(Math.max(6, String(n).length), "0");
+}
+
+function makeRow(i: number, n: number, rand: () => number, hashedPassword: string, now: number): NewUser {
+  const first = pick(rand, FIRST);
+  const last = pick(rand, LAST);
+  const role = roleFor(rand());
+  const createdAt = new Date(now - Math.floor(rand() * TWO_YEARS_MS)).toISOString();
+  const active = rand() >= 0.05; // ~5% suspended
+  // About one in ten has no display name, as real data does.
+  const displayName = rand() < 0.1 ? null : rand() < 0.3 ? `${first} ${pick(rand, LAST)}-${last}` : `${first} ${last}`;
+  return {
+    id: randomUUID().replaceAll("-", ""),
+    username: seedUsername(i, n),
+    // The number keeps it unique; it is not the username, so searching "user0999" matches usernames only.
+    email: `${asciiSlug(first)}.${asciiSlug(last)}.${i}@${pick(rand, DOMAINS)}`,
+    displayName,
+    hashedPassword,
+    isActive: active ? 1 : 0,
+    isAdmin: role === "admin" ? 1 : 0,
+    role,
+    createdAt,
+    updatedAt: createdAt,
+    budgetSetAt: createdAt,
+  };
+}
+
+/**
+ * Inserts users user000001 … user{n} (skipping any whose username or email exists) and returns how many
+ * rows were actually inserted. The schema must already be migrated.
+ */
+export async function seedUsers(
+  n: number,
+  password: string,
+  opts: { onProgress?: (done: number, n: number) => void } = {},
+): Promise<{ inserted: number; ms: number }> {
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`seedUsers: n must be a positive integer, got ${n}`);
+  const start = performance.now();
+  const db = getDb();
+  const hashedPassword = await bcrypt.hash(password, config().bcryptCost);
+  const rand = prng(0x5eed);
+  const now = Date.now();
+  let inserted = 0;
+  let i = 1;
+  while (i <= n) {
+    const statements = [];
+    for (let s = 0; s < INSERTS_PER_BATCH && i <= n; s++) {
+      const rows: NewUser[] = [];
+      for (let r = 0; r < ROWS_PER_INSERT && i <= n; r++, i++) rows.push(makeRow(i, n, rand, hashedPassword, now));
+      statements.push(db.insert(users).values(rows).onConflictDoNothing());
+    }
+    // db.batch runs the statements in one transaction, in one synchronous call (see db/index.ts).
+    const results = await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
+    for (const r of results) inserted += r.rowsAffected;
+    opts.onProgress?.(i - 1, n);
+  }
+  return { inserted, ms: performance.now() - start };
+}
+
+// ---------------------------------------------------------------- CLI
+
+const USAGE = "Usage: npm run seed -- --users N [--password P]";
+
+async function main() {
+  let values: { users?: string; password?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: { users: { type: "string" }, password: { type: "string" }, help: { type: "boolean", short: "h" } },
+    }));
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const n = Number(values.users);
+  if (!values.users || !/^\d+$/.test(values.users) || !Number.isSafeInteger(n) || n < 1) {
+    console.error(`--users must be a positive whole number.\n${USAGE}`);
+    process.exit(2);
+  }
+  const password = values.password ?? "password123";
+  if (password.length === 0 || Buffer.byteLength(password, "utf8") > 72) {
+    console.error("--password must be 1-72 bytes (bcrypt reads only the first 72).");
+    process.exit(2);
+  }
+
+  const cfg = config();
+  const { runMigrations } = await import("@/db/migrate");
+  console.log(`Database: ${cfg.databaseUrl}`);
+  await runMigrations();
+
+  const tty = process.stdout.isTTY;
+  const { inserted, ms } = await seedUsers(n, password, {
+    onProgress: tty ? (done, total) => process.stdout.write(`\r  ${done.toLocaleString("en")} / ${total.toLocaleString("en")}`) : undefined,
+  });
+  if (tty) process.stdout.write("\n");
+  const skipped = n - inserted;
+  console.log(
+    `Inserted ${inserted.toLocaleString("en")} users` +
+      (skipped ? ` (${skipped.toLocaleString("en")} skipped: username or email already present)` : "") +
+      ` in ${(ms / 1000).toFixed(2)} s (bcrypt cost ${cfg.bcryptCost}, one shared hash).`,
+  );
+}
+
+/** True when this file is the entry point (tsx scripts/seed.ts), false when it is imported (bench/). */
+function isMain() {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  const self = fileURLToPath(import.meta.url);
+  const resolved = path.resolve(entry);
+  return resolved === self || resolved === self.replace(/\.ts$/, "");
+}
+
+if (isMain()) {
+  main()
+    .catch((e) => {
+      console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+      process.exitCode = 1;
+    })
+    .finally(() => closeDb());
+}

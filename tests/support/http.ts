@@ -1,0 +1,79 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+// Talks to the running app as a client would: next-auth's sign-in endpoints for a session cookie, and
+// server actions posted straight to their endpoint, the way any script (or attacker) can.
+
+export type Session = { cookie: string };
+
+function cookiesFrom(res: Response): string[] {
+  return res.headers.getSetCookie().map((c) => c.split(";")[0]);
+}
+
+export async function login(url: string, username: string, password: string): Promise<Session | { error: string }> {
+  const csrfRes = await fetch(`${url}/api/auth/csrf`);
+  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+  const jar = cookiesFrom(csrfRes);
+  const res = await fetch(`${url}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.join("; "), "x-auth-return-redirect": "1" },
+    body: new URLSearchParams({ csrfToken, username, password, json: "true" }),
+  });
+  const session = cookiesFrom(res).find((c) => c.startsWith("next-auth.session-token="));
+  if (session) return { cookie: session };
+  const body = (await res.json().catch(() => ({}))) as { url?: string };
+  const error = body.url ? new URL(body.url).searchParams.get("error") : null;
+  return { error: error ?? `HTTP ${res.status}` };
+}
+
+export async function loginOrThrow(url: string, username: string, password: string): Promise<Session> {
+  const s = await login(url, username, password);
+  if ("error" in s) throw new Error(`login ${username} failed: ${s.error}`);
+  return s;
+}
+
+type Manifest = { node: Record<string, { filename: string; exportedName: string }> };
+
+/** The id Next gave a server action in this build. */
+export function actionId(exportedName: string): string {
+  const manifest = JSON.parse(readFileSync(path.resolve(__dirname, "../../.next/server/server-reference-manifest.json"), "utf8")) as Manifest;
+  const hit = Object.entries(manifest.node).find(([, v]) => v.exportedName === exportedName);
+  if (!hit) throw new Error(`no server action named ${exportedName}`);
+  return hit[0];
+}
+
+export type ActionResult = { status: number; state?: { ok: boolean; message?: string; fieldErrors?: Record<string, string[]>; data?: unknown }; body: string };
+
+/** Posts a payload to a server action as React's client does: [prevState, payload] as JSON. */
+export async function callAction(
+  url: string,
+  page: string,
+  name: string,
+  payload: unknown,
+  opts: { session?: Session; headers?: Record<string, string>; rawBody?: string } = {},
+): Promise<ActionResult> {
+  const res = await fetch(url + page, {
+    method: "POST",
+    redirect: "manual",
+    headers: {
+      "next-action": actionId(name),
+      "content-type": "text/plain;charset=UTF-8",
+      accept: "text/x-component",
+      origin: url,
+      ...(opts.session ? { cookie: opts.session.cookie } : {}),
+      ...opts.headers,
+    },
+    body: opts.rawBody ?? JSON.stringify(["$undefined", payload]),
+  });
+  const body = await res.text();
+  // The answer is React's flight format: row 0 is the envelope, row 1 the action's return value.
+  const row = body.split("\n").find((l) => l.startsWith("1:"));
+  let state: ActionResult["state"];
+  try {
+    state = row ? JSON.parse(row.slice(2)) : undefined;
+  } catch {
+    state = undefined;
+  }
+  return { status: res.status, state, body };
+}

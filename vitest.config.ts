@@ -1,0 +1,21 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@": path.resolve(__dirname),
+      // lib modules carry `import "server-only"`; outside Next's bundler it is an empty marker.
+      "server-only": path.resolve(__dirname, "tests/support/empty.ts"),
+    },
+  },
+  test: {
+    include: ["tests/**/*.test.ts"],
+    globalSetup: ["tests/global-setup.ts"],
+    // Two cores: the files that start a Next server or Chromium run one after another.
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+  },
+});
