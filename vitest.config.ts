@@ -4,9 +4,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: {
     alias: {
-      "@": path.resolve(__dirname),
+      "@": import.meta.dirname,
       // lib modules carry `import "server-only"`; outside Next's bundler it is an empty marker.
-      "server-only": path.resolve(__dirname, "tests/support/empty.ts"),
+      "server-only": path.join(import.meta.dirname, "tests/support/empty.ts"),
     },
   },
   test: {

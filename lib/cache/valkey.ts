@@ -4,20 +4,24 @@ import type { Cache, LimiterOptions } from "./types";
 
 /**
  * Valkey through ioredis. Commands fail fast while the server is away (no offline queue), so a
- * request falls back to SQLite instead of waiting. An eviction that fails is remembered and sent
- * again as soon as the connection is back, so a stale record cannot outlive an outage; entries carry
- * a short TTL as the last line of defence.
+ * request falls back to SQLite instead of waiting; a server that hangs costs at most commandTimeout.
+ * An eviction that fails is remembered and retried every half second and on reconnect until it goes
+ * through, so a stale record cannot outlive an outage; entries carry a short TTL as the last line of
+ * defence.
  */
 export class ValkeyCache implements Cache {
   readonly kind = "valkey" as const;
   readonly redis: Redis;
   private pendingEvictions = new Set<string>();
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(url: string, private prefix: string) {
     this.redis = new Redis(url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
+      // A Valkey that hangs must not hang requests: past this a command counts as failed.
+      commandTimeout: 500,
       retryStrategy: (times) => Math.min(times * 100, 2000),
     });
     this.redis.on("error", (e) => console.warn(`[cache] valkey: ${e.message}`));
@@ -60,6 +64,10 @@ export class ValkeyCache implements Cache {
     } catch (e) {
       for (const key of keys) this.pendingEvictions.add(key);
       console.warn(`[cache] eviction queued until valkey is back: ${(e as Error).message}`);
+      this.retryTimer ??= setTimeout(() => {
+        this.retryTimer = undefined;
+        void this.flushPendingEvictions();
+      }, 500);
     }
   }
 
@@ -74,6 +82,7 @@ export class ValkeyCache implements Cache {
   }
 
   async close() {
+    clearTimeout(this.retryTimer);
     this.redis.disconnect();
   }
 

@@ -1,0 +1,3 @@
+import { usersDomainSuite } from "./users-domain.shared";
+
+usersDomainSuite("valkey");
