@@ -1,9 +1,6 @@
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
 
-/** Debian's Chromium, headless, driven by playwright-core (no browser download). */
+/** Debian's Chromium, headless, driven by playwright-core (no browser download; playwright gives each launch a fresh profile). */
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -16,7 +13,6 @@ export async function launchChromium(): Promise<Browser> {
       "--disable-component-update",
       "--disable-sync",
       "--no-first-run",
-      `--user-data-dir=${mkdtempSync(path.join(os.tmpdir(), "tollgate-chromium-"))}`,
     ],
   });
 }

@@ -1,0 +1,216 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { startApp, type App } from "../support/app";
+import { launchChromium } from "../support/browser";
+import { waitForMail } from "../support/smtp";
+
+// The whole life cycle of a user, clicked through in real headless Chromium against the built app
+// (real SQLite file, real valkey-server, real SMTP receiver).
+
+let app: App;
+let browser: Browser;
+let adminCtx: BrowserContext;
+let userCtx: BrowserContext;
+let admin: Page;
+let alice: Page;
+
+const ADMIN_PW = "a-much-better-password";
+
+async function dbValue(sql: string, args: string[] = []) {
+  const { rows } = await app.db.execute({ sql, args });
+  return rows[0];
+}
+
+async function signIn(page: Page, username: string, password: string) {
+  await page.goto(`${app.url}/login`);
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+async function changePassword(page: Page, current: string, next: string) {
+  await page.waitForURL(/\/change-password$/);
+  await page.getByLabel("Current password").fill(current);
+  await page.getByLabel("New password", { exact: true }).fill(next);
+  await page.getByLabel("Repeat new password").fill(next);
+  await page.getByRole("button", { name: "Change password" }).click();
+}
+
+beforeAll(async () => {
+  app = await startApp({ valkey: true });
+  browser = await launchChromium();
+  adminCtx = await browser.newContext();
+  userCtx = await browser.newContext();
+  admin = await adminCtx.newPage();
+  alice = await userCtx.newPage();
+});
+
+// A failing step leaves screenshots of both browsers in test-results/ to look at.
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state !== "fail") return;
+  mkdirSync("test-results", { recursive: true });
+  const name = ctx.task.name.replace(/\W+/g, "-").slice(0, 60);
+  await admin?.screenshot({ path: `test-results/${name}-admin.png`, fullPage: true }).catch(() => undefined);
+  await alice?.screenshot({ path: `test-results/${name}-user.png`, fullPage: true }).catch(() => undefined);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+describe("an admin manages a user through their whole life cycle", () => {
+  it("first login as admin/changeme forces a password change, then lands on /users", async () => {
+    await signIn(admin, "admin", "changeme");
+    await changePassword(admin, "changeme", ADMIN_PW);
+    await admin.waitForURL(/\/users$/);
+    await expect.poll(() => admin.getByRole("heading", { name: "Users" }).isVisible()).toBe(true);
+    expect((await dbValue("SELECT must_change_password FROM users WHERE username = 'admin'")).must_change_password).toBe(0);
+  });
+
+  it("creates a user with the dialog, and the welcome mail arrives", async () => {
+    await admin.getByRole("button", { name: "+ Create User" }).click();
+    const dialog = admin.getByRole("dialog");
+    await dialog.getByLabel("Username").fill("alice");
+    await dialog.getByLabel("Email").fill("alice@example.test");
+    await dialog.getByLabel("Display name").fill("Alice Liddell");
+    await dialog.getByLabel("Password", { exact: true }).fill("alice-first-pw");
+    await dialog.getByLabel("Daily limit (tokens)").fill("5000");
+    await dialog.getByLabel("Send welcome e-mail").check();
+    await dialog.getByRole("button", { name: "Create user" }).click();
+    await expect.poll(() => admin.getByRole("status").filter({ hasText: "User created" }).textContent()).toContain("welcome e-mail sent");
+    const mail = await waitForMail(inject("mailDir"), "alice@example.test");
+    expect(mail.subject).toBe("Your Tollgate account");
+    expect(mail.text).toContain("Username:   alice");
+    expect(mail.text).toContain(`${app.url}/login`);
+    expect(mail.text).not.toContain("alice-first-pw");
+    expect(await dbValue("SELECT role, daily_limit FROM users WHERE username = 'alice'")).toMatchObject({ role: "user", daily_limit: 5000 });
+  });
+
+  it("shows field errors from the server and keeps the dialog open", async () => {
+    await admin.getByRole("button", { name: "+ Create User" }).click();
+    const dialog = admin.getByRole("dialog");
+    await dialog.getByLabel("Username").fill("alice");
+    await dialog.getByLabel("Email").fill("broken");
+    await dialog.getByLabel("Password", { exact: true }).fill("short");
+    await dialog.getByRole("button", { name: "Create user" }).click();
+    await expect.poll(() => dialog.getByText("Enter a valid email address").isVisible()).toBe(true);
+    expect(await dialog.getByText("Password must be at least 8 characters").isVisible()).toBe(true);
+    // With the format fixed, the server reports the taken username at its field.
+    await dialog.getByLabel("Email").fill("other@example.test");
+    await dialog.getByLabel("Password", { exact: true }).fill("long-enough-pw");
+    await dialog.getByRole("button", { name: "Create user" }).click();
+    await expect.poll(() => dialog.getByText("This username is taken").isVisible()).toBe(true);
+    expect(await dialog.getByLabel("Username").getAttribute("aria-invalid")).toBe("true");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    expect((await dbValue("SELECT count(*) AS n FROM users")).n).toBe(2);
+  });
+
+  it("finds the user by search, with the view in the URL", async () => {
+    await admin.getByRole("searchbox", { name: "Search users" }).fill("liddell");
+    await admin.waitForURL(/[?&]q=liddell/);
+    await expect.poll(() => admin.locator("tbody tr").count()).toBe(1);
+    expect(await admin.locator("tbody tr").first().getAttribute("data-username")).toBe("alice");
+    // A reload shows the same view.
+    await admin.reload();
+    expect(await admin.getByRole("searchbox", { name: "Search users" }).inputValue()).toBe("liddell");
+    expect(await admin.locator("tbody tr").count()).toBe(1);
+  });
+
+  it("changes the role in the edit dialog without pressing save", async () => {
+    await admin.getByRole("link", { name: "Edit alice" }).click();
+    const dialog = admin.getByRole("dialog");
+    await expect.poll(() => dialog.getByRole("tab", { name: "Budget" }).isVisible()).toBe(true);
+    for (const tab of ["Permissions", "API Keys", "Usage"]) expect(await dialog.getByRole("tab", { name: tab }).isVisible()).toBe(true);
+    await dialog.getByLabel("Role").selectOption("subscriber");
+    await expect.poll(() => dialog.getByText("Role saved: subscriber").isVisible()).toBe(true);
+    expect((await dbValue("SELECT role FROM users WHERE username = 'alice'")).role).toBe("subscriber");
+  });
+
+  it("sets limits and the budget type, and shows usage computed from the ledger", async () => {
+    const dialog = admin.getByRole("dialog");
+    await dialog.getByLabel("Daily limit (tokens)").fill("1000");
+    await dialog.getByLabel("Monthly limit (tokens)").fill("20000");
+    await dialog.getByLabel("Total limit (tokens)").fill("");
+    await dialog.getByLabel("Budget type").selectOption("one_time");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => dialog.getByText("Saved.").isVisible()).toBe(true);
+    expect(await dbValue("SELECT daily_limit, monthly_limit, total_limit, budget_type FROM users WHERE username = 'alice'")).toMatchObject({
+      daily_limit: 1000,
+      monthly_limit: 20000,
+      total_limit: null,
+      budget_type: "one_time",
+    });
+    expect(await dialog.getByTestId("usage-cards").textContent()).toContain("0 tokens");
+  });
+
+  it("the user signs in in a second browser, changes the given password and reaches the portal", async () => {
+    await signIn(alice, "alice", "alice-first-pw");
+    await changePassword(alice, "alice-first-pw", "alice-own-pw-1");
+    await alice.waitForURL(/\/user$/);
+    expect(await alice.getByRole("heading", { name: /Hello, Alice Liddell/ }).isVisible()).toBe(true);
+  });
+
+  it("suspending throws the user's open session out and refuses their login", async () => {
+    const dialog = admin.getByRole("dialog");
+    await dialog.getByRole("button", { name: "Suspend" }).click();
+    await expect.poll(() => dialog.getByText("User suspended").isVisible()).toBe(true);
+    expect((await dbValue("SELECT is_active FROM users WHERE username = 'alice'")).is_active).toBe(0);
+    await alice.reload();
+    await alice.waitForURL(/\/login/);
+    await signIn(alice, "alice", "alice-own-pw-1");
+    await expect.poll(() => alice.locator("form [role=alert]").textContent()).toBe("Invalid username or password.");
+  });
+
+  it("activating lets them in again", async () => {
+    const dialog = admin.getByRole("dialog");
+    await dialog.getByRole("button", { name: "Activate" }).click();
+    await expect.poll(() => dialog.getByText("User activated").isVisible()).toBe(true);
+    await signIn(alice, "alice", "alice-own-pw-1");
+    await alice.waitForURL(/\/user$/);
+  });
+
+  it("an admin password reset ends the session; the new password works and must be changed", async () => {
+    const dialog = admin.getByRole("dialog");
+    await dialog.getByLabel("New password").fill("reset-by-the-admin");
+    expect(await dialog.getByLabel("Must change at next login").isChecked()).toBe(true);
+    await dialog.getByRole("button", { name: "Reset password" }).click();
+    await expect.poll(() => dialog.getByText("Password reset").isVisible()).toBe(true);
+    await alice.reload();
+    await alice.waitForURL(/\/login/);
+    await signIn(alice, "alice", "reset-by-the-admin");
+    await changePassword(alice, "reset-by-the-admin", "alice-own-pw-2");
+    await alice.waitForURL(/\/user$/);
+  });
+
+  it("deletes the user after a confirmation naming them", async () => {
+    await admin.keyboard.press("Escape");
+    await admin.waitForURL((u) => !u.searchParams.has("edit"));
+    await admin.getByRole("button", { name: "Delete alice" }).click();
+    const confirm = admin.getByRole("dialog");
+    expect(await confirm.getByRole("heading").textContent()).toBe("Delete alice?");
+    await confirm.getByRole("button", { name: "Delete user" }).click();
+    await expect.poll(() => admin.locator("tbody tr[data-username]").count()).toBe(0);
+    expect(await dbValue("SELECT count(*) AS n FROM users WHERE username = 'alice'")).toMatchObject({ n: 0 });
+    await alice.reload();
+    await alice.waitForURL(/\/login/);
+  });
+
+  it("writes the audit trail of all of it under the admin's name", async () => {
+    const { rows } = await app.db.execute("SELECT actor_name, action FROM audit_log WHERE target_name = 'alice' ORDER BY id");
+    expect(rows.map((r) => r.action)).toEqual([
+      "user.create",
+      "user.welcome_mail",
+      "user.role",
+      "user.update",
+      "user.password_change",
+      "user.suspend",
+      "user.activate",
+      "user.password_reset",
+      "user.password_change",
+      "user.delete",
+    ]);
+    expect(new Set(rows.filter((r) => !String(r.action).startsWith("user.password_change")).map((r) => r.actor_name))).toEqual(new Set(["admin"]));
+  });
+});
