@@ -40,11 +40,13 @@ export const users = sqliteTable(
     sessionVersion: integer("session_version").notNull().default(1),
   },
   (t) => [
-    // /users sorts and filters on these at 100k rows; the (key, id) pairs keep paging stable.
+    // /users at 100k rows: every sort and filter of the table walks one of these in order, with
+    // created_at then id as the tie-breakers, so a page costs its own rows, not a sort of the table.
+    // Substring search goes through the users_search FTS5 table (drizzle/0001_users_search.sql).
     index("users_created_idx").on(t.createdAt, t.id),
-    index("users_role_idx").on(t.role, t.createdAt),
-    index("users_active_idx").on(t.isActive, t.createdAt),
-    index("users_display_name_idx").on(t.displayName),
+    index("users_role_idx").on(t.role, t.createdAt, t.id),
+    index("users_active_idx").on(t.isActive, t.createdAt, t.id),
+    index("users_role_active_idx").on(t.role, t.isActive, t.createdAt, t.id),
   ],
 );
 export type User = typeof users.$inferSelect;

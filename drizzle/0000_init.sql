@@ -135,6 +135,6 @@ CREATE TABLE `users` (
 CREATE UNIQUE INDEX `users_username_unique` ON `users` (`username`);--> statement-breakpoint
 CREATE UNIQUE INDEX `users_email_unique` ON `users` (`email`);--> statement-breakpoint
 CREATE INDEX `users_created_idx` ON `users` (`created_at`,`id`);--> statement-breakpoint
-CREATE INDEX `users_role_idx` ON `users` (`role`,`created_at`);--> statement-breakpoint
-CREATE INDEX `users_active_idx` ON `users` (`is_active`,`created_at`);--> statement-breakpoint
-CREATE INDEX `users_display_name_idx` ON `users` (`display_name`);
+CREATE INDEX `users_role_idx` ON `users` (`role`,`created_at`,`id`);--> statement-breakpoint
+CREATE INDEX `users_active_idx` ON `users` (`is_active`,`created_at`,`id`);--> statement-breakpoint
+CREATE INDEX `users_role_active_idx` ON `users` (`role`,`is_active`,`created_at`,`id`);

@@ -44,21 +44,43 @@ export type UserDetail = { [K in keyof typeof detailColumns]: User[K] };
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => "\\" + c);
 
-function listFilter(q: ListQueryInput): SQL | undefined {
-  const parts: (SQL | undefined)[] = [];
-  if (q.q) {
-    const pattern = `%${escapeLike(q.q)}%`;
-    parts.push(
-      or(
-        sql`${users.username} LIKE ${pattern} ESCAPE '\\'`,
-        sql`${users.email} LIKE ${pattern} ESCAPE '\\'`,
-        sql`${users.displayName} LIKE ${pattern} ESCAPE '\\'`,
-      ),
-    );
+/**
+ * Search: 3+ characters go through the users_search trigram index (a phrase query there is a
+ * case-insensitive substring match on username, email or display name); 1–2 characters, which a
+ * trigram index cannot serve, fall back to LIKE over the table.
+ */
+const usesIndex = (text: string) => text.length >= 3;
+const ftsPhrase = (text: string) => `"${text.replaceAll('"', '""')}"`;
+
+async function countSearchMatches(text: string): Promise<number> {
+  const [row] = await getDb().all<{ n: number }>(sql`SELECT count(*) AS n FROM users_search WHERE users_search MATCH ${ftsPhrase(text)}`);
+  return row.n;
+}
+
+// Above this many matches, walking the sort order's index and keeping the matching rows is cheaper
+// than fetching every match and sorting them (measured in bench/users-list.ts).
+const DENSE_MATCHES = 2000;
+
+function searchFilter(text: string, dense: boolean): SQL {
+  if (usesIndex(text)) {
+    const matches = sql`(SELECT rowid FROM users_search WHERE users_search MATCH ${ftsPhrase(text)})`;
+    // The unary + keeps SQLite from driving the query by rowid, so it walks the sort index instead.
+    return dense ? sql`+${users}.rowid IN ${matches}` : sql`${users}.rowid IN ${matches}`;
   }
-  if (q.role) parts.push(eq(users.role, q.role));
-  if (q.status) parts.push(eq(users.isActive, q.status === "active" ? 1 : 0));
-  return and(...parts);
+  const pattern = `%${escapeLike(text)}%`;
+  return or(
+    sql`${users.username} LIKE ${pattern} ESCAPE '\\'`,
+    sql`${users.email} LIKE ${pattern} ESCAPE '\\'`,
+    sql`${users.displayName} LIKE ${pattern} ESCAPE '\\'`,
+  )!;
+}
+
+function listFilter(q: ListQueryInput, dense = false): SQL | undefined {
+  return and(
+    q.q ? searchFilter(q.q, dense) : undefined,
+    q.role ? eq(users.role, q.role) : undefined,
+    q.status ? eq(users.isActive, q.status === "active" ? 1 : 0) : undefined,
+  );
 }
 
 const sortColumn = {
@@ -72,19 +94,31 @@ const sortColumn = {
 /** One page of the admin table, filtered and sorted in SQL. */
 export async function listUsers(q: ListQueryInput): Promise<{ rows: UserRow[]; total: number; page: number; pages: number }> {
   const db = getDb();
-  const where = listFilter(q);
+  const indexedSearch = q.q !== "" && usesIndex(q.q);
+  // The search index counts its matches in about a millisecond; that count is the total when nothing
+  // else filters, and it picks the cheaper plan for the page.
+  const matches = indexedSearch ? await countSearchMatches(q.q) : undefined;
+  const where = listFilter(q, matches !== undefined && matches > DENSE_MATCHES);
+  const filteredBeyondSearch = q.role !== undefined || q.status !== undefined;
   const order = q.dir === "asc" ? asc : desc;
-  // The id breaks ties so that paging never shows a row twice or skips one.
-  const [[{ total }], rows] = await Promise.all([
-    db.select({ total: count() }).from(users).where(where),
-    db
-      .select(rowColumns)
-      .from(users)
-      .where(where)
-      .orderBy(order(sortColumn[q.sort]), order(users.id))
-      .limit(q.size)
-      .offset((q.page - 1) * q.size),
-  ]);
+  // created_at and then id break ties, so that paging never shows a row twice or skips one; the
+  // indexes in db/schema.ts have exactly these orders.
+  const tieBreak = q.sort === "created" ? [order(users.id)] : [order(users.createdAt), order(users.id)];
+  const countRows = async () =>
+    matches !== undefined && (matches === 0 || !filteredBeyondSearch)
+      ? matches
+      : (await db.select({ total: count() }).from(users).where(where))[0].total;
+  const pageRows = async () =>
+    matches === 0
+      ? []
+      : db
+          .select(rowColumns)
+          .from(users)
+          .where(where)
+          .orderBy(order(sortColumn[q.sort]), ...tieBreak)
+          .limit(q.size)
+          .offset((q.page - 1) * q.size);
+  const [total, rows] = await Promise.all([countRows(), pageRows()]);
   return { rows, total, page: q.page, pages: Math.max(1, Math.ceil(total / q.size)) };
 }
 

@@ -174,5 +174,53 @@ export function usersDomainSuite(kind: "valkey" | "memory") {
       expect(desc.rows[0].username).toBe("page-11");
       expect(JSON.stringify(p1.rows)).not.toMatch(/hashed|\$2[aby]\$/);
     });
+
+    it("keeps the search index in step with renames and deletes, and answers short and odd queries", async () => {
+      const q = { sort: "created" as const, dir: "desc" as const, page: 1, size: 25 };
+      const { id } = await m.users.createUser(system, { ...input("renamed"), displayName: "Zebediah Quux" });
+      expect((await m.users.listUsers({ ...q, q: "zebediah" })).rows.map((r) => r.id)).toEqual([id]);
+      await m.users.updateUser(system, id, { email: "renamed@example.test", displayName: "Xanthippe Vole", dailyLimit: null, monthlyLimit: null, totalLimit: null, budgetType: "subscription" });
+      expect((await m.users.listUsers({ ...q, q: "zebediah" })).total).toBe(0);
+      expect((await m.users.listUsers({ ...q, q: "XANTHIPPE" })).rows.map((r) => r.id)).toEqual([id]);
+      expect((await m.users.listUsers({ ...q, q: "vo" })).rows.map((r) => r.id)).toContain(id); // 2 characters: LIKE
+      await m.users.deleteUser(system, id);
+      expect((await m.users.listUsers({ ...q, q: "xanthippe" })).total).toBe(0);
+      for (const odd of ['a"b', '"', "OR", "x*", "NEAR(a b)", "-nope", "ä€"]) {
+        await expect(m.users.listUsers({ ...q, q: odd })).resolves.toMatchObject({ page: 1 });
+      }
+    });
+
+    it("pages a search with thousands of matches in the same order as a plain sort", async () => {
+      const rows = Array.from({ length: 2100 }, (_, i) => ({
+        id: `dense${String(i).padStart(27, "0")}`,
+        username: `dense-${i}`,
+        email: `dense-${i}@example.test`,
+        displayName: "Densely Matched",
+        role: (i % 3 === 0 ? "expert" : "user") as "expert" | "user",
+        createdAt: new Date(Date.UTC(2025, 0, 1) + (i % 500) * 60_000).toISOString(), // ties on purpose
+        updatedAt: "2025-01-01T00:00:00.000Z",
+      }));
+      for (let i = 0; i < rows.length; i += 500) await m.db.getDb().insert(m.schema.users).values(rows.slice(i, i + 500));
+      const expected = [...rows].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)).map((r) => r.username);
+      const seen: string[] = [];
+      for (let page = 1; page <= 3; page++) {
+        const res = await m.users.listUsers({ q: "densely", sort: "created", dir: "desc", page, size: 100 });
+        expect(res.total).toBe(2100);
+        seen.push(...res.rows.map((r) => r.username));
+      }
+      expect(seen).toEqual(expected.slice(0, 300));
+      const experts = await m.users.listUsers({ q: "densely", role: "expert", sort: "role", dir: "asc", page: 1, size: 25 });
+      expect(experts.total).toBe(700);
+      expect(experts.rows.every((r) => r.role === "expert")).toBe(true);
+    });
+
+    it("rebuilds a search index that no longer lines up with the users table", async () => {
+      const { ensureUsersSearchIndex } = await import("@/db/search-index");
+      expect(await ensureUsersSearchIndex(m.db.getDb())).toBe("ok");
+      await m.db.getClient().execute("DELETE FROM users_search WHERE rowid IN (SELECT rowid FROM users_search LIMIT 5)");
+      expect(await ensureUsersSearchIndex(m.db.getDb())).toBe("rebuilt");
+      expect(await ensureUsersSearchIndex(m.db.getDb())).toBe("ok");
+      expect((await m.users.listUsers({ q: "densely", sort: "created", dir: "desc", page: 1, size: 25 })).total).toBe(2100);
+    });
   });
 }
