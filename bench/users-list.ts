@@ -172,6 +172,32 @@ export async function run() {
     );
     console.log(table(["case", "naive p50", "naive max", "listUsers p50", "naive/ours (p50)"], baseRows));
 
+    // A second, stronger baseline for search: the same query in SQL with LIKE '%q%' over the three
+    // columns (what listUsers did before the trigram index), count and page, as listUsers runs them.
+    const { and, count, desc, or, sql } = await import("drizzle-orm");
+    const likeSearch = async (q: ListQueryInput) => {
+      const pattern = `%${q.q}%`;
+      const where = and(or(sql`${users.username} LIKE ${pattern}`, sql`${users.email} LIKE ${pattern}`, sql`${users.displayName} LIKE ${pattern}`));
+      const [[{ total }], page] = await Promise.all([
+        db.getDb().select({ total: count() }).from(users).where(where),
+        db.getDb().select({ id: users.id }).from(users).where(where).orderBy(desc(users.createdAt), desc(users.id)).limit(q.size).offset((q.page - 1) * q.size),
+      ]);
+      return { rows: page, total };
+    };
+    const likeRows: string[][] = [];
+    for (const c of cases.filter((c) => ["c", "d"].includes(c.key))) {
+      const q = ListQuery.parse(c.query);
+      const [want, got] = [await listUsers(q), await likeSearch(q)];
+      if (want.total !== got.total || want.rows.map((r) => r.id).join() !== got.rows.map((r) => r.id).join()) {
+        throw new Error(`bench/users-list: the LIKE baseline disagrees with listUsers for case (${c.key})`);
+      }
+      const s = await measure(() => likeSearch(q), WARMUP, RUNS);
+      const o = ours.get(c.key)!;
+      likeRows.push([`(${c.key}) ${c.label}`, ms(s.p50), ms(s.p95), ms(o.p50), `${(s.p50 / o.p50).toFixed(1)}×`]);
+    }
+    console.log(`\nBaseline, same run — search by LIKE '%q%' in SQL (${WARMUP} warm-ups, ${RUNS} timed runs), ms:\n`);
+    console.log(table(["case", "LIKE p50", "LIKE p95", "listUsers p50", "LIKE/ours (p50)"], likeRows));
+
     if (slow.length) console.log(`\nSlower than ${SLOW_P50_MS} ms at p50:\n  ${slow.join("\n  ")}`);
     return { slow };
   } finally {

@@ -6,5 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-test-deps.sh
 [ -d node_modules/next ] || npm ci --no-audit --no-fund
+echo "Building the app (next build)…"
 npx next build > /tmp/tollgate-build.log 2>&1 || { cat /tmp/tollgate-build.log; exit 1; }
-exec npx vitest run "$@"
+report=$(mktemp)
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
+# One plain closing line, whatever the reporter printed above it.
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+' "$report" || true
+rm -f "$report"
+exit $status

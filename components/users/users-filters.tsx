@@ -58,6 +58,18 @@ export function UsersFilters({ query }: { query: ListQueryInput }) {
         <option value="active">Active</option>
         <option value="suspended">Suspended</option>
       </select>
+      <select
+        aria-label="Rows per page"
+        value={query.size}
+        onChange={(e) => go({ size: Number(e.target.value) })}
+        className="ml-auto rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
+      >
+        {[10, 25, 50, 100].map((n) => (
+          <option key={n} value={n}>
+            {n} rows
+          </option>
+        ))}
+      </select>
     </div>
   );
 }

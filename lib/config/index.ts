@@ -82,7 +82,7 @@ function resolveSecret(env: z.infer<typeof EnvSchema>, dataDir: string): string 
   return secret;
 }
 
-export function parseConfig(source: NodeJS.ProcessEnv): Config {
+export function parseConfig(source: Record<string, string | undefined>): Config {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -294,7 +294,8 @@ export async function updateUser(actor: Actor, id: string, input: UpdateUserInpu
     if (before[key] !== input[key]) changes[key] = { from: before[key], to: input[key] };
   }
   if (Object.keys(changes).length === 0) return;
-  const limitsChanged = ["dailyLimit", "monthlyLimit", "totalLimit", "budgetType"].some((k) => k in changes);
+  // A new allotment (monthly limit) or a switch of budget type starts a one-time budget afresh.
+  const allotmentChanged = "monthlyLimit" in changes || "budgetType" in changes;
   const db = getDb();
   try {
     await db.batch([
@@ -303,7 +304,7 @@ export async function updateUser(actor: Actor, id: string, input: UpdateUserInpu
         .set({
           ...input,
           // A one-time budget counts from the moment it was (re)set (SPEC §3).
-          ...(limitsChanged ? { budgetSetAt: nowIso() } : {}),
+          ...(allotmentChanged ? { budgetSetAt: nowIso() } : {}),
           updatedAt: nowIso(),
         })
         .where(eq(users.id, id)),
