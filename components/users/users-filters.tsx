@@ -35,41 +35,49 @@ export function UsersFilters({ query }: { query: ListQueryInput }) {
         maxLength={100}
         className="w-72 rounded-md border border-slate-300 px-3 py-2 text-sm"
       />
-      <select
-        aria-label="Filter by role"
+      <FilterSelect
+        label="Filter by role"
         value={query.role ?? ""}
-        onChange={(e) => go({ role: (e.target.value || undefined) as ListQueryInput["role"] })}
-        className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
-      >
-        <option value="">All roles</option>
-        {ROLES.map((r) => (
-          <option key={r} value={r}>
-            {r}
-          </option>
-        ))}
-      </select>
-      <select
-        aria-label="Filter by status"
+        options={[["", "All roles"], ...ROLES.map((r) => [r, r] as const)]}
+        onChange={(v) => go({ role: (v || undefined) as ListQueryInput["role"] })}
+      />
+      <FilterSelect
+        label="Filter by status"
         value={query.status ?? ""}
-        onChange={(e) => go({ status: (e.target.value || undefined) as ListQueryInput["status"] })}
-        className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
-      >
-        <option value="">Any status</option>
-        <option value="active">Active</option>
-        <option value="suspended">Suspended</option>
-      </select>
-      <select
-        aria-label="Rows per page"
-        value={query.size}
-        onChange={(e) => go({ size: Number(e.target.value) })}
-        className="ml-auto rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
-      >
-        {[10, 25, 50, 100].map((n) => (
-          <option key={n} value={n}>
-            {n} rows
-          </option>
-        ))}
-      </select>
+        options={[["", "Any status"], ["active", "Active"], ["suspended", "Suspended"]]}
+        onChange={(v) => go({ status: (v || undefined) as ListQueryInput["status"] })}
+      />
+      <FilterSelect
+        label="Rows per page"
+        value={String(query.size)}
+        options={[10, 25, 50, 100].map((n) => [String(n), `${n} rows`] as const)}
+        onChange={(v) => go({ size: Number(v) })}
+        className="ml-auto"
+      />
     </div>
+  );
+}
+
+function FilterSelect({
+  label,
+  value,
+  options,
+  onChange,
+  className = "",
+}: {
+  label: string;
+  value: string;
+  options: readonly (readonly [string, string])[];
+  onChange: (value: string) => void;
+  className?: string;
+}) {
+  return (
+    <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} className={`rounded-md border border-slate-300 bg-white px-3 py-2 text-sm ${className}`}>
+      {options.map(([v, text]) => (
+        <option key={v} value={v}>
+          {text}
+        </option>
+      ))}
+    </select>
   );
 }
