@@ -4,6 +4,9 @@ const nextConfig: NextConfig = {
   // Native and Node-only modules stay outside the server bundle.
   serverExternalPackages: ["@libsql/client", "libsql", "ioredis", "bcryptjs", "nodemailer", "rate-limiter-flexible"],
   poweredByHeader: false,
+  // Gateway streams (SSE) must leave chunk by chunk; gzip in the app server would hold them back.
+  // Compression of pages is left to the reverse proxy in front.
+  compress: false,
   experimental: {
     // The create/edit forms post small payloads; keep the action body limit tight.
     serverActions: { bodySizeLimit: "100kb" },

@@ -35,3 +35,15 @@ export async function usageSummary(
     total: { tokens: Number(row.totalTokens), eur: Number(row.totalEur) },
   };
 }
+
+export type NewUsageEvent = typeof usageEvents.$inferInsert;
+
+/** Appends one gateway call to the ledger. */
+export async function recordUsage(event: NewUsageEvent) {
+  await getDb().insert(usageEvents).values(event).onConflictDoNothing({ target: usageEvents.requestId });
+}
+
+/** Cost in EUR of a call, from the endpoint's prices per million tokens. */
+export function costEur(inputTokens: number, outputTokens: number, prices: { eurPerMInput: number; eurPerMOutput: number }) {
+  return (inputTokens * prices.eurPerMInput + outputTokens * prices.eurPerMOutput) / 1_000_000;
+}

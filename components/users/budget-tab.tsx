@@ -12,7 +12,7 @@ import { UsageCards } from "./usage-cards";
 
 const asField = (n: number | null) => (n === null ? "" : String(n));
 
-export function BudgetTab({ user, usage, isSelf }: { user: UserDetail; usage: UsageSummary; isSelf: boolean; keyCount: number }) {
+export function BudgetTab({ user, usage, isSelf }: { user: UserDetail; usage: UsageSummary; isSelf: boolean }) {
   const [role, setRole] = useState<Role>(user.role);
   const [quick, setQuick] = useState<{ ok: boolean; message?: string }>();
   const [pendingQuick, startQuick] = useTransition();

@@ -2,9 +2,11 @@
 import { useRouter } from "next/navigation";
 import { Dialog } from "@/components/ui/dialog";
 import { Tabs } from "@/components/ui/tabs";
+import type { KeyRow } from "@/lib/keys";
 import type { UserDetail } from "@/lib/users";
 import type { UsageSummary } from "@/lib/usage";
 import { BudgetTab } from "./budget-tab";
+import { KeysTab } from "./keys-tab";
 
 function Later({ children }: { children: React.ReactNode }) {
   return <p className="rounded-md bg-slate-50 p-4 text-sm text-slate-600">{children}</p>;
@@ -14,13 +16,13 @@ function Later({ children }: { children: React.ReactNode }) {
 export function EditUserDialog({
   user,
   usage,
-  keyCount,
+  keys,
   isSelf,
   closeHref,
 }: {
   user: UserDetail;
   usage: UsageSummary;
-  keyCount: number;
+  keys: KeyRow[];
   isSelf: boolean;
   closeHref: string;
 }) {
@@ -29,17 +31,13 @@ export function EditUserDialog({
     <Dialog open onOpenChange={(open) => !open && router.push(closeHref, { scroll: false })} title={`Edit ${user.username}`} description={user.displayName ?? undefined} wide>
       <Tabs
         tabs={[
-          { value: "budget", label: "Budget", content: <BudgetTab user={user} usage={usage} isSelf={isSelf} keyCount={keyCount} /> },
+          { value: "budget", label: "Budget", content: <BudgetTab user={user} usage={usage} isSelf={isSelf} /> },
           {
             value: "permissions",
             label: "Permissions",
             content: <Later>Resource permissions (expert templates, CC profiles, model endpoints, skills, MCP tools, MoE modes) will be granted and revoked here.</Later>,
           },
-          {
-            value: "keys",
-            label: "API Keys",
-            content: <Later>This user has {keyCount} API key{keyCount === 1 ? "" : "s"}. Listing, creating, suspending and deleting keys will be done here.</Later>,
-          },
+          { value: "keys", label: "API Keys", content: <KeysTab userId={user.id} keys={keys} /> },
           {
             value: "usage",
             label: "Usage",

@@ -25,4 +25,6 @@ export async function closeCache() {
 /** Cache keys, in one place so that writers and evictors agree. */
 export const cacheKeys = {
   session: (userId: string) => `sess:${userId}`,
+  /** The gateway's auth record of an API key, by the key's SHA-256 hash. */
+  keyAuth: (keyHash: string) => `auth:${keyHash}`,
 };

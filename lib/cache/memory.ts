@@ -5,6 +5,7 @@ import type { Cache, LimiterOptions } from "./types";
 export class MemoryCache implements Cache {
   readonly kind = "memory" as const;
   private entries = new Map<string, { json: string; expiresAt: number }>();
+  private generation = 0;
 
   async get<T>(key: string): Promise<T | undefined> {
     const hit = this.entries.get(key);
@@ -24,6 +25,19 @@ export class MemoryCache implements Cache {
 
   async del(...keys: string[]) {
     for (const key of keys) this.entries.delete(key);
+  }
+
+  async getGuarded<T>(key: string) {
+    return { value: await this.get<T>(key), generation: String(this.generation) };
+  }
+
+  async setGuarded(key: string, value: unknown, ttlSeconds: number, generation: string) {
+    if (generation === String(this.generation)) await this.set(key, value, ttlSeconds);
+  }
+
+  async evict(...keys: string[]) {
+    this.generation++;
+    await this.del(...keys);
   }
 
   limiter(options: LimiterOptions) {

@@ -11,8 +11,19 @@ export interface Cache {
   readonly kind: "valkey" | "memory";
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
-  /** Evicts the keys; resolves once they are gone (or are queued to be removed on reconnect). */
+  /** Removes the keys; resolves once they are gone (or are queued to be removed on reconnect). */
   del(...keys: string[]): Promise<void>;
+  /**
+   * The guarded pair for records that must never outlive an eviction (sessions, API-key auth):
+   * `getGuarded` returns the value and the eviction generation in one round trip; after a miss the
+   * caller reads SQLite and fills with `setGuarded`, which writes only if no eviction happened in
+   * between. Without it, a request that read SQLite just before a suspend could put the old record
+   * back into the cache right after the suspend evicted it.
+   */
+  getGuarded<T>(key: string): Promise<{ value: T | undefined; generation: string }>;
+  setGuarded(key: string, value: unknown, ttlSeconds: number, generation: string): Promise<void>;
+  /** Removes the keys and moves the eviction generation on, so that fills read before it are dropped. */
+  evict(...keys: string[]): Promise<void>;
   limiter(options: LimiterOptions): RateLimiterAbstract;
   close(): Promise<void>;
 }

@@ -9,9 +9,18 @@ import type { Cache, LimiterOptions } from "./types";
  * through, so a stale record cannot outlive an outage; entries carry a short TTL as the last line of
  * defence.
  */
+// Writes the value only while the eviction generation is still the one the caller read.
+const SET_GUARDED = `
+if (redis.call('GET', KEYS[2]) or '0') == ARGV[3] then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+end
+return 0`;
+
+type GuardedRedis = Redis & { setGuarded(key: string, genKey: string, value: string, ttl: number, generation: string): Promise<number> };
+
 export class ValkeyCache implements Cache {
   readonly kind = "valkey" as const;
-  readonly redis: Redis;
+  readonly redis: GuardedRedis;
   private pendingEvictions = new Set<string>();
   private retryTimer: NodeJS.Timeout | undefined;
 
@@ -23,7 +32,8 @@ export class ValkeyCache implements Cache {
       // A Valkey that hangs must not hang requests: past this a command counts as failed.
       commandTimeout: 500,
       retryStrategy: (times) => Math.min(times * 100, 2000),
-    });
+    }) as GuardedRedis;
+    this.redis.defineCommand("setGuarded", { numberOfKeys: 2, lua: SET_GUARDED });
     this.redis.on("error", (e) => console.warn(`[cache] valkey: ${e.message}`));
     this.redis.on("ready", () => void this.flushPendingEvictions());
   }
@@ -62,12 +72,40 @@ export class ValkeyCache implements Cache {
     try {
       await this.redis.del(...keys.map((k) => this.prefix + k));
     } catch (e) {
-      for (const key of keys) this.pendingEvictions.add(key);
-      console.warn(`[cache] eviction queued until valkey is back: ${(e as Error).message}`);
-      this.retryTimer ??= setTimeout(() => {
-        this.retryTimer = undefined;
-        void this.flushPendingEvictions();
-      }, 500);
+      this.queueEviction(keys, e as Error);
+    }
+  }
+
+  private get generationKey() {
+    return this.prefix + "evictions";
+  }
+
+  async getGuarded<T>(key: string) {
+    try {
+      const [raw, generation] = await this.redis.mget(this.prefix + key, this.generationKey);
+      return { value: raw === null ? undefined : (JSON.parse(raw) as T), generation: generation ?? "0" };
+    } catch {
+      // Unreachable: a miss, and a generation no fill can match, so nothing is written back.
+      return { value: undefined, generation: "unavailable" };
+    }
+  }
+
+  async setGuarded(key: string, value: unknown, ttlSeconds: number, generation: string) {
+    if (generation === "unavailable") return;
+    try {
+      await this.redis.setGuarded(this.prefix + key, this.generationKey, JSON.stringify(value), ttlSeconds, generation);
+    } catch {
+      // Only slower.
+    }
+  }
+
+  async evict(...keys: string[]) {
+    try {
+      const tx = this.redis.multi();
+      if (keys.length) tx.del(...keys.map((k) => this.prefix + k));
+      await tx.incr(this.generationKey).exec();
+    } catch (e) {
+      this.queueEviction(keys, e as Error);
     }
   }
 
@@ -86,10 +124,19 @@ export class ValkeyCache implements Cache {
     this.redis.disconnect();
   }
 
+  private queueEviction(keys: string[], e: Error) {
+    for (const key of keys) this.pendingEvictions.add(key);
+    console.warn(`[cache] eviction queued until valkey is back: ${e.message}`);
+    this.retryTimer ??= setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.flushPendingEvictions();
+    }, 500);
+  }
+
   private async flushPendingEvictions() {
     if (this.pendingEvictions.size === 0) return;
     const keys = [...this.pendingEvictions];
     this.pendingEvictions.clear();
-    await this.del(...keys);
+    await this.evict(...keys);
   }
 }

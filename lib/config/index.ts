@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   SMTP_SECURE: optionalString.pipe(z.enum(["true", "false"]).optional()),
   APP_URL: optionalString.pipe(z.url().optional()),
   BCRYPT_COST: optionalInt(10, 15),
+  GATEWAY_UPSTREAM_TIMEOUT_MS: optionalInt(100, 3_600_000),
+  GATEWAY_MAX_BODY_BYTES: optionalInt(1024, 100 * 1024 * 1024),
 });
 
 export type Config = {
@@ -62,6 +64,7 @@ export type Config = {
   appUrl: string;
   secureCookies: boolean;
   bcryptCost: number;
+  gateway: { upstreamTimeoutMs: number; maxBodyBytes: number };
 };
 
 function dataDirOf(databaseUrl: string): string {
@@ -114,6 +117,11 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     appUrl,
     secureCookies: appUrl.startsWith("https://"),
     bcryptCost: env.BCRYPT_COST ?? 12,
+    gateway: {
+      // Time allowed until the upstream's response headers; a stream may then run as long as it runs.
+      upstreamTimeoutMs: env.GATEWAY_UPSTREAM_TIMEOUT_MS ?? 120_000,
+      maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES ?? 10 * 1024 * 1024,
+    },
   };
 }
 

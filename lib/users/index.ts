@@ -8,6 +8,7 @@ import { cache, cacheKeys } from "@/lib/cache";
 import { config } from "@/lib/config";
 import { DomainError } from "@/lib/errors";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "@/lib/auth/passwords";
+import { keyHashesOf } from "@/lib/keys";
 import { nowIso } from "@/lib/time";
 import type { CreateUserInput, ListQueryInput, UpdateUserInput } from "./schemas";
 
@@ -138,10 +139,6 @@ export async function keyCountsOf(userIds: string[]): Promise<Record<string, num
   return Object.fromEntries(rows.map((r) => [r.userId, r.n]));
 }
 
-export async function countKeysOf(userId: string): Promise<number> {
-  const [{ n }] = await getDb().select({ n: count() }).from(apiKeys).where(eq(apiKeys.userId, userId));
-  return n;
-}
 
 // ---------------------------------------------------------------- the session record
 
@@ -160,7 +157,7 @@ const SESSION_TTL_SECONDS = 60;
 
 export async function sessionStateOf(userId: string): Promise<SessionState | undefined> {
   const key = cacheKeys.session(userId);
-  const hit = await cache().get<SessionState>(key);
+  const { value: hit, generation } = await cache().getGuarded<SessionState>(key);
   if (hit) return hit;
   const [row] = await getDb()
     .select({
@@ -184,13 +181,18 @@ export async function sessionStateOf(userId: string): Promise<SessionState | und
     sessionVersion: row.sessionVersion,
     mustChangePassword: row.mustChangePassword === 1,
   };
-  await cache().set(key, state, SESSION_TTL_SECONDS);
+  await cache().setGuarded(key, state, SESSION_TTL_SECONDS, generation);
   return state;
 }
 
-/** Drops everything cached about the user; awaited before any mutation returns. */
-export async function evictUser(userId: string) {
-  await cache().del(cacheKeys.session(userId));
+/**
+ * Drops everything cached about the user (session record and the auth records of all their keys)
+ * everywhere; awaited before any mutation returns, so the next request or gateway call on any instance
+ * reads the change. `keyHashes` is given when the keys are about to be deleted.
+ */
+export async function evictUser(userId: string, keyHashes?: string[]) {
+  const hashes = keyHashes ?? (await keyHashesOf(userId));
+  await cache().evict(cacheKeys.session(userId), ...hashes.map(cacheKeys.keyAuth));
 }
 
 // ---------------------------------------------------------------- login
@@ -368,7 +370,8 @@ export async function setActive(actor: Actor, id: string, active: boolean) {
 export async function deleteUser(actor: Actor, id: string) {
   const before = await requireUserRow(id);
   refuseSelf(actor, id, "delete");
-  const keyCount = await countKeysOf(id);
+  const keyHashes = await keyHashesOf(id);
+  const keyCount = keyHashes.length;
   const db = getDb();
   // Keys and grants go explicitly (not only by ON DELETE CASCADE), so that a server without foreign
   // keys enforced ends up the same. usage_events rows stay: they are the billing history.
@@ -379,7 +382,7 @@ export async function deleteUser(actor: Actor, id: string) {
     auditAfterChange(actor, "user.delete", target(before), { email: before.email, role: before.role, keys: keyCount }),
   ]);
   if (result.rowsAffected === 0) throw new DomainError("The last active admin cannot be deleted.");
-  await evictUser(id);
+  await evictUser(id, keyHashes);
 }
 
 /** The same guard as notLastActiveAdmin, for statements on other tables that belong to the user. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type App } from "../support/app";
+import { signedInAdmin } from "../support/admin";
 import { callAction, login, loginOrThrow, type Session } from "../support/http";
 
 // The admin surface over real HTTP against the built app (real SQLite file, real valkey-server):
@@ -39,10 +40,7 @@ async function readyUser(username: string, role = "user") {
 
 beforeAll(async () => {
   app = await startApp({ valkey: true, smtp: false });
-  const first = await loginOrThrow(app.url, "admin", "changeme");
-  const r = await callAction(app.url, "/change-password", "changePasswordAction", { current: "changeme", password: ADMIN_PW, confirm: ADMIN_PW }, { session: first });
-  expect(r.state).toMatchObject({ ok: true });
-  admin = await loginOrThrow(app.url, "admin", ADMIN_PW);
+  admin = await signedInAdmin(app, ADMIN_PW);
 });
 
 afterAll(async () => {

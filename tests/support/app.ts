@@ -8,6 +8,7 @@ import { freePort, waitFor } from "./ports";
 export type App = {
   url: string;
   dbFile: string;
+  valkeyPrefix: string;
   db: Client;
   logs: () => string;
   stop: () => Promise<void>;
@@ -21,11 +22,13 @@ let counter = 0;
  * port and its own SQLite file; with the shared valkey-server or with the in-process cache; with the
  * SMTP receiver as its mail server unless told otherwise.
  */
-export async function startApp(opts: { valkey?: boolean; smtp?: boolean; env?: Record<string, string> } = {}): Promise<App> {
+export async function startApp(opts: { valkey?: boolean; smtp?: boolean; env?: Record<string, string>; shareWith?: App } = {}): Promise<App> {
   const port = await freePort();
   const dir = path.join(inject("tmpRoot"), `app-${process.pid}-${counter++}`);
   mkdirSync(dir, { recursive: true });
-  const dbFile = path.join(dir, "tollgate.db");
+  // A second instance of the same deployment: same database, same Valkey namespace, same secret.
+  const dbFile = opts.shareWith?.dbFile ?? path.join(dir, "tollgate.db");
+  const prefix = opts.shareWith?.valkeyPrefix ?? `t${process.pid}-${counter}:`;
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -34,7 +37,8 @@ export async function startApp(opts: { valkey?: boolean; smtp?: boolean; env?: R
     APP_URL: url,
     DATABASE_URL: `file:${dbFile}`,
     BCRYPT_COST: "10",
-    VALKEY_PREFIX: `t${process.pid}-${counter}:`,
+    VALKEY_PREFIX: prefix,
+    AUTH_SECRET: "test-secret-shared-by-instances-of-one-deployment",
     ...(opts.valkey ? { VALKEY_URL: inject("valkeyUrl") } : {}),
     ...(opts.smtp !== false ? { SMTP_HOST: "127.0.0.1", SMTP_PORT: String(inject("smtpPort")), SMTP_FROM: "tollgate@example.test" } : {}),
     ...opts.env,
@@ -63,6 +67,7 @@ export async function startApp(opts: { valkey?: boolean; smtp?: boolean; env?: R
   return {
     url,
     dbFile,
+    valkeyPrefix: prefix,
     db,
     logs: () => output,
     stop: async () => {

@@ -1,6 +1,8 @@
 "use server";
 import { z } from "zod";
 import { adminAction } from "@/lib/auth/action";
+import { createKey, deleteKey, setKeyStatus } from "@/lib/keys";
+import { KeyId, KeyLabel } from "@/lib/keys/schemas";
 import { mailEnabled, sendWelcomeMail } from "@/lib/mail";
 import { createUser, deleteUser, recordWelcomeMail, resetPassword, setActive, setRole, updateUser } from "@/lib/users";
 import { CreateUser, Flag, ResetPassword, SetRole, UpdateUser, UserId } from "@/lib/users/schemas";
@@ -53,3 +55,23 @@ export const resetPasswordAction = adminAction(
   async ({ id, password, mustChange }, admin) => resetPassword(admin, id, password, mustChange),
   revalidate,
 );
+
+// API keys of a user (the edit dialog's API Keys tab). The full key exists only in createKeyAction's
+// answer; nothing stores, logs or renders it afterwards.
+
+export const createKeyAction = adminAction(
+  z.object({ userId: UserId, label: KeyLabel }),
+  async ({ userId, label }, admin) => {
+    const { key, prefix } = await createKey(admin, userId, label);
+    return { key, prefix };
+  },
+  revalidate,
+);
+
+export const setKeyStatusAction = adminAction(
+  z.object({ keyId: KeyId, status: z.enum(["active", "suspended"], { error: "Status must be active or suspended" }) }),
+  async ({ keyId, status }, admin) => setKeyStatus(admin, keyId, status),
+  revalidate,
+);
+
+export const deleteKeyAction = adminAction(z.object({ keyId: KeyId }), async ({ keyId }, admin) => deleteKey(admin, keyId), revalidate);

@@ -5,7 +5,8 @@ import { UsersFilters } from "@/components/users/users-filters";
 import { UsersTable } from "@/components/users/users-table";
 import { adminPage } from "@/lib/auth/dal";
 import { mailEnabled } from "@/lib/mail";
-import { countKeysOf, getUserDetail, keyCountsOf, listUsers } from "@/lib/users";
+import { listKeys } from "@/lib/keys";
+import { getUserDetail, keyCountsOf, listUsers } from "@/lib/users";
 import { ListQuery, UserId } from "@/lib/users/schemas";
 import { usersUrl } from "@/lib/users/list-url";
 import { usageSummary } from "@/lib/usage";
@@ -13,8 +14,8 @@ import { usageSummary } from "@/lib/usage";
 async function loadEditing(id: string) {
   const user = await getUserDetail(id);
   if (!user) return undefined;
-  const [usage, keyCount] = await Promise.all([usageSummary(user), countKeysOf(id)]);
-  return { user, usage, keyCount };
+  const [usage, keys] = await Promise.all([usageSummary(user), listKeys(id)]);
+  return { user, usage, keys };
 }
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -42,7 +43,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           key={editing.user.id}
           user={editing.user}
           usage={editing.usage}
-          keyCount={editing.keyCount}
+          keys={editing.keys}
           isSelf={editing.user.id === admin.id}
           closeHref={usersUrl(query)}
         />

@@ -1,0 +1,69 @@
+// Errors in the client's own API shape, so that the official SDKs raise their proper classes
+// (AuthenticationError for 401, PermissionDeniedError for 403, NotFoundError for 404,
+// RateLimitError for 429, ...).
+
+export type ApiStyle = "openai" | "anthropic";
+
+type Kind = "invalid_request" | "authentication" | "permission" | "not_found" | "too_large" | "rate_limit" | "internal" | "upstream" | "timeout" | "unavailable";
+
+const STATUS: Record<Kind, number> = {
+  invalid_request: 400,
+  authentication: 401,
+  permission: 403,
+  not_found: 404,
+  too_large: 413,
+  rate_limit: 429,
+  internal: 500,
+  upstream: 502,
+  unavailable: 503,
+  timeout: 504,
+};
+
+const OPENAI: Record<Kind, { type: string; code: string | null }> = {
+  invalid_request: { type: "invalid_request_error", code: null },
+  authentication: { type: "authentication_error", code: "invalid_api_key" },
+  permission: { type: "permission_error", code: "permission_denied" },
+  not_found: { type: "invalid_request_error", code: "model_not_found" },
+  too_large: { type: "invalid_request_error", code: "request_too_large" },
+  rate_limit: { type: "rate_limit_error", code: "rate_limit_exceeded" },
+  internal: { type: "api_error", code: "internal_error" },
+  upstream: { type: "api_error", code: "upstream_error" },
+  unavailable: { type: "api_error", code: "no_endpoint" },
+  timeout: { type: "api_error", code: "upstream_timeout" },
+};
+
+const ANTHROPIC: Record<Kind, string> = {
+  invalid_request: "invalid_request_error",
+  authentication: "authentication_error",
+  permission: "permission_error",
+  not_found: "not_found_error",
+  too_large: "request_too_large",
+  rate_limit: "rate_limit_error",
+  internal: "api_error",
+  upstream: "api_error",
+  unavailable: "api_error",
+  timeout: "api_error",
+};
+
+export class GatewayError extends Error {
+  constructor(
+    readonly kind: Kind,
+    message: string,
+  ) {
+    super(message);
+    this.name = "GatewayError";
+  }
+  get status() {
+    return STATUS[this.kind];
+  }
+}
+
+export function errorBody(style: ApiStyle, error: GatewayError) {
+  if (style === "anthropic") return { type: "error", error: { type: ANTHROPIC[error.kind], message: error.message } };
+  const { type, code } = OPENAI[error.kind];
+  return { error: { message: error.message, type, param: null, code } };
+}
+
+export function errorResponse(style: ApiStyle, error: GatewayError, headers?: HeadersInit) {
+  return Response.json(errorBody(style, error), { status: error.status, headers });
+}

@@ -1,0 +1,3 @@
+import { gatewaySuite } from "./gateway.shared";
+
+gatewaySuite(true);

@@ -1,0 +1,273 @@
+import Anthropic from "@anthropic-ai/sdk";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKeyAs, createUserAs, signedInAdmin } from "../support/admin";
+import { startApp, type App } from "../support/app";
+import { callAction, type Session } from "../support/http";
+import { mockInputTokens, startMockLlm, type MockLlm } from "../support/mock-llm";
+import { freePort } from "../support/ports";
+
+/**
+ * The gateway end to end: the official `openai` and `@anthropic-ai/sdk` packages, unmodified, pointed
+ * at the built app, which forwards to the local mock LLM. Run with valkey-server and with the
+ * in-process cache (two files).
+ */
+export function gatewaySuite(valkey: boolean) {
+  let app: App;
+  let mock: MockLlm;
+  let admin: Session;
+  let userId: string;
+  let key: string;
+  const UPSTREAM_KEY = "upstream-secret-key-1234";
+
+  const row = async (sql: string, args: (string | number)[] = []) => (await app.db.execute({ sql, args })).rows[0];
+  const usageOf = (requestId: string) => row("SELECT * FROM usage_events WHERE request_id = ?", [requestId]);
+  const lastUsage = () => row("SELECT * FROM usage_events ORDER BY id DESC LIMIT 1");
+  const oa = (apiKey = key) => new OpenAI({ apiKey, baseURL: `${app.url}/v1`, maxRetries: 0 });
+  const an = (apiKey = key) => new Anthropic({ apiKey, baseURL: app.url, maxRetries: 0 });
+  const chat = (apiKey = key) => oa(apiKey).chat.completions.create({ model: "mock-gpt", messages: [{ role: "user", content: "Say hi" }] });
+  const act = async (name: string, payload: unknown) => expect((await callAction(app.url, "/users", name, payload, { session: admin })).state).toMatchObject({ ok: true });
+
+  beforeAll(async () => {
+    mock = await startMockLlm({ chunkDelayMs: 0, slowMs: 5000 });
+    app = await startApp({ valkey, smtp: false, env: { GATEWAY_UPSTREAM_TIMEOUT_MS: "1000", GATEWAY_MAX_BODY_BYTES: "65536" } });
+    admin = await signedInAdmin(app);
+    userId = await createUserAs(app, admin, "gw-user");
+    key = await createKeyAs(app, admin, userId, "sdk tests");
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await mock?.stop();
+  });
+
+  describe(`the gateway (${valkey ? "valkey-server" : "in-process cache"})`, () => {
+    it("answers 503 in the client's shape while no endpoint is configured", async () => {
+      const err = await chat().catch((e) => e);
+      expect(err).toBeInstanceOf(OpenAI.InternalServerError);
+      expect(err.status).toBe(503);
+      expect(err.error).toMatchObject({ type: "api_error", code: "no_endpoint", message: expect.stringMatching(/No model endpoint/) });
+      const aerr = await an().messages.create({ model: "mock-claude", max_tokens: 10, messages: [{ role: "user", content: "x" }] }).catch((e) => e);
+      expect(aerr.status).toBe(503);
+      expect(aerr.error).toMatchObject({ type: "error", error: { type: "api_error" } });
+      // Configure the endpoints (the routing list is re-read within 2 s).
+      const models = JSON.stringify(["mock-gpt", "mock-error", "mock-slow", "mock-hang-stream", "mock-bad-json"]);
+      await app.db.batch([
+        { sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, upstream_api_key, models, eur_per_m_input, eur_per_m_output) VALUES ('e1', 'mock-oa', ?, 'openai', ?, ?, 2, 8)", args: [`${mock.url}/v1`, UPSTREAM_KEY, models] },
+        { sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, upstream_api_key, models, eur_per_m_input, eur_per_m_output) VALUES ('e2', 'mock-an', ?, 'anthropic', ?, ?, 3, 15)", args: [`${mock.url}/v1`, UPSTREAM_KEY, JSON.stringify(["mock-claude", "mock-hang-stream"])] },
+        { sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, models) VALUES ('e3', 'down', ?, 'openai', ?)", args: [`http://127.0.0.1:${await freePort()}/v1`, JSON.stringify(["gone-model"])] },
+      ]);
+      await expect.poll(() => chat().then(() => "ok", (e) => String(e.status)), { timeout: 5000, interval: 250 }).toBe("ok");
+    });
+
+    it("forwards a chat completion with the upstream's key and meters it at the endpoint's prices", async () => {
+      const res = await oa().chat.completions.create({ model: "mock-gpt", messages: [{ role: "user", content: "Count these characters" }] }).withResponse();
+      expect(res.data.choices[0].message.content).toBe("Hello from the mock LLM");
+      const upstream = mock.requests.at(-1)!;
+      expect(upstream.headers.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
+      expect(JSON.stringify(upstream.headers)).not.toContain(key);
+      const input = mockInputTokens(upstream.body);
+      expect(res.data.usage).toMatchObject({ prompt_tokens: input, completion_tokens: 5 });
+      const u = await usageOf(res.response.headers.get("x-request-id")!);
+      expect(u).toMatchObject({ user_id: userId, endpoint: "mock-oa", model: "mock-gpt", input_tokens: input, output_tokens: 5, status: "ok" });
+      expect(Number(u.cost_eur)).toBeCloseTo((input * 2 + 5 * 8) / 1e6, 12);
+      expect(Number(u.latency_ms)).toBeGreaterThanOrEqual(0);
+    });
+
+    it("streams chat completions, asking the upstream for usage without passing that chunk on", async () => {
+      const stream = await oa().chat.completions.create({ model: "mock-gpt", stream: true, messages: [{ role: "user", content: "Stream please" }] });
+      let text = "";
+      const chunks = [];
+      for await (const c of stream) {
+        chunks.push(c);
+        text += c.choices[0]?.delta?.content ?? "";
+      }
+      expect(text).toBe("Hello from the mock LLM");
+      expect(chunks.every((c) => c.choices.length > 0 && !c.usage)).toBe(true);
+      const upstream = mock.requests.at(-1)!;
+      expect(upstream.body.stream_options).toEqual({ include_usage: true });
+      const u = await lastUsage();
+      expect(u).toMatchObject({ model: "mock-gpt", input_tokens: mockInputTokens(upstream.body), output_tokens: 5, status: "ok" });
+    });
+
+    it("passes the usage chunk to a client that asked for it", async () => {
+      const stream = await oa().chat.completions.create({ model: "mock-gpt", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "With usage" }] });
+      const chunks = [];
+      for await (const c of stream) chunks.push(c);
+      expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { completion_tokens: 5, prompt_tokens: "With usage".length } });
+      expect((await lastUsage()).input_tokens).toBe("With usage".length);
+    });
+
+    it("sends a message through the Anthropic SDK, streaming and not, and meters both", async () => {
+      const msg = await an().messages.create({ model: "mock-claude", max_tokens: 50, system: "Be brief", messages: [{ role: "user", content: "Hello" }] });
+      expect(msg.content[0]).toMatchObject({ type: "text", text: "Hello from the mock LLM" });
+      const upstream = mock.requests.at(-1)!;
+      expect(upstream.path).toBe("/v1/messages");
+      expect(upstream.headers["x-api-key"]).toBe(UPSTREAM_KEY);
+      expect(upstream.headers.authorization).toBeUndefined();
+      let u = await lastUsage();
+      expect(u).toMatchObject({ endpoint: "mock-an", model: "mock-claude", input_tokens: "Be brief".length + "Hello".length, output_tokens: 5, status: "ok" });
+      expect(Number(u.cost_eur)).toBeCloseTo(((13 * 3 + 5 * 15) / 1e6), 12);
+
+      const final = await an().messages.stream({ model: "mock-claude", max_tokens: 50, messages: [{ role: "user", content: "Streamed" }] }).finalMessage();
+      expect(final.usage).toMatchObject({ input_tokens: "Streamed".length, output_tokens: 5 });
+      u = await lastUsage();
+      expect(u).toMatchObject({ model: "mock-claude", input_tokens: "Streamed".length, output_tokens: 5, status: "ok" });
+    });
+
+    it("accepts the key as x-api-key too (Claude Code with ANTHROPIC_API_KEY)", async () => {
+      const client = new Anthropic({ apiKey: null, authToken: null, defaultHeaders: { "x-api-key": key }, baseURL: app.url, maxRetries: 0 });
+      const msg = await client.messages.create({ model: "mock-claude", max_tokens: 5, messages: [{ role: "user", content: "hi" }] });
+      expect(msg.usage.output_tokens).toBe(5);
+    });
+
+    it("lists the models in each SDK's shape", async () => {
+      const ids = [];
+      for await (const m of oa().models.list()) ids.push(m.id);
+      expect(ids).toEqual(expect.arrayContaining(["mock-gpt", "mock-claude", "mock-hang-stream@mock-oa", "mock-hang-stream@mock-an"]));
+      const anIds = [];
+      for await (const m of an().models.list()) anIds.push(m.id);
+      expect(anIds).toEqual(ids);
+    });
+
+    it("routes model@endpoint to the named endpoint", async () => {
+      const msg = await an().messages.create({ model: "mock-hang-stream@mock-an", max_tokens: 5, messages: [{ role: "user", content: "x" }] });
+      expect(msg.usage.output_tokens).toBe(5);
+      expect(await lastUsage()).toMatchObject({ endpoint: "mock-an", model: "mock-hang-stream" });
+      const wrongStyle = await an().messages.create({ model: "mock-gpt", max_tokens: 5, messages: [{ role: "user", content: "x" }] }).catch((e) => e);
+      expect(wrongStyle).toBeInstanceOf(Anthropic.BadRequestError);
+      expect(wrongStyle.message).toMatch(/openai-style endpoint: call POST \/v1\/chat\/completions/);
+    });
+
+    it("refuses a missing, malformed or unknown key with 401 in both shapes", async () => {
+      const missing = await fetch(`${app.url}/v1/chat/completions`, { method: "POST", body: "{}" });
+      expect(missing.status).toBe(401);
+      expect(await missing.json()).toEqual({ error: { message: expect.stringMatching(/Missing API key/), type: "authentication_error", param: null, code: "invalid_api_key" } });
+      const anMissing = await fetch(`${app.url}/v1/messages`, { method: "POST", body: "{}" });
+      expect(await anMissing.json()).toEqual({ type: "error", error: { type: "authentication_error", message: expect.stringMatching(/Missing API key/) } });
+      for (const bad of ["not-a-key", "tg-sk-" + "0".repeat(48)]) {
+        const e = await chat(bad).catch((x) => x);
+        expect(e).toBeInstanceOf(OpenAI.AuthenticationError);
+      }
+      expect(await an("tg-sk-" + "1".repeat(48)).messages.create({ model: "mock-claude", max_tokens: 5, messages: [{ role: "user", content: "x" }] }).catch((e) => e)).toBeInstanceOf(Anthropic.AuthenticationError);
+    });
+
+    it("rejects the next call after the user is suspended, and accepts it again after activation", async () => {
+      await act("setActiveAction", { id: userId, active: false });
+      const e = await chat().catch((x) => x);
+      expect(e).toBeInstanceOf(OpenAI.AuthenticationError);
+      expect(e.message).toMatch(/suspended/);
+      await act("setActiveAction", { id: userId, active: true });
+      expect((await chat()).choices).toHaveLength(1);
+    });
+
+    it("rejects the next call after the key alone is suspended, and after it is deleted", async () => {
+      const [{ id: keyId }] = (await app.db.execute({ sql: "SELECT id FROM api_keys WHERE user_id = ?", args: [userId] })).rows as unknown as { id: string }[];
+      await act("setKeyStatusAction", { keyId, status: "suspended" });
+      expect(await chat().catch((x) => x)).toBeInstanceOf(OpenAI.AuthenticationError);
+      await act("setKeyStatusAction", { keyId, status: "active" });
+      expect((await chat()).choices).toHaveLength(1);
+      const second = await createKeyAs(app, admin, userId, "to delete");
+      expect((await chat(second)).choices).toHaveLength(1);
+      const [{ id: secondId }] = (await app.db.execute({ sql: "SELECT id FROM api_keys WHERE label = 'to delete'" })).rows as unknown as { id: string }[];
+      await act("deleteKeyAction", { keyId: secondId });
+      expect(await chat(second).catch((x) => x)).toBeInstanceOf(OpenAI.AuthenticationError);
+      expect((await chat()).choices).toHaveLength(1);
+    });
+
+    it("shows a key once: never in the database, the pages, the audit log or the logs", async () => {
+      const fresh = await createKeyAs(app, admin, userId, "shown once");
+      const page = await (await fetch(`${app.url}/users?edit=${userId}`, { headers: { cookie: admin.cookie } })).text();
+      expect(page).toContain(fresh.slice(0, 16));
+      expect(page).not.toContain(fresh);
+      const dump = JSON.stringify([
+        (await app.db.execute("SELECT * FROM api_keys")).rows,
+        (await app.db.execute("SELECT * FROM audit_log")).rows,
+        (await app.db.execute("SELECT * FROM usage_events")).rows,
+      ]);
+      expect(dump).not.toContain(fresh);
+      expect(dump).not.toContain(fresh.slice(16));
+      expect(app.logs()).not.toContain(fresh.slice(16));
+      const [stored] = (await app.db.execute({ sql: "SELECT prefix, key_hash FROM api_keys WHERE label = 'shown once'" })).rows;
+      expect(stored.prefix).toBe(fresh.slice(0, 16));
+      expect(stored.key_hash).toMatch(/^[0-9a-f]{64}$/);
+    });
+
+    it("maps bad requests and upstream failures to the right status and shape, recording reached upstreams", async () => {
+      const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+        fetch(app.url + path, { method: "POST", body, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers } });
+      const malformed = await post("/v1/chat/completions", "{nope");
+      expect(malformed.status).toBe(400);
+      expect((await malformed.json()).error.type).toBe("invalid_request_error");
+      const notObject = await post("/v1/messages", "[1,2]");
+      expect(notObject.status).toBe(400);
+      expect((await notObject.json()).error.type).toBe("invalid_request_error");
+      const noModel = await post("/v1/chat/completions", JSON.stringify({ messages: [] }));
+      expect(noModel.status).toBe(400);
+      const huge = await post("/v1/chat/completions", JSON.stringify({ model: "mock-gpt", messages: [{ role: "user", content: "x".repeat(70_000) }] }));
+      expect(huge.status).toBe(413);
+      expect((await huge.json()).error.code).toBe("request_too_large");
+
+      const unknown = await oa().chat.completions.create({ model: "no-such-model", messages: [{ role: "user", content: "x" }] }).catch((e) => e);
+      expect(unknown).toBeInstanceOf(OpenAI.NotFoundError);
+      expect(unknown.error.code).toBe("model_not_found");
+
+      const before = Number((await row("SELECT count(*) AS n FROM usage_events")).n);
+      const down = await oa().chat.completions.create({ model: "gone-model", messages: [{ role: "user", content: "x" }] }).catch((e) => e);
+      expect(down.status).toBe(502);
+      expect(down.error.code).toBe("upstream_error");
+      expect(Number((await row("SELECT count(*) AS n FROM usage_events")).n)).toBe(before); // never reached
+
+      const failing = await oa().chat.completions.create({ model: "mock-error", messages: [{ role: "user", content: "x" }] }).catch((e) => e);
+      expect(failing.status).toBe(502);
+      expect(await lastUsage()).toMatchObject({ model: "mock-error", status: "upstream_500", input_tokens: 0 });
+
+      const garbage = await oa().chat.completions.create({ model: "mock-bad-json", messages: [{ role: "user", content: "x" }] }).catch((e) => e);
+      expect(garbage.status).toBe(502);
+      expect(await lastUsage()).toMatchObject({ model: "mock-bad-json", status: "upstream_invalid_response" });
+
+      const slow = await an().messages.create({ model: "mock-slow@mock-oa", max_tokens: 5, messages: [{ role: "user", content: "x" }] }).catch((e) => e);
+      expect(slow).toBeInstanceOf(Anthropic.BadRequestError); // an openai-style endpoint on /v1/messages
+      const timeout = await oa().chat.completions.create({ model: "mock-slow", messages: [{ role: "user", content: "x" }] }).catch((e) => e);
+      expect(timeout.status).toBe(504);
+      expect(timeout.error.code).toBe("upstream_timeout");
+      expect(await lastUsage()).toMatchObject({ model: "mock-slow", status: "timeout" });
+      await expect.poll(() => mock.requests.filter((r) => r.body?.model === "mock-slow").at(-1)?.aborted).toBe(true);
+
+      // Still healthy afterwards.
+      expect((await chat()).choices).toHaveLength(1);
+    });
+
+    it("aborts the upstream when the client disconnects mid-stream and bills what was reported", async () => {
+      const controller = new AbortController();
+      const res = await fetch(`${app.url}/v1/messages`, {
+        method: "POST",
+        signal: controller.signal,
+        headers: { "x-api-key": key, "content-type": "application/json", "anthropic-version": "2023-06-01" },
+        body: JSON.stringify({ model: "mock-hang-stream@mock-an", max_tokens: 5, stream: true, messages: [{ role: "user", content: "hang" }] }),
+      });
+      const reader = res.body!.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      expect(first).toContain("message_start");
+      controller.abort();
+      await expect.poll(() => mock.requests.filter((r) => r.body?.model === "mock-hang-stream").at(-1)?.aborted, { timeout: 5000 }).toBe(true);
+      await expect.poll(async () => (await lastUsage()).status, { timeout: 5000 }).toBe("client_aborted");
+      expect(await lastUsage()).toMatchObject({ model: "mock-hang-stream", input_tokens: "hang".length });
+    });
+
+    it("records when each key was last used, without a write per call", async () => {
+      await chat();
+      await expect
+        .poll(async () => (await row("SELECT last_used_at FROM api_keys WHERE label = 'sdk tests'")).last_used_at, { timeout: 10_000, interval: 500 })
+        .toMatch(/^\d{4}-\d\d-\d\dT/);
+    });
+
+    it("rejects every key of a deleted user", async () => {
+      const other = await createUserAs(app, admin, "gw-leaver");
+      const theirKey = await createKeyAs(app, admin, other);
+      expect((await chat(theirKey)).choices).toHaveLength(1);
+      await act("deleteUserAction", { id: other });
+      expect(await chat(theirKey).catch((x) => x)).toBeInstanceOf(OpenAI.AuthenticationError);
+      expect(Number((await row("SELECT count(*) AS n FROM usage_events WHERE user_id = ?", [other])).n)).toBe(1);
+    });
+  });
+}

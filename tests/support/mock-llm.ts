@@ -1,0 +1,319 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A small local stand-in for an upstream LLM provider, speaking both the OpenAI chat-completions
+ * protocol and the Anthropic messages protocol (plain `node:http`, no dependencies). Tests and the
+ * benchmark point the gateway's provider base URL at `mock.url`.
+ *
+ * Token accounting is deterministic so tests can compute expected costs:
+ *   - input tokens  = mockInputTokens(body): characters of every message text (plus Anthropic `system`), min 1
+ *   - output tokens = MOCK_REPLY_CHUNKS.length (5); the reply text is MOCK_REPLY_CHUNKS.join("")
+ *
+ * Special models (on any POST endpoint):
+ *   - "mock-error"       → 500 {"error":{"message":"mock upstream failure","type":"server_error"}}
+ *   - "mock-slow"        → waits `slowMs` before answering normally; a client disconnect meanwhile marks the request aborted
+ *   - "mock-hang-stream" → with stream:true, sends headers and the first chunk, then nothing until the client disconnects
+ *   - "mock-bad-json"    → 200, content-type application/json, body `not json`
+ */
+
+export type RecordedRequest = {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: any;
+  aborted: boolean;
+};
+
+export type MockLlm = { url: string; port: number; requests: RecordedRequest[]; stop(): Promise<void> };
+
+export type MockLlmOptions = {
+  /** Ids listed by GET /v1/models. Default ["mock-gpt", "mock-claude"]. */
+  models?: string[];
+  /** Delay between streamed chunks. Default 0 (all chunks written back to back). */
+  chunkDelayMs?: number;
+  /** How long "mock-slow" waits before answering. Default 5000. */
+  slowMs?: number;
+  /** Keep every request in `requests`. Default true; turn off for long benchmark runs. */
+  record?: boolean;
+};
+
+export const MOCK_REPLY_CHUNKS: string[] = ["Hello", " from", " the", " mock", " LLM"];
+
+const REPLY_TEXT = MOCK_REPLY_CHUNKS.join("");
+const OUTPUT_TOKENS = MOCK_REPLY_CHUNKS.length;
+
+/** Total characters (UTF-16 code units, i.e. `string.length`) of text content in the request, minimum 1. */
+export function mockInputTokens(body: any): number {
+  let n = 0;
+  if (body && typeof body === "object") {
+    if (Array.isArray(body.messages)) {
+      for (const m of body.messages) n += textLength(m?.content);
+    }
+    // Anthropic carries the system prompt outside `messages`.
+    n += textLength(body.system);
+  }
+  return Math.max(1, n);
+}
+
+function textLength(content: unknown): number {
+  if (typeof content === "string") return content.length;
+  if (!Array.isArray(content)) return 0;
+  let n = 0;
+  for (const part of content) {
+    if (part && typeof part === "object" && part.type === "text" && typeof part.text === "string") n += part.text.length;
+  }
+  return n;
+}
+
+export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> {
+  const models = opts.models ?? ["mock-gpt", "mock-claude"];
+  const chunkDelayMs = opts.chunkDelayMs ?? 0;
+  const slowMs = opts.slowMs ?? 5000;
+  const record = opts.record ?? true;
+  const requests: RecordedRequest[] = [];
+  let seq = 0;
+
+  const server = http.createServer({ keepAlive: true, noDelay: true }, (req, res) => {
+    const rec: RecordedRequest = {
+      method: req.method ?? "",
+      path: req.url ?? "",
+      headers: { ...req.headers },
+      body: undefined,
+      aborted: false,
+    };
+    if (record) requests.push(rec);
+
+    // Client disconnect = the response closes before it finished.
+    const gone = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) {
+        rec.aborted = true;
+        gone.abort();
+      }
+    });
+    req.on("error", () => {}); // a reset socket mid-body surfaces through res "close"
+
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks).toString("utf8");
+      const id = ++seq;
+      handle(req, res, raw, rec, gone.signal, id).catch((err) => {
+        if (!res.headersSent && !res.destroyed) {
+          sendJson(res, 500, { error: { message: `mock crashed: ${String(err)}`, type: "server_error" } });
+        } else {
+          res.destroy();
+        }
+      });
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string, rec: RecordedRequest, signal: AbortSignal, id: number): Promise<void> {
+    const method = req.method ?? "GET";
+    const path = (req.url ?? "/").split("?")[0];
+
+    if (method === "GET" && path === "/v1/models") {
+      rec.body = raw.length ? raw : null;
+      const created = Math.floor(Date.now() / 1000);
+      sendJson(res, 200, { object: "list", data: models.map((m) => ({ id: m, object: "model", created, owned_by: "mock" })) });
+      return;
+    }
+
+    const isOpenAi = method === "POST" && path === "/v1/chat/completions";
+    const isAnthropic = method === "POST" && path === "/v1/messages";
+    if (!isOpenAi && !isAnthropic) {
+      rec.body = raw.length ? raw : null;
+      sendJson(res, 404, { error: { message: `mock: no route for ${method} ${path}`, type: "not_found_error" } });
+      return;
+    }
+
+    let body: any;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      rec.body = raw;
+      sendJson(res, 400, { error: { message: "mock: malformed JSON body", type: "invalid_request_error" } });
+      return;
+    }
+    rec.body = body;
+    if (!body || typeof body !== "object" || Array.isArray(body)) {
+      sendJson(res, 400, { error: { message: "mock: body must be a JSON object", type: "invalid_request_error" } });
+      return;
+    }
+
+    const model: string = typeof body.model === "string" ? body.model : "";
+    const stream = body.stream === true;
+
+    if (model === "mock-error") {
+      sendJson(res, 500, { error: { message: "mock upstream failure", type: "server_error" } });
+      return;
+    }
+    if (model === "mock-bad-json") {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "8" });
+      res.end("not json");
+      return;
+    }
+    if (model === "mock-slow") {
+      if (!(await sleep(slowMs, signal))) return;
+    }
+
+    const inputTokens = mockInputTokens(body);
+    const hang = model === "mock-hang-stream" && stream;
+    if (isOpenAi) {
+      if (stream) await streamOpenAi(res, body, model, inputTokens, id, hang, signal);
+      else sendJson(res, 200, openAiCompletion(model, inputTokens, id), { "x-request-id": `req_mock_${id}` });
+    } else {
+      if (stream) await streamAnthropic(res, model, inputTokens, id, hang, signal);
+      else sendJson(res, 200, anthropicMessage(model, inputTokens, id), { "request-id": `req_mock_${id}` });
+    }
+  }
+
+  async function streamOpenAi(res: http.ServerResponse, body: any, model: string, inputTokens: number, id: number, hang: boolean, signal: AbortSignal) {
+    const includeUsage = body.stream_options?.include_usage === true;
+    const created = Math.floor(Date.now() / 1000);
+    const chunk = (delta: object, finish: string | null) => ({
+      id: `chatcmpl-mock-${id}`,
+      object: "chat.completion.chunk",
+      created,
+      model,
+      system_fingerprint: null,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      // Like OpenAI: with include_usage every chunk carries `usage: null` except the final usage chunk.
+      ...(includeUsage ? { usage: null } : {}),
+    });
+    startSse(res, { "x-request-id": `req_mock_${id}` });
+    for (let i = 0; i < MOCK_REPLY_CHUNKS.length; i++) {
+      if (i > 0 && !(await pause(signal))) return;
+      if (!alive(res)) return;
+      const delta = i === 0 ? { role: "assistant", content: MOCK_REPLY_CHUNKS[i] } : { content: MOCK_REPLY_CHUNKS[i] };
+      res.write(`data: ${JSON.stringify(chunk(delta, null))}\n\n`);
+      if (hang) return; // sends nothing more; the client's disconnect marks the request aborted
+    }
+    if (!(await pause(signal)) || !alive(res)) return;
+    res.write(`data: ${JSON.stringify(chunk({}, "stop"))}\n\n`);
+    if (includeUsage) {
+      const { choices: _omit, ...rest } = chunk({}, null);
+      const usage = { prompt_tokens: inputTokens, completion_tokens: OUTPUT_TOKENS, total_tokens: inputTokens + OUTPUT_TOKENS };
+      res.write(`data: ${JSON.stringify({ ...rest, choices: [], usage })}\n\n`);
+    }
+    res.end("data: [DONE]\n\n");
+  }
+
+  async function streamAnthropic(res: http.ServerResponse, model: string, inputTokens: number, id: number, hang: boolean, signal: AbortSignal) {
+    const event = (name: string, data: object) => res.write(`event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`);
+    startSse(res, { "request-id": `req_mock_${id}` });
+    event("message_start", {
+      message: {
+        id: `msg_mock_${id}`,
+        type: "message",
+        role: "assistant",
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: inputTokens, output_tokens: 1 },
+      },
+    });
+    event("content_block_start", { index: 0, content_block: { type: "text", text: "" } });
+    for (let i = 0; i < MOCK_REPLY_CHUNKS.length; i++) {
+      if (i > 0 && !(await pause(signal))) return;
+      if (!alive(res)) return;
+      event("content_block_delta", { index: 0, delta: { type: "text_delta", text: MOCK_REPLY_CHUNKS[i] } });
+      if (hang) return;
+    }
+    if (!(await pause(signal)) || !alive(res)) return;
+    event("content_block_stop", { index: 0 });
+    event("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: OUTPUT_TOKENS } });
+    event("message_stop", {});
+    res.end();
+  }
+
+  /** The between-chunks delay; false when the client went away meanwhile. */
+  function pause(signal: AbortSignal): Promise<boolean> | boolean {
+    if (chunkDelayMs <= 0) return !signal.aborted;
+    return sleep(chunkDelayMs, signal);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  // Outlive the client-side keep-alive pools (undici: 4 s, Node agents: 5 s) so reused sockets aren't cut under them.
+  server.keepAliveTimeout = 30_000;
+  server.headersTimeout = 35_000;
+
+  const { port } = server.address() as AddressInfo;
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // keep-alive and hung streams would otherwise hold close() open
+      });
+      return stopped;
+    },
+  };
+}
+
+function openAiCompletion(model: string, inputTokens: number, id: number) {
+  return {
+    id: `chatcmpl-mock-${id}`,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model,
+    system_fingerprint: null,
+    choices: [{ index: 0, message: { role: "assistant", content: REPLY_TEXT, refusal: null }, logprobs: null, finish_reason: "stop" }],
+    usage: { prompt_tokens: inputTokens, completion_tokens: OUTPUT_TOKENS, total_tokens: inputTokens + OUTPUT_TOKENS },
+  };
+}
+
+function anthropicMessage(model: string, inputTokens: number, id: number) {
+  return {
+    id: `msg_mock_${id}`,
+    type: "message",
+    role: "assistant",
+    model,
+    content: [{ type: "text", text: REPLY_TEXT }],
+    stop_reason: "end_turn",
+    stop_sequence: null,
+    usage: { input_tokens: inputTokens, output_tokens: OUTPUT_TOKENS },
+  };
+}
+
+function sendJson(res: http.ServerResponse, status: number, payload: unknown, extra: Record<string, string> = {}) {
+  if (!alive(res)) return;
+  const text = JSON.stringify(payload);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...extra });
+  res.end(text);
+}
+
+function startSse(res: http.ServerResponse, extra: Record<string, string>) {
+  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", ...extra });
+  res.flushHeaders();
+}
+
+function alive(res: http.ServerResponse): boolean {
+  return !res.destroyed && !res.writableEnded;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
