@@ -119,3 +119,33 @@ describe("Valkey going away", () => {
     expect(await cache.get("k3")).toBeUndefined();
   });
 });
+
+describe.each(kinds)("guarded fills on the %s cache", (_kind, make) => {
+  let cache: Cache;
+  beforeAll(async () => {
+    cache = await make();
+  });
+  afterAll(async () => {
+    await cache.close();
+  });
+
+  it("fills a miss when nothing was evicted meanwhile", async () => {
+    const { value, generation } = await cache.getGuarded("g1");
+    expect(value).toBeUndefined();
+    await cache.setGuarded("g1", { active: true }, 30, generation);
+    expect((await cache.getGuarded("g1")).value).toEqual({ active: true });
+  });
+
+  it("drops a fill read before an eviction (the stale record of a just-suspended user)", async () => {
+    const { generation } = await cache.getGuarded("g2"); // a request misses and goes to SQLite…
+    await cache.evict("g2"); // …a suspend commits and evicts meanwhile…
+    await cache.setGuarded("g2", { active: true }, 30, generation); // …the stale read must not land
+    expect((await cache.getGuarded("g2")).value).toBeUndefined();
+  });
+
+  it("evicts the given keys", async () => {
+    await cache.set("g3", 1, 30);
+    await cache.evict("g3");
+    expect(await cache.get("g3")).toBeUndefined();
+  });
+});

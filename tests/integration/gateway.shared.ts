@@ -15,6 +15,7 @@ import { freePort } from "../support/ports";
 export function gatewaySuite(valkey: boolean) {
   let app: App;
   let mock: MockLlm;
+  let paced: MockLlm;
   let admin: Session;
   let userId: string;
   let key: string;
@@ -30,6 +31,7 @@ export function gatewaySuite(valkey: boolean) {
 
   beforeAll(async () => {
     mock = await startMockLlm({ chunkDelayMs: 0, slowMs: 5000 });
+    paced = await startMockLlm({ chunkDelayMs: 150 });
     app = await startApp({ valkey, smtp: false, env: { GATEWAY_UPSTREAM_TIMEOUT_MS: "1000", GATEWAY_MAX_BODY_BYTES: "65536" } });
     admin = await signedInAdmin(app);
     userId = await createUserAs(app, admin, "gw-user");
@@ -38,6 +40,7 @@ export function gatewaySuite(valkey: boolean) {
   afterAll(async () => {
     await app?.stop();
     await mock?.stop();
+    await paced?.stop();
   });
 
   describe(`the gateway (${valkey ? "valkey-server" : "in-process cache"})`, () => {
@@ -55,6 +58,7 @@ export function gatewaySuite(valkey: boolean) {
         { sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, upstream_api_key, models, eur_per_m_input, eur_per_m_output) VALUES ('e1', 'mock-oa', ?, 'openai', ?, ?, 2, 8)", args: [`${mock.url}/v1`, UPSTREAM_KEY, models] },
         { sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, upstream_api_key, models, eur_per_m_input, eur_per_m_output) VALUES ('e2', 'mock-an', ?, 'anthropic', ?, ?, 3, 15)", args: [`${mock.url}/v1`, UPSTREAM_KEY, JSON.stringify(["mock-claude", "mock-hang-stream"])] },
         { sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, models) VALUES ('e3', 'down', ?, 'openai', ?)", args: [`http://127.0.0.1:${await freePort()}/v1`, JSON.stringify(["gone-model"])] },
+        { sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, models) VALUES ('e4', 'paced', ?, 'openai', ?)", args: [`${paced.url}/v1`, JSON.stringify(["paced-gpt"])] },
       ]);
       await expect.poll(() => chat().then(() => "ok", (e) => String(e.status)), { timeout: 5000, interval: 250 }).toBe("ok");
     });
@@ -87,6 +91,16 @@ export function gatewaySuite(valkey: boolean) {
       expect(upstream.body.stream_options).toEqual({ include_usage: true });
       const u = await lastUsage();
       expect(u).toMatchObject({ model: "mock-gpt", input_tokens: mockInputTokens(upstream.body), output_tokens: 5, status: "ok" });
+    });
+
+    it("passes a stream on chunk by chunk, not buffered until the end", async () => {
+      // The upstream spaces its 5 chunks 150 ms apart: each must reach the client as it comes.
+      const stream = await oa().chat.completions.create({ model: "paced-gpt", stream: true, messages: [{ role: "user", content: "slowly" }] });
+      const arrivals: number[] = [];
+      for await (const c of stream) if (c.choices[0]?.delta?.content) arrivals.push(performance.now());
+      expect(arrivals).toHaveLength(5);
+      expect(arrivals[4] - arrivals[0]).toBeGreaterThan(450);
+      for (let i = 1; i < 5; i++) expect(arrivals[i] - arrivals[i - 1]).toBeGreaterThan(75);
     });
 
     it("passes the usage chunk to a client that asked for it", async () => {
