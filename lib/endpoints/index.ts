@@ -173,7 +173,8 @@ export async function testConnection(id: string): Promise<ConnectionResult> {
   } else if (ep.upstreamApiKey) {
     headers.authorization = `Bearer ${ep.upstreamApiKey}`;
   }
-  const url = `${ep.baseUrl}/models`;
+  // Anthropic pages its list (20 by default); ask for its maximum so the count means something.
+  const url = `${ep.baseUrl}/models${ep.apiStyle === "anthropic" ? "?limit=1000" : ""}`;
   const scrub = (message: string) => (ep.upstreamApiKey ? message.replaceAll(ep.upstreamApiKey, "••••") : message);
   try {
     // No redirects: following one would carry the key (x-api-key is not dropped) to wherever it points.
@@ -183,7 +184,7 @@ export async function testConnection(id: string): Promise<ConnectionResult> {
     }
     if (!res.ok) return { ok: false, message: scrub(`The endpoint answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}${statusHint(res.status)}.`) };
     const body = (await res.json().catch(() => undefined)) as { data?: unknown } | undefined;
-    if (!Array.isArray(body?.data)) return { ok: false, message: `GET ${url} answered, but not with a model list (no "data" array).` };
+    if (!Array.isArray(body?.data)) return { ok: false, message: `The endpoint answered, but not with a model list (no "data" array in the JSON).` };
     return { ok: true, models: body.data.length };
   } catch (e) {
     return { ok: false, message: scrub(networkError(e, url)) };

@@ -14,8 +14,8 @@ export const EndpointId = z.string({ error: "Unknown endpoint" }).regex(/^[0-9a-
 /** It appears in `model@endpoint` permission ids, so no `@`. */
 export const EndpointName = text("Name")
   .trim()
-  .min(1, "Name is required")
-  .max(64, "Name must be at most 64 characters")
+  .min(1, { error: "Name is required", abort: true })
+  .max(64, { error: "Name must be at most 64 characters", abort: true })
   .regex(/^[A-Za-z0-9._ -]+$/, "Use only letters, digits, spaces, . _ and -");
 
 function urlProblem(v: string): string | undefined {
