@@ -26,9 +26,10 @@ export function EndpointRowActions({ endpoint }: { endpoint: EndpointRow }) {
   return (
     <div className="flex flex-col items-end gap-1">
       <div className="flex items-center gap-1">
-        <Button size="sm" variant="ghost" className="text-blue-700 hover:bg-blue-50" onClick={() => setOpen("edit")} aria-label={`Edit ${endpoint.name}`}>
+        {/* Styled like the Edit link of the users table. */}
+        <button type="button" className="rounded-md px-2 py-1 text-xs font-medium text-blue-700 hover:bg-blue-50" onClick={() => setOpen("edit")} aria-label={`Edit ${endpoint.name}`}>
           Edit
-        </Button>
+        </button>
         <Button size="sm" variant="secondary" onClick={test} disabled={testing} aria-label={`Test ${endpoint.name}`}>
           {testing ? "Testing…" : "Test"}
         </Button>
