@@ -7,7 +7,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   const admin = await adminPage("/users");
   return (
     <>
-      <AppHeader user={admin} links={[{ href: "/users", label: "Users" }, { href: "/user", label: "Portal" }]} />
+      <AppHeader user={admin} links={[{ href: "/users", label: "Users" }, { href: "/endpoints", label: "Endpoints" }, { href: "/user", label: "Portal" }]} />
       <main className="mx-auto max-w-7xl p-6">{children}</main>
     </>
   );

@@ -1,12 +1,52 @@
 import "server-only";
-import { asc } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
 import { getDb } from "@/db";
-import { modelEndpoints } from "@/db/schema";
+import { modelEndpoints, type ModelEndpoint } from "@/db/schema";
+import { auditAfterChange, type Actor } from "@/lib/audit";
+import { cache } from "@/lib/cache";
+import { DomainError } from "@/lib/errors";
+import { nowIso } from "@/lib/time";
+import type { CreateEndpointInput, UpdateEndpointInput } from "./schemas";
 
-// Placeholder until the endpoints admin module lands (branch `endpoints`): the gateway's read only.
+// The model endpoints domain: every read and write of `model_endpoints` goes through here. The
+// upstream API key is write-only: it leaves this module only through listRoutingEndpoints() (for the
+// gateway, on the server) and as the header testConnection() sends; never to a page, an action's
+// answer or the audit log.
+
+/** Gateway instances keep their copy of the routing table under this cache key; every write evicts it. */
 export const ENDPOINTS_CACHE_KEY = "endpoints";
 
-export async function listRoutingEndpoints() {
+const newEndpointId = () => randomUUID().replaceAll("-", "");
+
+/** What the admin table and the edit dialog show: everything but the key, which is only "set or not". */
+const rowColumns = {
+  id: modelEndpoints.id,
+  name: modelEndpoints.name,
+  baseUrl: modelEndpoints.baseUrl,
+  apiStyle: modelEndpoints.apiStyle,
+  models: modelEndpoints.models,
+  eurPerMInput: modelEndpoints.eurPerMInput,
+  eurPerMOutput: modelEndpoints.eurPerMOutput,
+  hasApiKey: sql<boolean>`${modelEndpoints.upstreamApiKey} IS NOT NULL`.mapWith(Boolean),
+};
+export type EndpointRow = Pick<ModelEndpoint, "id" | "name" | "baseUrl" | "apiStyle" | "models" | "eurPerMInput" | "eurPerMOutput"> & { hasApiKey: boolean };
+
+// ---------------------------------------------------------------- reads
+
+export async function listEndpoints(): Promise<EndpointRow[]> {
+  return getDb().select(rowColumns).from(modelEndpoints).orderBy(asc(modelEndpoints.name));
+}
+
+export async function getEndpoint(id: string): Promise<EndpointRow | undefined> {
+  const [row] = await getDb().select(rowColumns).from(modelEndpoints).where(eq(modelEndpoints.id, id));
+  return row;
+}
+
+export type RoutingEndpoint = Pick<ModelEndpoint, "id" | "name" | "baseUrl" | "apiStyle" | "upstreamApiKey" | "models" | "eurPerMInput" | "eurPerMOutput">;
+
+/** For the gateway only (server-side; never hand it to a client component): the routing table, key included. */
+export async function listRoutingEndpoints(): Promise<RoutingEndpoint[]> {
   return getDb()
     .select({
       id: modelEndpoints.id,
@@ -20,4 +60,158 @@ export async function listRoutingEndpoints() {
     })
     .from(modelEndpoints)
     .orderBy(asc(modelEndpoints.name));
+}
+
+// ---------------------------------------------------------------- mutations
+
+const target = (e: { id: string; name: string }) => ({ type: "model_endpoint", id: e.id, name: e.name });
+
+async function requireEndpointRow(id: string): Promise<ModelEndpoint> {
+  const [row] = await getDb().select().from(modelEndpoints).where(eq(modelEndpoints.id, id));
+  if (!row) throw new DomainError("This endpoint no longer exists.");
+  return row;
+}
+
+const NAME_TAKEN = "An endpoint with this name already exists";
+
+/** Turns a UNIQUE violation (two admins saving the same name at once) into the field error the form shows. */
+function uniqueViolation(e: unknown): DomainError | undefined {
+  const text = String((e as { message?: string })?.message ?? "") + String((e as { cause?: unknown })?.cause ?? "");
+  if (/UNIQUE constraint failed/i.test(text) && text.includes("model_endpoints.name")) return DomainError.field("name", NAME_TAKEN);
+  return undefined;
+}
+
+async function assertNameFree(name: string, exceptId?: string) {
+  const cond = exceptId ? and(eq(modelEndpoints.name, name), ne(modelEndpoints.id, exceptId)) : eq(modelEndpoints.name, name);
+  const [clash] = await getDb().select({ id: modelEndpoints.id }).from(modelEndpoints).where(cond).limit(1);
+  if (clash) throw new DomainError("Please correct the highlighted fields.", { name: [NAME_TAKEN] });
+}
+
+/** Every write ends here: gateway instances drop their cached routing table before the action returns. */
+const evictRouting = () => cache().del(ENDPOINTS_CACHE_KEY);
+
+export async function createEndpoint(actor: Actor, input: CreateEndpointInput): Promise<{ id: string; name: string }> {
+  await assertNameFree(input.name);
+  const id = newEndpointId();
+  const at = nowIso();
+  const { apiKey, ...fields } = input;
+  const db = getDb();
+  try {
+    await db.batch([
+      db.insert(modelEndpoints).values({ id, ...fields, upstreamApiKey: apiKey, createdAt: at, updatedAt: at }),
+      auditAfterChange(actor, "endpoint.create", target({ id, name: input.name }), {
+        baseUrl: input.baseUrl,
+        apiStyle: input.apiStyle,
+        models: input.models,
+        eurPerMInput: input.eurPerMInput,
+        eurPerMOutput: input.eurPerMOutput,
+        hasApiKey: apiKey !== null,
+      }),
+    ]);
+  } catch (e) {
+    throw uniqueViolation(e) ?? e;
+  }
+  await evictRouting();
+  return { id, name: input.name };
+}
+
+export async function updateEndpoint(actor: Actor, id: string, input: UpdateEndpointInput) {
+  const before = await requireEndpointRow(id);
+  await assertNameFree(input.name, id);
+  const { apiKey, removeApiKey, ...fields } = input;
+  const changes: Record<string, unknown> = {};
+  for (const key of ["name", "baseUrl", "apiStyle", "eurPerMInput", "eurPerMOutput"] as const) {
+    if (before[key] !== fields[key]) changes[key] = { from: before[key], to: fields[key] };
+  }
+  if (JSON.stringify(before.models) !== JSON.stringify(fields.models)) changes.models = { from: before.models, to: fields.models };
+  // The key itself is never compared in the log, only said to have changed.
+  const keyUpdate = removeApiKey ? { upstreamApiKey: null } : apiKey !== null ? { upstreamApiKey: apiKey } : {};
+  if (removeApiKey && before.upstreamApiKey !== null) changes.apiKeyRemoved = true;
+  if (apiKey !== null && apiKey !== before.upstreamApiKey) changes.apiKeyChanged = true;
+  if (Object.keys(changes).length === 0) return;
+  const db = getDb();
+  try {
+    await db.batch([
+      db
+        .update(modelEndpoints)
+        .set({ ...fields, ...keyUpdate, updatedAt: nowIso() })
+        .where(eq(modelEndpoints.id, id)),
+      auditAfterChange(actor, "endpoint.update", target({ id, name: input.name }), changes),
+    ]);
+  } catch (e) {
+    throw uniqueViolation(e) ?? e;
+  }
+  await evictRouting();
+}
+
+export async function deleteEndpoint(actor: Actor, id: string) {
+  const before = await requireEndpointRow(id);
+  const db = getDb();
+  await db.batch([
+    db.delete(modelEndpoints).where(eq(modelEndpoints.id, id)),
+    auditAfterChange(actor, "endpoint.delete", target(before), { baseUrl: before.baseUrl, apiStyle: before.apiStyle, models: before.models }),
+  ]);
+  await evictRouting();
+}
+
+// ---------------------------------------------------------------- test connection
+
+export type ConnectionResult = { ok: true; models: number } | { ok: false; message: string };
+
+const TEST_TIMEOUT_MS = 5000;
+
+/**
+ * GET {baseUrl}/models with the stored key, as the gateway would authenticate. The answer names the
+ * HTTP status or the network error in plain words; it never contains the key.
+ */
+export async function testConnection(id: string): Promise<ConnectionResult> {
+  const ep = await requireEndpointRow(id);
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (ep.apiStyle === "anthropic") {
+    headers["anthropic-version"] = "2023-06-01";
+    if (ep.upstreamApiKey) headers["x-api-key"] = ep.upstreamApiKey;
+  } else if (ep.upstreamApiKey) {
+    headers.authorization = `Bearer ${ep.upstreamApiKey}`;
+  }
+  // Anthropic pages its list (20 by default); ask for its maximum so the count means something.
+  const url = `${ep.baseUrl}/models${ep.apiStyle === "anthropic" ? "?limit=1000" : ""}`;
+  const scrub = (message: string) => (ep.upstreamApiKey ? message.replaceAll(ep.upstreamApiKey, "••••") : message);
+  try {
+    // No redirects: following one would carry the key (x-api-key is not dropped) to wherever it points.
+    const res = await fetch(url, { headers, redirect: "manual", signal: AbortSignal.timeout(TEST_TIMEOUT_MS) });
+    if (res.status >= 300 && res.status < 400) {
+      return { ok: false, message: `The endpoint redirected (HTTP ${res.status}); enter the final URL as the base URL.` };
+    }
+    if (!res.ok) return { ok: false, message: scrub(`The endpoint answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}${statusHint(res.status)}.`) };
+    const body = (await res.json().catch(() => undefined)) as { data?: unknown } | undefined;
+    if (!Array.isArray(body?.data)) return { ok: false, message: `The endpoint answered, but not with a model list (no "data" array in the JSON).` };
+    return { ok: true, models: body.data.length };
+  } catch (e) {
+    return { ok: false, message: scrub(networkError(e, url)) };
+  }
+}
+
+function statusHint(status: number) {
+  if (status === 401 || status === 403) return " — check the API key";
+  if (status === 404) return " — check the base URL (it includes the version path, e.g. /v1)";
+  return "";
+}
+
+function networkError(e: unknown, url: string): string {
+  const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const host = new URL(url).host;
+  if (err.name === "TimeoutError") return `No answer from ${host} within ${TEST_TIMEOUT_MS / 1000} seconds.`;
+  switch (err.cause?.code) {
+    case "ECONNREFUSED":
+      return `Connection refused by ${host}: nothing is listening there.`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `The host name ${new URL(url).hostname} could not be resolved.`;
+    case "ECONNRESET":
+      return `${host} closed the connection.`;
+    case "ETIMEDOUT":
+    case "UND_ERR_CONNECT_TIMEOUT":
+      return `Could not connect to ${host} (timed out).`;
+  }
+  return `Could not reach ${host}: ${err.cause?.message ?? err.message ?? "unknown error"}.`;
 }

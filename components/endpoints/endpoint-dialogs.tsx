@@ -1,0 +1,137 @@
+"use client";
+import { useActionState, useEffect, useState } from "react";
+import { createEndpointAction, updateEndpointAction } from "@/app/(admin)/endpoints/actions";
+import { submitObject } from "@/components/forms";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { Field, FieldError, FormMessage, Select } from "@/components/ui/field";
+import { TextArea } from "@/components/ui/textarea";
+import { API_STYLES } from "@/lib/endpoints/schemas";
+import type { EndpointRow } from "@/lib/endpoints";
+
+type Errors = Record<string, string[] | undefined> | undefined;
+
+/** The fields of the add and edit forms; the stored key is never sent here, only whether there is one. */
+function EndpointFields({ endpoint, errors }: { endpoint?: EndpointRow; errors: Errors }) {
+  return (
+    <>
+      <Field label="Name" name="name" required autoComplete="off" defaultValue={endpoint?.name} hint="Letters, digits, spaces, . _ - (clients call model@name)" errors={errors?.name} />
+      <Select label="API style" name="apiStyle" defaultValue={endpoint?.apiStyle ?? "openai"} errors={errors?.apiStyle}>
+        {API_STYLES.map((s) => (
+          <option key={s} value={s}>
+            {s === "openai" ? "OpenAI (/chat/completions)" : "Anthropic (/messages)"}
+          </option>
+        ))}
+      </Select>
+      <Field
+        label="Base URL"
+        name="baseUrl"
+        required
+        autoComplete="off"
+        className="col-span-2"
+        defaultValue={endpoint?.baseUrl}
+        placeholder="https://api.openai.com/v1"
+        hint="The API root including the version path; the gateway appends /chat/completions, /messages or /models"
+        errors={errors?.baseUrl}
+      />
+      <div className="col-span-2 flex flex-col gap-1">
+        <Field
+          label="Upstream API key"
+          name="apiKey"
+          type="password"
+          autoComplete="new-password"
+          placeholder={endpoint?.hasApiKey ? "•••• stored — leave empty to keep" : "Optional"}
+          hint="Write-only: it is never shown again after saving"
+          errors={errors?.apiKey}
+        />
+        {endpoint?.hasApiKey && (
+          <label className="flex items-center gap-2 text-sm text-slate-700">
+            <input type="checkbox" name="removeApiKey" /> Remove the stored key
+          </label>
+        )}
+        <FieldError errors={errors?.removeApiKey} />
+      </div>
+      <TextArea
+        label="Models"
+        name="models"
+        rows={4}
+        className="col-span-2"
+        defaultValue={endpoint?.models.join("\n")}
+        placeholder={"gpt-4o\ngpt-4o-mini"}
+        hint="The model names this endpoint serves, one per line or comma-separated"
+        errors={errors?.models}
+      />
+      <Field label="EUR per 1M input tokens" name="eurPerMInput" inputMode="decimal" placeholder="0" defaultValue={endpoint ? String(endpoint.eurPerMInput) : ""} errors={errors?.eurPerMInput} />
+      <Field label="EUR per 1M output tokens" name="eurPerMOutput" inputMode="decimal" placeholder="0" defaultValue={endpoint ? String(endpoint.eurPerMOutput) : ""} errors={errors?.eurPerMOutput} />
+    </>
+  );
+}
+
+function Actions({ onCancel, pending, label }: { onCancel: () => void; pending: boolean; label: string }) {
+  return (
+    <div className="col-span-2 flex justify-end gap-2">
+      <Button variant="secondary" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type="submit" disabled={pending}>
+        {pending ? "Saving…" : label}
+      </Button>
+    </div>
+  );
+}
+
+export function CreateEndpointDialog() {
+  const [open, setOpen] = useState(false);
+  const [state, action, pending] = useActionState(createEndpointAction, undefined);
+  const [notice, setNotice] = useState<string>();
+  const errors = state?.ok ? undefined : state?.fieldErrors;
+
+  useEffect(() => {
+    if (!state?.ok || !state.data) return;
+    setOpen(false);
+    setNotice(`Endpoint ${state.data.name} added.`);
+  }, [state]);
+
+  return (
+    <div className="flex items-center gap-3">
+      {notice && (
+        <span role="status" className="text-sm text-green-700">
+          {notice}
+        </span>
+      )}
+      <Button onClick={() => setOpen(true)}>+ Add endpoint</Button>
+      <Dialog open={open} onOpenChange={setOpen} title="Add endpoint" description="An upstream LLM server the gateway forwards calls to." wide>
+        <form onSubmit={submitObject(action)} className="grid grid-cols-2 gap-4" noValidate>
+          <EndpointFields errors={errors} />
+          <div className="col-span-2">
+            <FormMessage state={state?.ok ? undefined : state} />
+          </div>
+          <Actions onCancel={() => setOpen(false)} pending={pending} label="Add endpoint" />
+        </form>
+      </Dialog>
+    </div>
+  );
+}
+
+/** Mounted while open, so each opening starts from the stored values and no old errors. */
+export function EditEndpointDialog({ endpoint, onClose }: { endpoint: EndpointRow; onClose: () => void }) {
+  const [state, action, pending] = useActionState(updateEndpointAction, undefined);
+  const errors = state?.ok ? undefined : state?.fieldErrors;
+
+  useEffect(() => {
+    if (state?.ok) onClose();
+  }, [state, onClose]);
+
+  return (
+    <Dialog open onOpenChange={(open) => !open && onClose()} title={`Edit ${endpoint.name}`} wide>
+      <form onSubmit={submitObject(action)} className="grid grid-cols-2 gap-4" noValidate>
+        <input type="hidden" name="id" value={endpoint.id} />
+        <EndpointFields endpoint={endpoint} errors={errors} />
+        <div className="col-span-2">
+          <FormMessage state={state?.ok ? undefined : state} />
+        </div>
+        <Actions onCancel={onClose} pending={pending} label="Save" />
+      </form>
+    </Dialog>
+  );
+}

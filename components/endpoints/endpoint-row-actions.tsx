@@ -1,0 +1,50 @@
+"use client";
+import { useCallback, useState, useTransition } from "react";
+import { testEndpointAction } from "@/app/(admin)/endpoints/actions";
+import { Button } from "@/components/ui/button";
+import type { EndpointRow } from "@/lib/endpoints";
+import { DeleteEndpointDialog } from "./delete-endpoint-dialog";
+import { EditEndpointDialog } from "./endpoint-dialogs";
+
+type TestResult = { ok: boolean; text: string };
+
+export function EndpointRowActions({ endpoint }: { endpoint: EndpointRow }) {
+  const [open, setOpen] = useState<"edit" | "delete">();
+  const [testing, start] = useTransition();
+  const [result, setResult] = useState<TestResult>();
+  const close = useCallback(() => setOpen(undefined), []);
+
+  const test = () =>
+    start(async () => {
+      setResult(undefined);
+      const state = await testEndpointAction(undefined, { id: endpoint.id });
+      const r = state.data;
+      if (!state.ok || !r) setResult({ ok: false, text: state.message ?? "The test could not be run." });
+      else setResult(r.ok ? { ok: true, text: `Connected: ${r.models} model${r.models === 1 ? "" : "s"} listed` } : { ok: false, text: r.message });
+    });
+
+  return (
+    <div className="flex flex-col items-end gap-1">
+      <div className="flex items-center gap-1">
+        {/* Styled like the Edit link of the users table. */}
+        <button type="button" className="rounded-md px-2 py-1 text-xs font-medium text-blue-700 hover:bg-blue-50" onClick={() => setOpen("edit")} aria-label={`Edit ${endpoint.name}`}>
+          Edit
+        </button>
+        <Button size="sm" variant="secondary" onClick={test} disabled={testing} aria-label={`Test ${endpoint.name}`}>
+          {testing ? "Testing…" : "Test"}
+        </Button>
+        <Button size="sm" variant="danger" onClick={() => setOpen("delete")} aria-label={`Delete ${endpoint.name}`}>
+          Delete
+        </Button>
+      </div>
+      {result && (
+        <p role={result.ok ? "status" : "alert"} data-testid="test-result" className={`max-w-xs text-right text-xs ${result.ok ? "text-green-700" : "text-red-600"}`}>
+          {result.ok ? "✓ " : "✗ "}
+          {result.text}
+        </p>
+      )}
+      {open === "edit" && <EditEndpointDialog endpoint={endpoint} onClose={close} />}
+      {open === "delete" && <DeleteEndpointDialog endpoint={endpoint} onClose={close} />}
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+import { mkdtempSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+// lib/endpoints against a real SQLite file (in-process cache): the routing list the gateway reads.
+
+const dir = mkdtempSync(path.join(inject("tmpRoot"), "endpoints-domain-"));
+process.env.DATABASE_URL = `file:${path.join(dir, "t.db")}`;
+delete process.env.VALKEY_URL;
+
+// Loaded after the environment above is in place: config() reads it once.
+const load = async () => ({
+  endpoints: await import("@/lib/endpoints"),
+  schemas: await import("@/lib/endpoints/schemas"),
+  db: await import("@/db"),
+  cache: await import("@/lib/cache"),
+  migrate: await import("@/db/migrate"),
+});
+let m: Awaited<ReturnType<typeof load>>;
+const system = { id: "system", username: "system" };
+
+beforeAll(async () => {
+  m = await load();
+  await m.migrate.runMigrations();
+});
+afterAll(async () => {
+  await m.cache.closeCache();
+  m.db.closeDb();
+});
+
+describe("endpoints domain", () => {
+  it("lists the routing table for the gateway by name, key included; the admin list has only hasApiKey", async () => {
+    const add = (fields: Record<string, unknown>) => m.endpoints.createEndpoint(system, m.schemas.CreateEndpoint.parse(fields));
+    await add({ name: "zeta", baseUrl: "https://api.anthropic.com/v1/", apiStyle: "anthropic", apiKey: "sk-ant-1", models: "claude-a, claude-b", eurPerMInput: "3", eurPerMOutput: 15 });
+    await add({ name: "alpha", baseUrl: "http://127.0.0.1:9/v1", apiStyle: "openai", models: ["m"] });
+
+    const routing = await m.endpoints.listRoutingEndpoints();
+    expect(routing).toEqual([
+      { id: expect.stringMatching(/^[0-9a-f]{32}$/), name: "alpha", baseUrl: "http://127.0.0.1:9/v1", apiStyle: "openai", upstreamApiKey: null, models: ["m"], eurPerMInput: 0, eurPerMOutput: 0 },
+      { id: expect.any(String), name: "zeta", baseUrl: "https://api.anthropic.com/v1", apiStyle: "anthropic", upstreamApiKey: "sk-ant-1", models: ["claude-a", "claude-b"], eurPerMInput: 3, eurPerMOutput: 15 },
+    ]);
+
+    const list = await m.endpoints.listEndpoints();
+    expect(list.map((e) => [e.name, e.hasApiKey])).toEqual([["alpha", false], ["zeta", true]]);
+    expect(JSON.stringify(list)).not.toContain("sk-ant-1");
+    expect(JSON.stringify(await m.endpoints.getEndpoint(routing[1].id))).not.toContain("sk-ant-1");
+  });
+
+  it("evicts the cached routing table on every write", async () => {
+    const { cache } = m.cache;
+    await cache().set(m.endpoints.ENDPOINTS_CACHE_KEY, ["stale"], 60);
+    const [alpha] = await m.endpoints.listRoutingEndpoints();
+    await m.endpoints.deleteEndpoint(system, alpha.id);
+    expect(await cache().get(m.endpoints.ENDPOINTS_CACHE_KEY)).toBeUndefined();
+  });
+});
