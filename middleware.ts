@@ -12,8 +12,6 @@ const PUBLIC = ["/login", "/user/login", "/api/auth", "/logout"];
 export async function middleware(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   if (PUBLIC.some((p) => pathname === p || pathname.startsWith(p + "/"))) return NextResponse.next();
-  // Gateway routes authenticate with API keys, not cookies.
-  if (pathname.startsWith("/v1/")) return NextResponse.next();
   // A server action answers a missing session itself, as a form state the client can show.
   if (request.headers.has("next-action")) return checkActionBody(request);
 
@@ -28,8 +26,9 @@ export async function middleware(request: NextRequest) {
 }
 
 export const config = {
-  // Pages only: static assets and Next internals never need a session.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|svg|ico|css|js)$).*)"],
+  // Pages only: static assets and Next internals never need a session, and the gateway (/v1/…)
+  // authenticates with API keys; keeping it out of middleware spares every gateway call the edge sandbox.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|v1/|.*\\.(?:png|svg|ico|css|js)$).*)"],
 };
 
 /**

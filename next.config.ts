@@ -2,7 +2,7 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // Native and Node-only modules stay outside the server bundle.
-  serverExternalPackages: ["@libsql/client", "libsql", "ioredis", "bcryptjs", "nodemailer", "rate-limiter-flexible"],
+  serverExternalPackages: ["@libsql/client", "libsql", "ioredis", "bcryptjs", "nodemailer", "rate-limiter-flexible", "undici"],
   poweredByHeader: false,
   // Gateway streams (SSE) must leave chunk by chunk; gzip in the app server would hold them back.
   // Compression of pages is left to the reverse proxy in front.

@@ -1,24 +1,20 @@
-// `npm run bench`: runs every benchmark in turn and prints its tables to stdout.
-//
-// Add a benchmark by writing bench/<name>.ts exporting `run()` and listing it below. Note that config()
-// is read once per process: users-list points DATABASE_URL at its own temporary database before that
-// first read, so a later benchmark in this list shares that database (and must run before its cleanup,
-// or be run in its own process) rather than setting a URL of its own.
-import { run as usersList } from "./users-list";
+// `npm run bench`: runs every benchmark in turn, each in a process of its own (configuration is read
+// once per process), and prints their tables to stdout. Add one by writing bench/<name>.ts with a
+// `run()` that also runs when the file is executed directly, and listing it here.
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 
-const benchmarks: [name: string, run: () => Promise<unknown>][] = [["users-list", usersList]];
+const here = path.dirname(fileURLToPath(import.meta.url));
+const benchmarks = ["users-list", "gateway"];
 
-async function main() {
-  const started = performance.now();
-  for (const [name, run] of benchmarks) {
-    const t = performance.now();
-    await run();
-    console.log(`\n(${name} took ${((performance.now() - t) / 1000).toFixed(1)} s)`);
-  }
-  console.log(`\nAll benchmarks done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+const started = performance.now();
+let failed = false;
+for (const name of benchmarks) {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--conditions=react-server", path.join(here, `${name}.ts`)], { stdio: "inherit" });
+  console.log(`\n(${name} took ${((performance.now() - t) / 1000).toFixed(1)} s${r.status === 0 ? "" : `, FAILED with exit code ${r.status}`})`);
+  failed ||= r.status !== 0;
 }
-
-main().catch((e) => {
-  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
-  process.exitCode = 1;
-});
+console.log(`\nAll benchmarks done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+process.exitCode = failed ? 1 : 0;

@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ListQueryInput } from "@/lib/users/schemas";
+import { ms, percentile, table } from "./stats";
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const WARMUP = 3;
@@ -29,18 +30,11 @@ async function measure(fn: () => Promise<unknown>, warmup: number, runs: number)
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
-  const at = (p: number) => times[Math.min(times.length - 1, Math.max(0, Math.ceil(p * times.length) - 1))];
+  const at = (p: number) => percentile(times, p);
   return { p50: at(0.5), p95: at(0.95), max: times[times.length - 1], runs };
 }
 
-const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
-function table(head: string[], rows: string[][], alignLeft: number[] = [0]) {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) =>
-    "| " + cells.map((c, i) => (alignLeft.includes(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ") + " |";
-  return [line(head), "|" + widths.map((w, i) => (alignLeft.includes(i) ? ":" : "-") + "-".repeat(w) + (alignLeft.includes(i) ? "-" : ":")).join("|") + "|", ...rows.map(line)].join("\n");
-}
 
 const TMP_PREFIX = "tollgate-bench-";
 

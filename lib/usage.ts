@@ -1,6 +1,6 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { getDb } from "@/db";
+import { getClient, getDb } from "@/db";
 import { usageEvents, type BudgetType } from "@/db/schema";
 import { localDayStart, monthlyWindowStart } from "@/lib/budgets";
 
@@ -38,9 +38,17 @@ export async function usageSummary(
 
 export type NewUsageEvent = typeof usageEvents.$inferInsert;
 
-/** Appends one gateway call to the ledger. */
-export async function recordUsage(event: NewUsageEvent) {
-  await getDb().insert(usageEvents).values(event).onConflictDoNothing({ target: usageEvents.requestId });
+// Written once per gateway call, so it skips the query builder: one constant statement.
+const INSERT_USAGE = `INSERT INTO usage_events
+  (request_id, user_id, key_id, endpoint, model, input_tokens, output_tokens, cost_eur, status, latency_ms, created_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING`;
+
+/** Appends one gateway call to the ledger (idempotent by request id). */
+export async function recordUsage(e: Required<Omit<NewUsageEvent, "id">>) {
+  await getClient().execute({
+    sql: INSERT_USAGE,
+    args: [e.requestId, e.userId, e.keyId, e.endpoint, e.model, e.inputTokens, e.outputTokens, e.costEur, e.status, e.latencyMs, e.createdAt],
+  });
 }
 
 /** Cost in EUR of a call, from the endpoint's prices per million tokens. */

@@ -1,13 +1,24 @@
-// `npm start` / `npm run dev`: resolves the configuration (failing with one clear line when it is
-// invalid), applies pending migrations, creates the default admin on first start, then runs Next with
-// the resolved secret and URL in its environment (middleware on the edge runtime reads them from there).
-import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
-import { parseConfig } from "@/lib/config";
+// `npm start` / `npm run dev`: the Tollgate server process.
+// 1. Resolves the configuration (one clear line and exit 1 when it is invalid).
+// 2. Applies pending migrations and creates the default admin on first start.
+// 3. Serves HTTP on PORT: the gateway (/v1/*) straight from Node (lib/gateway/node), everything else
+//    through Next in the same process. One process means one SQLite connection and one in-process
+//    cache shared by the admin pages and the gateway, so an eviction made by an admin action reaches
+//    the gateway before the action returns even without Valkey.
+import { register } from "node:module";
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 
-const mode = process.argv[2] === "dev" ? "dev" : "start";
+// From source (npm run dev) the lib modules are loaded as they are; the built server (dist/server.mjs,
+// see scripts/build-server.mjs) has `server-only` compiled away.
+if (import.meta.url.endsWith(".ts")) register("./server-only-hook.mjs", import.meta.url);
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const dev = process.argv[2] === "dev";
 
 async function main() {
+  const { parseConfig } = await import("@/lib/config");
   let cfg;
   try {
     cfg = parseConfig(process.env);
@@ -15,25 +26,49 @@ async function main() {
     console.error((e as Error).message);
     process.exit(1);
   }
+  // What Next's middleware (edge runtime, no file system) and next-auth read from the environment.
+  process.env.NEXTAUTH_SECRET = cfg.authSecret;
+  process.env.NEXTAUTH_URL = cfg.appUrl;
+  process.env.APP_URL = cfg.appUrl;
+
   const { runMigrations } = await import("@/db/migrate");
   const { ensureDefaultAdmin } = await import("@/lib/users");
-  const { closeDb } = await import("@/db");
   await runMigrations();
-  if (await ensureDefaultAdmin()) {
-    console.log(`Created the default admin "${cfg.adminUser}"; the password must be changed at first login.`);
-  }
-  closeDb();
+  if (await ensureDefaultAdmin()) console.log(`Created the default admin "${cfg.adminUser}"; the password must be changed at first login.`);
 
-  const port = process.env.PORT ?? "3000";
-  const env = { ...process.env, NEXTAUTH_SECRET: cfg.authSecret, NEXTAUTH_URL: cfg.appUrl, APP_URL: cfg.appUrl, PORT: port };
-  const child = spawn(process.execPath, [createRequire(import.meta.url).resolve("next/dist/bin/next"), mode, "-p", port, ...process.argv.slice(3)], {
-    env,
-    stdio: "inherit",
+  const port = Number(process.env.PORT ?? 3000);
+  const hostname = process.env.HOSTNAME ?? "0.0.0.0";
+  const { default: next } = await import("next");
+  const app = next({ dev, dir: root, hostname, port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const { serveGateway } = await import("@/lib/gateway/node");
+  const { flushKeyUse } = await import("@/lib/keys");
+
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith("/v1/")) {
+      serveGateway(req, res).catch((e) => {
+        console.error("[gateway]", e);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end();
+      });
+      return;
+    }
+    handle(req, res);
   });
-  const stop = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  // Longer than the usual 60 s idle timeout of load balancers, so they close idle connections first.
+  server.keepAliveTimeout = 65_000;
+  server.on("upgrade", app.getUpgradeHandler());
+  server.listen(port, hostname, () => console.log(`Tollgate ready on ${cfg.appUrl} (listening on ${hostname}:${port}${dev ? ", development" : ""})`));
+
+  const shutdown = () => {
+    server.close();
+    // Last-used marks still in memory are written before leaving.
+    flushKeyUse().finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
 }
 
 main().catch((e) => {

@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-test-deps.sh
 [ -d node_modules/next ] || npm ci --no-audit --no-fund
-echo "Building the app (next build)…"
-npx next build > /tmp/tollgate-build.log 2>&1 || { cat /tmp/tollgate-build.log; exit 1; }
+echo "Building the app (npm run build)…"
+npm run build > /tmp/tollgate-build.log 2>&1 || { cat /tmp/tollgate-build.log; exit 1; }
 report=$(mktemp)
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?

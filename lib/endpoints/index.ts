@@ -14,8 +14,6 @@ import type { CreateEndpointInput, UpdateEndpointInput } from "./schemas";
 // gateway, on the server) and as the header testConnection() sends; never to a page, an action's
 // answer or the audit log.
 
-/** Gateway instances keep their copy of the routing table under this cache key; every write evicts it. */
-export const ENDPOINTS_CACHE_KEY = "endpoints";
 
 const newEndpointId = () => randomUUID().replaceAll("-", "");
 
@@ -87,8 +85,28 @@ async function assertNameFree(name: string, exceptId?: string) {
   if (clash) throw new DomainError("Please correct the highlighted fields.", { name: [NAME_TAKEN] });
 }
 
-/** Every write ends here: gateway instances drop their cached routing table before the action returns. */
-const evictRouting = () => cache().del(ENDPOINTS_CACHE_KEY);
+// The gateway's copy of the routing table lives in process memory only: it holds the upstream API
+// keys, which therefore never travel to Valkey. A write here drops this instance's copy at once;
+// other instances re-read theirs within ROUTING_LIFETIME_MS (an endpoint change is not a security
+// boundary that must apply on the very next call, unlike a suspended key).
+const ROUTING_LIFETIME_MS = 2000;
+const g = globalThis as unknown as { __tollgateRouting?: { at: number; list: Promise<RoutingEndpoint[]> } };
+
+/** The routing table as the gateway reads it on every call: from memory, refreshed every 2 s. */
+export function routingEndpoints(): Promise<RoutingEndpoint[]> {
+  const now = Date.now();
+  if (!g.__tollgateRouting || now - g.__tollgateRouting.at > ROUTING_LIFETIME_MS) {
+    const list = listRoutingEndpoints();
+    g.__tollgateRouting = { at: now, list };
+    list.catch(() => (g.__tollgateRouting = undefined));
+  }
+  return g.__tollgateRouting.list;
+}
+
+/** Every write ends here. */
+const evictRouting = async () => {
+  g.__tollgateRouting = undefined;
+};
 
 export async function createEndpoint(actor: Actor, input: CreateEndpointInput): Promise<{ id: string; name: string }> {
   await assertNameFree(input.name);

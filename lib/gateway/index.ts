@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { errors as undiciErrors, request as undiciRequest, type Dispatcher } from "undici";
 import { config } from "@/lib/config";
 import { markKeyUsed } from "@/lib/keys";
 import { costEur, recordUsage } from "@/lib/usage";
@@ -14,22 +15,25 @@ import { adapters, type StyleAdapter, type Usage } from "./styles";
 
 type Json = Record<string, unknown>;
 
-async function readJsonBody(request: Request): Promise<Json> {
+/** What a call needs of its request: a web Request (route handlers) or Node's request (lib/gateway/node). */
+export type GatewayRequest = { headers: Headers; body: AsyncIterable<Uint8Array> | null; signal: AbortSignal };
+
+async function readJsonBody(request: GatewayRequest): Promise<Json> {
   const max = config().gateway.maxBodyBytes;
   const tooLarge = () => new GatewayError("too_large", `The request body is larger than ${max} bytes.`);
   if (Number(request.headers.get("content-length") ?? 0) > max) throw tooLarge();
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (request.body) {
-    const reader = request.body.getReader();
+    // Read by hand rather than with for-await: leaving the loop early would destroy a Node request,
+    // and with it the socket the 413 answer has to go out on.
+    const body = request.body[Symbol.asyncIterator]();
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await body.next();
       if (done) break;
       size += value.byteLength;
-      if (size > max) {
-        await reader.cancel().catch(() => undefined);
-        throw tooLarge();
-      }
+      // Stop reading at the limit; the rest of the body is never buffered.
+      if (size > max) throw tooLarge();
       chunks.push(value);
     }
   }
@@ -77,27 +81,36 @@ class CallRecord {
   }
 }
 
-class TimedOut extends Error {}
+type Upstream = Dispatcher.ResponseData;
+const header = (u: Upstream, name: string) => {
+  const v = u.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
 
-/** Sends the call upstream; resolves at the upstream's response headers. */
-async function forward(endpoint: RoutingEndpoint, adapter: StyleAdapter, body: Json, request: Request, record: CallRecord) {
+/**
+ * Sends the call upstream; resolves at the upstream's response headers. undici's request() rather
+ * than fetch(): it is leaner, and inside the Next server process the global fetch is Next's patched,
+ * traced one.
+ */
+async function forward(endpoint: RoutingEndpoint, adapter: StyleAdapter, body: Json, request: GatewayRequest, record: CallRecord) {
   const controller = new AbortController();
   // The client going away aborts the upstream call, at any point of it.
-  const onClientGone = () => controller.abort(new Error("client disconnected"));
+  const onClientGone = () => controller.abort();
   request.signal.addEventListener("abort", onClientGone, { once: true });
   const { upstreamTimeoutMs } = config().gateway;
-  const timer = setTimeout(() => controller.abort(new TimedOut()), upstreamTimeoutMs);
   try {
-    const response = await fetch(endpoint.baseUrl + adapter.path, {
+    const upstream = await undiciRequest(endpoint.baseUrl + adapter.path, {
       method: "POST",
       headers: adapter.upstreamHeaders(endpoint, request.headers),
       body: JSON.stringify(body),
       signal: controller.signal,
+      // Until the response headers; then, between two chunks of a stream.
+      headersTimeout: upstreamTimeoutMs,
+      bodyTimeout: upstreamTimeoutMs,
     });
-    return { response, controller };
+    return { upstream, controller };
   } catch (e) {
-    const reason = controller.signal.reason;
-    if (reason instanceof TimedOut) {
+    if (e instanceof undiciErrors.HeadersTimeoutError) {
       await record.write("timeout");
       throw new GatewayError("timeout", `The upstream '${endpoint.name}' did not answer within ${Math.round(upstreamTimeoutMs / 1000)} s.`);
     }
@@ -105,36 +118,34 @@ async function forward(endpoint: RoutingEndpoint, adapter: StyleAdapter, body: J
       await record.write("client_aborted");
       throw new GatewayError("invalid_request", "The client closed the request.");
     }
-    console.warn(`[gateway] upstream ${endpoint.name} unreachable:`, (e as Error).cause ?? (e as Error).message);
+    console.warn(`[gateway] upstream ${endpoint.name} unreachable:`, (e as Error).message);
     throw new GatewayError("upstream", `The upstream '${endpoint.name}' could not be reached.`);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
 // Upstream answers the client can act on pass through as they are (same API style as the client).
 const PASS_THROUGH = new Set([400, 404, 409, 413, 422, 429]);
 
-async function upstreamFailure(response: Response, endpoint: RoutingEndpoint, record: CallRecord): Promise<Response | GatewayError> {
-  const text = await response.text().catch(() => "");
-  await record.write(`upstream_${response.status}`);
-  if (PASS_THROUGH.has(response.status)) {
-    return new Response(text, { status: response.status, headers: { "content-type": response.headers.get("content-type") ?? "application/json" } });
+async function upstreamFailure(upstream: Upstream, endpoint: RoutingEndpoint, record: CallRecord): Promise<Response | GatewayError> {
+  const text = await upstream.body.text().catch(() => "");
+  await record.write(`upstream_${upstream.statusCode}`);
+  if (PASS_THROUGH.has(upstream.statusCode)) {
+    return new Response(text, { status: upstream.statusCode, headers: { "content-type": header(upstream, "content-type") ?? "application/json" } });
   }
-  if (response.status === 401 || response.status === 403) {
-    return new GatewayError("upstream", `The upstream '${endpoint.name}' refused the gateway's credentials (HTTP ${response.status}).`);
+  if (upstream.statusCode === 401 || upstream.statusCode === 403) {
+    return new GatewayError("upstream", `The upstream '${endpoint.name}' refused the gateway's credentials (HTTP ${upstream.statusCode}).`);
   }
-  return new GatewayError("upstream", `The upstream '${endpoint.name}' failed (HTTP ${response.status}).`);
+  return new GatewayError("upstream", `The upstream '${endpoint.name}' failed (HTTP ${upstream.statusCode}).`);
 }
 
-function streamThrough(response: Response, controller: AbortController, adapter: StyleAdapter, strip: boolean, record: CallRecord) {
+function streamThrough(upstream: Upstream, controller: AbortController, adapter: StyleAdapter, strip: boolean, record: CallRecord) {
   const meter = new SseMeter(adapter, strip);
-  const reader = response.body!.getReader();
+  const chunks = upstream.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   return new ReadableStream<Uint8Array>({
     async pull(out) {
       try {
         for (;;) {
-          const { done, value } = await reader.read();
+          const { done, value } = await chunks.next();
           if (done) {
             const rest = meter.finish();
             if (rest) out.enqueue(rest);
@@ -155,15 +166,15 @@ function streamThrough(response: Response, controller: AbortController, adapter:
     },
     async cancel() {
       // The client went away mid-stream: stop the upstream and bill what it reported so far.
-      controller.abort(new Error("client disconnected"));
-      await reader.cancel().catch(() => undefined);
+      controller.abort();
+      upstream.body.destroy();
       await record.write("client_aborted", meter.usage);
     },
   });
 }
 
 /** POST /v1/chat/completions (openai) and POST /v1/messages (anthropic). */
-export async function handleCompletion(request: Request, style: ApiStyle): Promise<Response> {
+export async function handleCompletion(request: GatewayRequest, style: ApiStyle): Promise<Response> {
   const requestId = randomUUID();
   const started = performance.now();
   const headers = { "x-request-id": requestId };
@@ -181,19 +192,18 @@ export async function handleCompletion(request: Request, style: ApiStyle): Promi
     const adapter = adapters[style];
     const prepared = adapter.prepare({ ...body, model });
     const record = new CallRecord(requestId, auth, endpoint, model, started);
-    const { response, controller } = await forward(endpoint, adapter, prepared.body, request, record);
-    if (!response.ok) {
-      const failure = await upstreamFailure(response, endpoint, record);
+    const { upstream, controller } = await forward(endpoint, adapter, prepared.body, request, record);
+    if (upstream.statusCode < 200 || upstream.statusCode > 299) {
+      const failure = await upstreamFailure(upstream, endpoint, record);
       return failure instanceof GatewayError ? errorResponse(style, failure, headers) : withHeaders(failure, headers);
     }
-    const isStream = (response.headers.get("content-type") ?? "").includes("text/event-stream");
-    if (isStream && response.body) {
-      return new Response(streamThrough(response, controller, adapter, prepared.injectedUsage, record), {
-        status: response.status,
+    if ((header(upstream, "content-type") ?? "").includes("text/event-stream")) {
+      return new Response(streamThrough(upstream, controller, adapter, prepared.injectedUsage, record), {
+        status: upstream.statusCode,
         headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
       });
     }
-    const text = await response.text();
+    const text = await upstream.body.text();
     let json: Json;
     try {
       json = JSON.parse(text);
@@ -203,7 +213,7 @@ export async function handleCompletion(request: Request, style: ApiStyle): Promi
     }
     const usage = adapter.usageOfJson(json);
     await record.write(usage ? "ok" : "ok_no_usage", usage);
-    return new Response(text, { status: response.status, headers: { ...headers, "content-type": "application/json" } });
+    return new Response(text, { status: upstream.statusCode, headers: { ...headers, "content-type": "application/json" } });
   } catch (e) {
     if (e instanceof GatewayError) return errorResponse(style, e, headers);
     console.error(`[gateway] ${requestId} failed:`, e);
@@ -221,7 +231,7 @@ function withHeaders(response: Response, headers: Record<string, string>) {
  * sends `anthropic-version`). A model served by several endpoints is listed once plainly and once per
  * endpoint as `model@endpoint`.
  */
-export async function handleModels(request: Request): Promise<Response> {
+export async function handleModels(request: Pick<GatewayRequest, "headers">): Promise<Response> {
   const style: ApiStyle = request.headers.has("anthropic-version") ? "anthropic" : "openai";
   try {
     await authenticate(request.headers);

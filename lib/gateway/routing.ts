@@ -1,29 +1,8 @@
 import "server-only";
-import { listRoutingEndpoints } from "@/lib/endpoints";
+import { routingEndpoints, type RoutingEndpoint } from "@/lib/endpoints";
 import { GatewayError, type ApiStyle } from "./errors";
 
-export type RoutingEndpoint = Awaited<ReturnType<typeof listRoutingEndpoints>>[number];
-
-// The endpoint list is read from SQLite at most every 2 seconds per instance and kept only in
-// process memory: it holds the upstream API keys, which therefore never travel to Valkey, and an
-// endpoint change is not a security boundary that must apply on the very next call.
-const LIFETIME_MS = 2000;
-const g = globalThis as unknown as { __tollgateRouting?: { at: number; list: Promise<RoutingEndpoint[]> } };
-
-export function routingEndpoints(): Promise<RoutingEndpoint[]> {
-  const now = Date.now();
-  if (!g.__tollgateRouting || now - g.__tollgateRouting.at > LIFETIME_MS) {
-    const list = listRoutingEndpoints();
-    g.__tollgateRouting = { at: now, list };
-    list.catch(() => (g.__tollgateRouting = undefined));
-  }
-  return g.__tollgateRouting.list;
-}
-
-/** Forget the list on this instance (after a change here; other instances follow within 2 s). */
-export function forgetRoutingEndpoints() {
-  g.__tollgateRouting = undefined;
-}
+export { routingEndpoints, type RoutingEndpoint };
 
 /**
  * The endpoint for a requested model: `model@endpoint` names the endpoint; a plain model name goes to

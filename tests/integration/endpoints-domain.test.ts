@@ -46,11 +46,11 @@ describe("endpoints domain", () => {
     expect(JSON.stringify(await m.endpoints.getEndpoint(routing[1].id))).not.toContain("sk-ant-1");
   });
 
-  it("evicts the cached routing table on every write", async () => {
-    const { cache } = m.cache;
-    await cache().set(m.endpoints.ENDPOINTS_CACHE_KEY, ["stale"], 60);
-    const [alpha] = await m.endpoints.listRoutingEndpoints();
+  it("serves the gateway's in-memory routing table and drops it on every write", async () => {
+    const first = await m.endpoints.routingEndpoints();
+    expect(await m.endpoints.routingEndpoints()).toBe(first); // the same copy within its lifetime
+    const [alpha] = first;
     await m.endpoints.deleteEndpoint(system, alpha.id);
-    expect(await cache().get(m.endpoints.ENDPOINTS_CACHE_KEY)).toBeUndefined();
+    expect((await m.endpoints.routingEndpoints()).map((e) => e.name)).toEqual(["zeta"]);
   });
 });

@@ -45,7 +45,7 @@ export async function startApp(opts: { valkey?: boolean; smtp?: boolean; env?: R
   };
   if (!opts.valkey) delete env.VALKEY_URL;
   let output = "";
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "--conditions=react-server", "scripts/start.ts"], {
+  const child: ChildProcess = spawn(process.execPath, ["--enable-source-maps", "dist/server.mjs"], {
     cwd: root,
     env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,14 @@
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+export const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+/** A Markdown table; columns in `alignLeft` are left-aligned, the rest right-aligned. */
+export function table(head: string[], rows: string[][], alignLeft: number[] = [0]) {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    "| " + cells.map((c, i) => (alignLeft.includes(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ") + " |";
+  return [line(head), "|" + widths.map((w, i) => (alignLeft.includes(i) ? ":" : "-") + "-".repeat(w) + (alignLeft.includes(i) ? "-" : ":")).join("|") + "|", ...rows.map(line)].join("\n");
+}
