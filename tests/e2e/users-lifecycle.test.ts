@@ -145,6 +145,36 @@ describe("an admin manages a user through their whole life cycle", () => {
     expect(await dialog.getByTestId("usage-cards").textContent()).toContain("0 tokens");
   });
 
+  it("creates an API key on the API Keys tab: shown once, then only its prefix; suspending it stops it", async () => {
+    const dialog = admin.getByRole("dialog");
+    await dialog.getByRole("tab", { name: "API Keys" }).click();
+    await dialog.getByLabel("New key label").fill("laptop");
+    await dialog.getByRole("button", { name: "Create key" }).click();
+    await expect.poll(() => dialog.getByTestId("new-key").isVisible()).toBe(true);
+    const key = (await dialog.getByLabel("New API key").textContent())!.trim();
+    expect(key).toMatch(/^tg-sk-[0-9a-f]{48}$/);
+    const prefix = key.slice(0, 16);
+    await expect.poll(() => dialog.locator(`tr[data-key-prefix="${prefix}"]`).textContent()).toContain("laptop");
+    const models = () => fetch(`${app.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
+    expect(await models()).toBe(200);
+
+    // Reopened, the dialog lists the key by its prefix only.
+    await admin.reload();
+    await admin.getByRole("dialog").getByRole("tab", { name: "API Keys" }).click();
+    expect(await admin.getByRole("dialog").getByTestId("new-key").count()).toBe(0);
+    expect(await admin.content()).not.toContain(key);
+    const row = admin.getByRole("dialog").locator(`tr[data-key-prefix="${prefix}"]`);
+    expect(await row.textContent()).toContain(`${prefix}…`);
+
+    await admin.getByRole("button", { name: `Suspend key ${prefix}` }).click();
+    await expect.poll(() => row.textContent()).toContain("Suspended");
+    expect(await models()).toBe(401);
+    await admin.getByRole("button", { name: `Reactivate key ${prefix}` }).click();
+    await expect.poll(() => row.textContent()).toContain("Active");
+    expect(await models()).toBe(200);
+    await admin.getByRole("dialog").getByRole("tab", { name: "Budget" }).click();
+  });
+
   it("the user signs in in a second browser, changes the given password and reaches the portal", async () => {
     await signIn(alice, "alice", "alice-first-pw");
     await changePassword(alice, "alice-first-pw", "alice-own-pw-1");
@@ -198,12 +228,15 @@ describe("an admin manages a user through their whole life cycle", () => {
   });
 
   it("writes the audit trail of all of it under the admin's name", async () => {
-    const { rows } = await app.db.execute("SELECT actor_name, action FROM audit_log WHERE target_name = 'alice' ORDER BY id");
+    const { rows } = await app.db.execute("SELECT actor_name, action FROM audit_log WHERE target_name = 'alice' OR target_name LIKE 'alice:%' ORDER BY id");
     expect(rows.map((r) => r.action)).toEqual([
       "user.create",
       "user.welcome_mail",
       "user.role",
       "user.update",
+      "key.create",
+      "key.suspend",
+      "key.reactivate",
       "user.password_change",
       "user.suspend",
       "user.activate",
