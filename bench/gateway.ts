@@ -112,38 +112,38 @@ export async function run() {
       { sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, models, eur_per_m_input, eur_per_m_output) VALUES ('e', 'mock', ?, 'openai', '[\"mock-gpt\"]', 1, 2)", args: [`${mockUrl}/v1`] },
     ]);
 
-    const port = await freePort();
-    const appEnv = { ...process.env, PORT: String(port), NODE_ENV: "production" as const, ADMIN_PASSWORD: "changeme-bench", NEXTAUTH_SECRET: "bench-secret" };
-    // BENCH_PROFILE=dir runs the server under --cpu-prof (profile written to dir when it stops).
-    const profile = process.env.BENCH_PROFILE;
-    const server = ["--enable-source-maps", "dist/server.mjs"];
-    const appArgs = profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`, ...server] : server;
-    const { child: app } = await startProcess(appArgs, appEnv, /Tollgate ready/);
-    children.push(app);
-    const gatewayUrl = `http://127.0.0.1:${port}`;
-
     const body = JSON.stringify({ model: "mock-gpt", messages: [{ role: "user", content: "Hello, benchmark" }] });
     const direct = { url: `${mockUrl}/v1/chat/completions`, headers: { "content-type": "application/json", authorization: "Bearer upstream" } };
-    const viaGateway = { url: `${gatewayUrl}/v1/chat/completions`, headers: { "content-type": "application/json", authorization: `Bearer ${key}` } };
-
     console.log(`\n## gateway: ${REQUESTS} non-streaming chat completions at concurrency ${CONCURRENCY}, and ${SEQUENTIAL} one at a time`);
-    console.log(`node ${process.version}, ${os.cpus().length} CPU(s); cache: ${valkeyUrl ? "valkey-server" : "in-process"}; mock upstream, Tollgate and this load generator in three processes`);
-    // Warm-up: JIT, connection pools, caches.
-    await load(direct.url, direct.headers, body, 300, CONCURRENCY);
-    await load(viaGateway.url, viaGateway.headers, body, 300, CONCURRENCY);
+    console.log(`node ${process.version}, ${os.cpus().length} CPU(s); the mock upstream, Tollgate and this load generator in three processes`);
 
-    const results: [string, Load, Load][] = [];
-    for (const [label, n, c] of [[`concurrency ${CONCURRENCY}`, REQUESTS, CONCURRENCY], ["one at a time", SEQUENTIAL, 1]] as const) {
-      const d = await load(direct.url, direct.headers, body, n, c);
-      const g = await load(viaGateway.url, viaGateway.headers, body, n, c);
-      results.push([label, d, g]);
+    // One Tollgate per cache configuration, each measured against the upstream alone in the same run.
+    const rows: string[][] = [];
+    for (const mode of valkeyUrl ? ["valkey-server", "in-process cache"] : ["in-process cache"]) {
+      const port = await freePort();
+      const appEnv: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), NODE_ENV: "production", ADMIN_PASSWORD: "changeme-bench", NEXTAUTH_SECRET: "bench-secret" };
+      if (mode !== "valkey-server") delete appEnv.VALKEY_URL;
+      // BENCH_PROFILE=dir runs the server under --cpu-prof (profile written to dir when it stops).
+      const profile = process.env.BENCH_PROFILE;
+      const server = ["--enable-source-maps", "dist/server.mjs"];
+      const { child: app } = await startProcess(profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`, ...server] : server, appEnv, /Tollgate ready/);
+      const viaGateway = { url: `http://127.0.0.1:${port}/v1/chat/completions`, headers: { "content-type": "application/json", authorization: `Bearer ${key}` } };
+      // Warm-up: JIT, connection pools, caches.
+      await load(direct.url, direct.headers, body, 300, CONCURRENCY);
+      await load(viaGateway.url, viaGateway.headers, body, 300, CONCURRENCY);
+      for (const [label, n, c] of [[`concurrency ${CONCURRENCY}`, REQUESTS, CONCURRENCY], ["one at a time", SEQUENTIAL, 1]] as const) {
+        const d = await load(direct.url, direct.headers, body, n, c);
+        const g = await load(viaGateway.url, viaGateway.headers, body, n, c);
+        rows.push(
+          [`${label}: direct to upstream`, "", d.rps.toFixed(0), ms(d.p50), ms(d.p99), String(d.errors)],
+          [`${label}: through Tollgate`, mode, g.rps.toFixed(0), ms(g.p50), ms(g.p99), String(g.errors)],
+          [`${label}: added by Tollgate`, mode, "", ms(g.p50 - d.p50), ms(g.p99 - d.p99), ""],
+        );
+      }
+      stop(app);
+      await new Promise((r) => app.once("exit", r));
     }
-    const rows = results.flatMap(([label, d, g]) => [
-      [`${label}: direct to upstream`, d.rps.toFixed(0), ms(d.p50), ms(d.p99), String(d.errors)],
-      [`${label}: through Tollgate`, g.rps.toFixed(0), ms(g.p50), ms(g.p99), String(g.errors)],
-      [`${label}: added by Tollgate`, "", ms(g.p50 - d.p50), ms(g.p99 - d.p99), ""],
-    ]);
-    console.log("\n" + table(["load", "req/s", "p50 ms", "p99 ms", "errors"], rows));
+    console.log("\n" + table(["load", "Tollgate's cache", "req/s", "p50 ms", "p99 ms", "errors"], rows, [0, 1]));
     const recorded = (await getClient().execute("SELECT count(*) AS n FROM usage_events")).rows[0].n;
     console.log(`usage_events rows written by Tollgate: ${recorded}`);
 
