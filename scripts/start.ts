@@ -46,7 +46,7 @@ async function main() {
   const { flushKeyUse } = await import("@/lib/keys");
 
   const server = http.createServer((req, res) => {
-    if (req.url?.startsWith("/v1/")) {
+    if (!cfg.gateway.viaNext && req.url?.startsWith("/v1/")) {
       serveGateway(req, res).catch((e) => {
         console.error("[gateway]", e);
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });

@@ -49,6 +49,7 @@ const EnvSchema = z.object({
   BCRYPT_COST: optionalInt(10, 15),
   GATEWAY_UPSTREAM_TIMEOUT_MS: optionalInt(100, 3_600_000),
   GATEWAY_MAX_BODY_BYTES: optionalInt(1024, 100 * 1024 * 1024),
+  GATEWAY_VIA_NEXT: optionalString.pipe(z.enum(["true", "false"]).optional()),
 });
 
 export type Config = {
@@ -64,7 +65,7 @@ export type Config = {
   appUrl: string;
   secureCookies: boolean;
   bcryptCost: number;
-  gateway: { upstreamTimeoutMs: number; maxBodyBytes: number };
+  gateway: { upstreamTimeoutMs: number; maxBodyBytes: number; viaNext: boolean };
 };
 
 function dataDirOf(databaseUrl: string): string {
@@ -121,6 +122,9 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       // Time allowed until the upstream's response headers; a stream may then run as long as it runs.
       upstreamTimeoutMs: env.GATEWAY_UPSTREAM_TIMEOUT_MS ?? 120_000,
       maxBodyBytes: env.GATEWAY_MAX_BODY_BYTES ?? 10 * 1024 * 1024,
+      // Route /v1 through Next's route handlers instead of the server's direct path (slower; what
+      // hosts without this server run, and how the tests cover those handlers).
+      viaNext: env.GATEWAY_VIA_NEXT === "true",
     },
   };
 }

@@ -1,0 +1,50 @@
+import Anthropic from "@anthropic-ai/sdk";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKeyAs, createUserAs, signedInAdmin } from "../support/admin";
+import { startApp, type App } from "../support/app";
+import { startMockLlm, type MockLlm } from "../support/mock-llm";
+
+// The same gateway through Next's route handlers (app/v1/*), as a host without Tollgate's own server
+// runs it (GATEWAY_VIA_NEXT=true sends /v1 there).
+
+let app: App;
+let mock: MockLlm;
+let key: string;
+
+beforeAll(async () => {
+  mock = await startMockLlm();
+  app = await startApp({ smtp: false, env: { GATEWAY_VIA_NEXT: "true" } });
+  const admin = await signedInAdmin(app);
+  key = await createKeyAs(app, admin, await createUserAs(app, admin, "via-next"));
+  await app.db.batch([
+    { sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, models, eur_per_m_input, eur_per_m_output) VALUES ('o', 'oa', ?, 'openai', '[\"mock-gpt\"]', 1, 1)", args: [`${mock.url}/v1`] },
+    { sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, models, eur_per_m_input, eur_per_m_output) VALUES ('a', 'an', ?, 'anthropic', '[\"mock-claude\"]', 1, 1)", args: [`${mock.url}/v1`] },
+  ]);
+});
+afterAll(async () => {
+  await app?.stop();
+  await mock?.stop();
+});
+
+describe("the gateway through Next's route handlers", () => {
+  it("completes, streams and meters like the direct path", async () => {
+    const oa = new OpenAI({ apiKey: key, baseURL: `${app.url}/v1`, maxRetries: 0 });
+    await expect.poll(() => oa.chat.completions.create({ model: "mock-gpt", messages: [{ role: "user", content: "hi" }] }).then((r) => r.choices[0].message.content, (e) => String(e)), { timeout: 5000 }).toBe("Hello from the mock LLM");
+    let text = "";
+    for await (const c of await oa.chat.completions.create({ model: "mock-gpt", stream: true, messages: [{ role: "user", content: "stream" }] })) text += c.choices[0]?.delta?.content ?? "";
+    expect(text).toBe("Hello from the mock LLM");
+    const final = await new Anthropic({ apiKey: key, baseURL: app.url, maxRetries: 0 }).messages.stream({ model: "mock-claude", max_tokens: 5, messages: [{ role: "user", content: "abc" }] }).finalMessage();
+    expect(final.usage).toMatchObject({ input_tokens: 3, output_tokens: 5 });
+    const { rows } = await app.db.execute("SELECT model, input_tokens, output_tokens, status FROM usage_events ORDER BY id DESC LIMIT 2");
+    expect(rows).toEqual([
+      expect.objectContaining({ model: "mock-claude", input_tokens: 3, output_tokens: 5, status: "ok" }),
+      expect.objectContaining({ model: "mock-gpt", input_tokens: "stream".length, output_tokens: 5, status: "ok" }),
+    ]);
+  });
+
+  it("refuses a bad key in the client's shape", async () => {
+    const e = await new OpenAI({ apiKey: "tg-sk-" + "2".repeat(48), baseURL: `${app.url}/v1`, maxRetries: 0 }).models.list().catch((x) => x);
+    expect(e).toBeInstanceOf(OpenAI.AuthenticationError);
+  });
+});
