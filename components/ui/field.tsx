@@ -1,6 +1,41 @@
 import { useId } from "react";
 import { cn } from "@/lib/cn";
 
+/**
+ * The frame every form control sits in: label, the control, a hint, and the server's error announced
+ * and tied to the control (aria-describedby). `children` receives the id and aria attributes to spread.
+ */
+export function FieldFrame({
+  label,
+  errors,
+  hint,
+  className,
+  children,
+}: {
+  label: string;
+  errors?: string[];
+  hint?: string;
+  className?: string;
+  children: (control: { id: string; "aria-invalid"?: true; "aria-describedby"?: string; invalid: boolean }) => React.ReactNode;
+}) {
+  const id = useId();
+  const errorId = `${id}-error`;
+  const invalid = Boolean(errors?.length);
+  return (
+    <div className={cn("flex flex-col gap-1", className)}>
+      <label htmlFor={id} className="text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      {children({ id, "aria-invalid": invalid ? true : undefined, "aria-describedby": invalid ? errorId : undefined, invalid })}
+      {hint && !invalid && <p className="text-xs text-slate-500">{hint}</p>}
+      <FieldError id={errorId} errors={errors} />
+    </div>
+  );
+}
+
+export const controlClass = (invalid: boolean, extra?: string) =>
+  cn("rounded-md border px-3 py-2 text-sm outline-none focus:ring-2 focus:ring-blue-500", invalid ? "border-red-500" : "border-slate-300", extra);
+
 type FieldProps = React.InputHTMLAttributes<HTMLInputElement> & {
   label: string;
   name: string;
@@ -8,29 +43,12 @@ type FieldProps = React.InputHTMLAttributes<HTMLInputElement> & {
   hint?: string;
 };
 
-/** A labelled input whose server-side errors are announced and tied to it (aria-describedby). */
+/** A labelled input whose server-side errors are announced and tied to it. */
 export function Field({ label, name, errors, hint, className, ...input }: FieldProps) {
-  const id = useId();
-  const errorId = `${id}-error`;
   return (
-    <div className={cn("flex flex-col gap-1", className)}>
-      <label htmlFor={id} className="text-sm font-medium text-slate-700">
-        {label}
-      </label>
-      <input
-        id={id}
-        name={name}
-        aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={errors?.length ? errorId : undefined}
-        className={cn(
-          "rounded-md border px-3 py-2 text-sm outline-none focus:ring-2 focus:ring-blue-500",
-          errors?.length ? "border-red-500" : "border-slate-300",
-        )}
-        {...input}
-      />
-      {hint && !errors?.length && <p className="text-xs text-slate-500">{hint}</p>}
-      <FieldError id={errorId} errors={errors} />
-    </div>
+    <FieldFrame label={label} errors={errors} hint={hint} className={className}>
+      {({ invalid, ...control }) => <input {...control} name={name} className={controlClass(invalid)} {...input} />}
+    </FieldFrame>
   );
 }
 
@@ -58,16 +76,13 @@ export function Select({
   children,
   ...select
 }: React.SelectHTMLAttributes<HTMLSelectElement> & { label: string; name: string; errors?: string[] }) {
-  const id = useId();
   return (
-    <div className="flex flex-col gap-1">
-      <label htmlFor={id} className="text-sm font-medium text-slate-700">
-        {label}
-      </label>
-      <select id={id} name={name} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm" {...select}>
-        {children}
-      </select>
-      <FieldError errors={errors} />
-    </div>
+    <FieldFrame label={label} errors={errors}>
+      {({ invalid, ...control }) => (
+        <select {...control} name={name} className={controlClass(invalid, "bg-white")} {...select}>
+          {children}
+        </select>
+      )}
+    </FieldFrame>
   );
 }
