@@ -1,8 +1,9 @@
 "use client";
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useEffect } from "react";
 import { createEndpointAction, updateEndpointAction } from "@/app/(admin)/endpoints/actions";
 import { submitObject } from "@/components/forms";
 import { Button } from "@/components/ui/button";
+import { CreateDialog } from "@/components/ui/create-dialog";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, FieldError, FormMessage, Select } from "@/components/ui/field";
 import { TextArea } from "@/components/ui/textarea";
@@ -81,35 +82,27 @@ function Actions({ onCancel, pending, label }: { onCancel: () => void; pending: 
 }
 
 export function CreateEndpointDialog() {
-  const [open, setOpen] = useState(false);
   const [state, action, pending] = useActionState(createEndpointAction, undefined);
-  const [notice, setNotice] = useState<string>();
   const errors = state?.ok ? undefined : state?.fieldErrors;
-
-  useEffect(() => {
-    if (!state?.ok || !state.data) return;
-    setOpen(false);
-    setNotice(`Endpoint ${state.data.name} added.`);
-  }, [state]);
-
   return (
-    <div className="flex items-center gap-3">
-      {notice && (
-        <span role="status" className="text-sm text-green-700">
-          {notice}
-        </span>
-      )}
-      <Button onClick={() => setOpen(true)}>+ Add endpoint</Button>
-      <Dialog open={open} onOpenChange={setOpen} title="Add endpoint" description="An upstream LLM server the gateway forwards calls to." wide>
+    <CreateDialog
+      buttonLabel="+ Add endpoint"
+      title="Add endpoint"
+      description="An upstream LLM server the gateway forwards calls to."
+      wide
+      state={state}
+      noticeOf={(data) => `Endpoint ${data.name} added.`}
+    >
+      {(close) => (
         <form onSubmit={submitObject(action)} className="grid grid-cols-2 gap-4" noValidate>
           <EndpointFields errors={errors} />
           <div className="col-span-2">
             <FormMessage state={state?.ok ? undefined : state} />
           </div>
-          <Actions onCancel={() => setOpen(false)} pending={pending} label="Add endpoint" />
+          <Actions onCancel={close} pending={pending} label="Add endpoint" />
         </form>
-      </Dialog>
-    </div>
+      )}
+    </CreateDialog>
   );
 }
 

@@ -1,36 +1,26 @@
 "use client";
-import { useActionState, useEffect, useState } from "react";
+import { useActionState } from "react";
 import { createUserAction } from "@/app/(admin)/users/actions";
 import { submitObject } from "@/components/forms";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { CreateDialog } from "@/components/ui/create-dialog";
 import { Field, FormMessage, Select } from "@/components/ui/field";
 import { ROLES } from "@/db/enums";
 
 const mailNote = { sent: "welcome e-mail sent", failed: "the welcome e-mail could not be sent", disabled: "e-mail is not configured", "not-requested": "" };
 
 export function CreateUserDialog({ mailEnabled }: { mailEnabled: boolean }) {
-  const [open, setOpen] = useState(false);
   const [state, action, pending] = useActionState(createUserAction, undefined);
-  const [notice, setNotice] = useState<string>();
   const errors = state?.ok ? undefined : state?.fieldErrors;
-
-  useEffect(() => {
-    if (!state?.ok || !state.data) return;
-    setOpen(false);
-    const note = mailNote[state.data.mail];
-    setNotice(`User created${note ? ` — ${note}` : ""}.`);
-  }, [state]);
-
   return (
-    <div className="flex items-center gap-3">
-      {notice && (
-        <span role="status" className="text-sm text-green-700">
-          {notice}
-        </span>
-      )}
-      <Button onClick={() => setOpen(true)}>+ Create User</Button>
-      <Dialog open={open} onOpenChange={setOpen} title="Create user" description="The user signs in with this username and password and is asked to choose their own at first login.">
+    <CreateDialog
+      buttonLabel="+ Create User"
+      title="Create user"
+      description="The user signs in with this username and password and is asked to choose their own at first login."
+      state={state}
+      noticeOf={(data) => `User created${mailNote[data.mail] ? ` — ${mailNote[data.mail]}` : ""}.`}
+    >
+      {(close) => (
         <form onSubmit={submitObject(action)} className="grid grid-cols-2 gap-4" noValidate>
           <Field label="Username" name="username" required autoComplete="off" hint="a-z, 0-9, - and _; 3–32 characters" errors={errors?.username} />
           <Field label="Email" name="email" type="email" required autoComplete="off" errors={errors?.email} />
@@ -61,7 +51,7 @@ export function CreateUserDialog({ mailEnabled }: { mailEnabled: boolean }) {
             <FormMessage state={state?.ok ? undefined : state} />
           </div>
           <div className="col-span-2 flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setOpen(false)}>
+            <Button variant="secondary" onClick={close}>
               Cancel
             </Button>
             <Button type="submit" disabled={pending}>
@@ -69,7 +59,7 @@ export function CreateUserDialog({ mailEnabled }: { mailEnabled: boolean }) {
             </Button>
           </div>
         </form>
-      </Dialog>
-    </div>
+      )}
+    </CreateDialog>
   );
 }
