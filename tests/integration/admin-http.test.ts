@@ -126,6 +126,17 @@ describe("every admin action refuses callers who are not a signed-in, active adm
     });
   }
 
+  it("refuses the password-change action without a live session of the user", async () => {
+    const payload = { current: "second-password", password: "hijacked-pass-1", confirm: "hijacked-pass-1" };
+    for (const [who, caller] of [callers[0], callers[2], callers[3]]) {
+      const before = await snapshot();
+      const r = await callAction(app.url, "/change-password", "changePasswordAction", payload, caller());
+      expect(r.status, who).toBeLessThan(500);
+      expect(r.state?.ok ?? false, who).toBe(false);
+      expect(await snapshot(), who).toBe(before);
+    }
+  });
+
   it("refuses the admin pages to the same callers", async () => {
     for (const [who, caller] of callers) {
       const c = caller();
