@@ -113,6 +113,12 @@ const AUTH_TTL_SECONDS = 60;
  * The auth record of a key hash: one cache round trip when cached; on a miss one SQLite join, then a
  * guarded fill (dropped if an eviction happened meanwhile). Unknown hashes are cached as such too, so a
  * flood of bad keys does not reach SQLite; a new key evicts its hash when created.
+ *
+ * Why neither pub/sub nor a version key checked on every call: with Valkey configured these records
+ * live only in Valkey, with no per-instance copy in front, so the eviction an admin action awaits is
+ * the one every instance reads on its next call — nothing is left to notify. A version key would cost
+ * a second lookup per call; pub/sub would need an acknowledgement from every instance before the
+ * action could return. Without Valkey there is a single process (pages and gateway share it).
  */
 export async function keyAuthOf(keyHash: string): Promise<KeyAuth> {
   const cacheKey = cacheKeys.keyAuth(keyHash);
