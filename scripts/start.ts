@@ -36,8 +36,7 @@ async function main() {
   await runMigrations();
   if (await ensureDefaultAdmin()) console.log(`Created the default admin "${cfg.adminUser}"; the password must be changed at first login.`);
 
-  const port = Number(process.env.PORT ?? 3000);
-  const hostname = process.env.HOSTNAME ?? "0.0.0.0";
+  const { port, host: hostname } = cfg;
   const { default: next } = await import("next");
   const app = next({ dev, dir: root, hostname, port });
   const handle = app.getRequestHandler();

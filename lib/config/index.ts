@@ -46,6 +46,9 @@ const EnvSchema = z.object({
   SMTP_FROM: optionalString,
   SMTP_SECURE: optionalString.pipe(z.enum(["true", "false"]).optional()),
   APP_URL: optionalString.pipe(z.url().optional()),
+  PORT: optionalInt(1, 65535),
+  // Not HOSTNAME: container runtimes set that to the container's name.
+  HOST: optionalString,
   BCRYPT_COST: optionalInt(10, 15),
   GATEWAY_UPSTREAM_TIMEOUT_MS: optionalInt(100, 3_600_000),
   GATEWAY_MAX_BODY_BYTES: optionalInt(1024, 100 * 1024 * 1024),
@@ -63,6 +66,8 @@ export type Config = {
   adminPassword: string;
   smtp?: { host: string; port: number; secure: boolean; user?: string; password?: string; from: string };
   appUrl: string;
+  port: number;
+  host: string;
   secureCookies: boolean;
   bcryptCost: number;
   gateway: { upstreamTimeoutMs: number; maxBodyBytes: number; viaNext: boolean };
@@ -94,7 +99,8 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   }
   const env = parsed.data;
   const dataDir = dataDirOf(env.DATABASE_URL);
-  const appUrl = (env.APP_URL ?? `http://localhost:${source.PORT ?? 3000}`).replace(/\/$/, "");
+  const port = env.PORT ?? 3000;
+  const appUrl = (env.APP_URL ?? `http://localhost:${port}`).replace(/\/$/, "");
   if (env.SMTP_HOST && !env.SMTP_FROM) throw new Error("Invalid configuration: SMTP_FROM is required when SMTP_HOST is set");
   return {
     databaseUrl: env.DATABASE_URL,
@@ -116,6 +122,8 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
         }
       : undefined,
     appUrl,
+    port,
+    host: env.HOST ?? "0.0.0.0",
     secureCookies: appUrl.startsWith("https://"),
     bcryptCost: env.BCRYPT_COST ?? 12,
     gateway: {
