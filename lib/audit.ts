@@ -1,5 +1,5 @@
 import "server-only";
-import { desc, eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { auditLog } from "@/db/schema";
 import { nowIso } from "@/lib/time";
@@ -34,8 +34,4 @@ export function audit(actor: Actor, action: string, target: AuditTarget, details
       details: details ?? null,
       createdAt: nowIso(),
     });
-}
-
-export function auditFor(targetId: string, limit = 50) {
-  return getDb().select().from(auditLog).where(eq(auditLog.targetId, targetId)).orderBy(desc(auditLog.id)).limit(limit);
 }

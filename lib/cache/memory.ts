@@ -23,10 +23,6 @@ export class MemoryCache implements Cache {
     this.entries.set(key, { json: JSON.stringify(value), expiresAt: Date.now() + ttlSeconds * 1000 });
   }
 
-  async del(...keys: string[]) {
-    for (const key of keys) this.entries.delete(key);
-  }
-
   async getGuarded<T>(key: string) {
     return { value: await this.get<T>(key), generation: String(this.generation) };
   }
@@ -37,7 +33,7 @@ export class MemoryCache implements Cache {
 
   async evict(...keys: string[]) {
     this.generation++;
-    await this.del(...keys);
+    for (const key of keys) this.entries.delete(key);
   }
 
   limiter(options: LimiterOptions) {

@@ -11,8 +11,6 @@ export interface Cache {
   readonly kind: "valkey" | "memory";
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
-  /** Removes the keys; resolves once they are gone (or are queued to be removed on reconnect). */
-  del(...keys: string[]): Promise<void>;
   /**
    * The guarded pair for records that must never outlive an eviction (sessions, API-key auth):
    * `getGuarded` returns the value and the eviction generation in one round trip; after a miss the

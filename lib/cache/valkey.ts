@@ -67,15 +67,6 @@ export class ValkeyCache implements Cache {
     }
   }
 
-  async del(...keys: string[]) {
-    if (keys.length === 0) return;
-    try {
-      await this.redis.del(...keys.map((k) => this.prefix + k));
-    } catch (e) {
-      this.queueEviction(keys, e as Error);
-    }
-  }
-
   private get generationKey() {
     return this.prefix + "evictions";
   }

@@ -4,7 +4,6 @@ import { randomUUID } from "node:crypto";
 import { getDb } from "@/db";
 import { modelEndpoints, type ModelEndpoint } from "@/db/schema";
 import { auditAfterChange, type Actor } from "@/lib/audit";
-import { cache } from "@/lib/cache";
 import { DomainError } from "@/lib/errors";
 import { nowIso } from "@/lib/time";
 import type { CreateEndpointInput, UpdateEndpointInput } from "./schemas";
@@ -104,7 +103,7 @@ export function routingEndpoints(): Promise<RoutingEndpoint[]> {
 }
 
 /** Every write ends here. */
-const evictRouting = async () => {
+const evictRouting = () => {
   g.__tollgateRouting = undefined;
 };
 
@@ -129,7 +128,7 @@ export async function createEndpoint(actor: Actor, input: CreateEndpointInput): 
   } catch (e) {
     throw uniqueViolation(e) ?? e;
   }
-  await evictRouting();
+  evictRouting();
   return { id, name: input.name };
 }
 
@@ -159,7 +158,7 @@ export async function updateEndpoint(actor: Actor, id: string, input: UpdateEndp
   } catch (e) {
     throw uniqueViolation(e) ?? e;
   }
-  await evictRouting();
+  evictRouting();
 }
 
 export async function deleteEndpoint(actor: Actor, id: string) {
@@ -169,7 +168,7 @@ export async function deleteEndpoint(actor: Actor, id: string) {
     db.delete(modelEndpoints).where(eq(modelEndpoints.id, id)),
     auditAfterChange(actor, "endpoint.delete", target(before), { baseUrl: before.baseUrl, apiStyle: before.apiStyle, models: before.models }),
   ]);
-  await evictRouting();
+  evictRouting();
 }
 
 // ---------------------------------------------------------------- test connection

@@ -40,7 +40,7 @@ describe.each(kinds)("the %s cache", (_kind, make) => {
     expect(await cache.get("never-set")).toBeUndefined();
     await cache.set("k2", 1, 30);
     await cache.set("k3", 2, 30);
-    await cache.del("k2", "k3");
+    await cache.evict("k2", "k3");
     expect(await cache.get("k2")).toBeUndefined();
     expect(await cache.get("k3")).toBeUndefined();
   });
@@ -97,7 +97,7 @@ describe("Valkey going away", () => {
     await cache.set("session-of-suspended-user", { active: true }, 60);
     freeze();
     try {
-      await cache.del("session-of-suspended-user"); // times out: queued for retry
+      await cache.evict("session-of-suspended-user"); // times out: queued for retry
     } finally {
       thaw();
     }
