@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getToken } from "next-auth/jwt";
+import { sessionCookie } from "@/lib/auth/cookies";
 import { edgeAuthSecret, edgeSecureCookies } from "@/lib/config/edge";
 
 // Convenience only: sends visitors without a valid session cookie to /login before a page renders.
@@ -17,7 +18,8 @@ export async function middleware(request: NextRequest) {
 
   const secret = edgeAuthSecret();
   if (!secret) return NextResponse.next(); // started without the launcher: leave it to the DAL
-  const token = await getToken({ req: request, secret, secureCookie: edgeSecureCookies() }).catch(() => null);
+  const secure = edgeSecureCookies();
+  const token = await getToken({ req: request, secret, secureCookie: secure, cookieName: sessionCookie(secure).name }).catch(() => null);
   if (token) return NextResponse.next();
 
   const login = new URL("/login", request.url);

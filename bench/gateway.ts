@@ -103,7 +103,7 @@ export async function run() {
     process.env.VALKEY_PREFIX = "bench:";
     const { runMigrations } = await import("@/db/migrate");
     const { getClient, closeDb } = await import("@/db");
-    const { generateKey, hashKey } = await import("@/lib/keys");
+    const { generateKey, hashKey } = await import("@/lib/keys/format");
     await runMigrations();
     const key = generateKey();
     await getClient().batch([
@@ -148,8 +148,9 @@ export async function run() {
     console.log(`usage_events rows written by Tollgate: ${recorded}`);
 
     // The key check alone, in this process: cached (one cache round trip) and uncached (SQLite + fill).
-    const { keyAuthOf } = await import("@/lib/keys");
-    const { cache } = await import("@/lib/cache");
+    const { keyCallerOf, evictCallers } = await import("@/lib/callers");
+    const { cache, closeCache } = await import("@/lib/cache");
+    const { shared } = await import("@/lib/shared");
     const { MemoryCache } = await import("@/lib/cache/memory");
     const hash = hashKey(key);
     const live = cache() as { ready?: () => Promise<void> };
@@ -165,17 +166,19 @@ export async function run() {
       return [percentile(t, 0.5).toFixed(0), percentile(t, 0.99).toFixed(0)];
     };
     const keyRows: string[][] = [];
-    const g = globalThis as unknown as { __tollgateCache?: unknown };
     for (const kind of [valkeyUrl ? "valkey" : undefined, "memory"].filter(Boolean) as string[]) {
-      if (kind === "memory") g.__tollgateCache = new MemoryCache();
-      await keyAuthOf(hash);
-      keyRows.push([`${kind}: cached`, ...(await time(5000, () => keyAuthOf(hash)))]);
+      if (kind === "memory") {
+        await closeCache();
+        shared("cache", () => new MemoryCache());
+      }
+      await keyCallerOf(hash);
+      keyRows.push([`${kind}: cached`, ...(await time(5000, () => keyCallerOf(hash)))]);
       keyRows.push([`${kind}: uncached (evicted before each)`, ...(await time(2000, async () => {
-        await cache().evict("auth:" + hash);
-        await keyAuthOf(hash);
+        await evictCallers({ keyHash: hash });
+        await keyCallerOf(hash);
       }))]);
     }
-    console.log(`\nThe key check alone (lib/keys keyAuthOf), µs:\n\n${table(["cache", "p50 µs", "p99 µs"], keyRows)}`);
+    console.log(`\nThe key check alone (lib/callers keyCallerOf: the key's record and the resources version), µs:\n\n${table(["cache", "p50 µs", "p99 µs"], keyRows)}`);
     closeDb();
   } finally {
     for (const c of children.reverse()) stop(c);

@@ -4,3 +4,8 @@ export type Role = (typeof ROLES)[number];
 export const BUDGET_TYPES = ["subscription", "one_time"] as const;
 export type BudgetType = (typeof BUDGET_TYPES)[number];
 export const RESOURCE_TYPES = ["expert_template", "cc_profile", "model_endpoint", "skill", "mcp_tool", "moe_mode"] as const;
+export const API_STYLES = ["openai", "anthropic"] as const;
+/** The two wire formats the gateway speaks and forwards to. */
+export type ApiStyle = (typeof API_STYLES)[number];
+export const KEY_STATUSES = ["active", "suspended"] as const;
+export type KeyStatus = (typeof KEY_STATUSES)[number];

@@ -2,6 +2,7 @@ import { createClient, type Client } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { mkdirSync } from "node:fs";
 import { config } from "@/lib/config";
+import { dropShared, shared } from "@/lib/shared";
 import * as schema from "./schema";
 
 export type Db = LibSQLDatabase<typeof schema>;
@@ -26,22 +27,19 @@ function open(): { client: Client; db: Db } {
   return { client, db: drizzle(client, { schema }) };
 }
 
-// Kept on globalThis so that dev-server reloads reuse one connection.
-const g = globalThis as unknown as { __tollgateDb?: { client: Client; db: Db } };
+// One connection per process (see lib/shared), which dev-server reloads reuse too.
+const connection = () => shared("db", open);
 
 export function getDb(): Db {
-  g.__tollgateDb ??= open();
-  return g.__tollgateDb.db;
+  return connection().db;
 }
 
 export function getClient(): Client {
-  getDb();
-  return g.__tollgateDb!.client;
+  return connection().client;
 }
 
 export function closeDb() {
-  g.__tollgateDb?.client.close();
-  g.__tollgateDb = undefined;
+  dropShared<ReturnType<typeof open>>("db")?.client.close();
 }
 
 export { schema };

@@ -4,9 +4,9 @@ import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-or
 // Every table of SPEC §2 in one file. SQL names follow the spec (snake_case); TS names are camelCase.
 // Timestamps are ISO-8601 UTC strings, as the seed's users table has them.
 
-import { BUDGET_TYPES, RESOURCE_TYPES, ROLES } from "./enums";
+import { API_STYLES, BUDGET_TYPES, KEY_STATUSES, RESOURCE_TYPES, ROLES } from "./enums";
 
-export { BUDGET_TYPES, RESOURCE_TYPES, ROLES, type BudgetType, type Role } from "./enums";
+export { API_STYLES, BUDGET_TYPES, KEY_STATUSES, RESOURCE_TYPES, ROLES, type ApiStyle, type BudgetType, type KeyStatus, type Role } from "./enums";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
@@ -62,7 +62,7 @@ export const apiKeys = sqliteTable(
     label: text("label").notNull().default(""),
     prefix: text("prefix").notNull(),
     keyHash: text("key_hash").notNull().unique(), // SHA-256 hex of the full key; the key itself is never stored
-    status: text("status", { enum: ["active", "suspended"] }).notNull().default("active"),
+    status: text("status", { enum: KEY_STATUSES }).notNull().default("active"),
     createdAt: text("created_at").notNull().default(now),
     lastUsedAt: text("last_used_at"),
   },
@@ -90,7 +90,7 @@ export const modelEndpoints = sqliteTable("model_endpoints", {
   id: text("id").primaryKey(),
   name: text("name").notNull().unique(),
   baseUrl: text("base_url").notNull(),
-  apiStyle: text("api_style", { enum: ["openai", "anthropic"] }).notNull(),
+  apiStyle: text("api_style", { enum: API_STYLES }).notNull(),
   upstreamApiKey: text("upstream_api_key"), // write-only in the UI
   models: text("models", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   eurPerMInput: real("eur_per_m_input").notNull().default(0),

@@ -1,6 +1,7 @@
 import "server-only";
 import nodemailer, { type Transporter } from "nodemailer";
 import { config } from "@/lib/config";
+import { shared } from "@/lib/shared";
 
 // E-mail over SMTP (SPEC §6). Without SMTP_HOST it is off: the UI says so and nothing is sent.
 
@@ -8,21 +9,20 @@ export function mailEnabled(): boolean {
   return config().smtp !== undefined;
 }
 
-const g = globalThis as unknown as { __tollgateMail?: Transporter };
-
 function transport(): Transporter {
   const smtp = config().smtp;
   if (!smtp) throw new Error("SMTP is not configured");
-  g.__tollgateMail ??= nodemailer.createTransport({
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.secure,
-    auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? "" } : undefined,
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 20_000,
-  });
-  return g.__tollgateMail;
+  return shared("mail", () =>
+    nodemailer.createTransport({
+      host: smtp.host,
+      port: smtp.port,
+      secure: smtp.secure,
+      auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? "" } : undefined,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 20_000,
+    }),
+  );
 }
 
 type Mail = { to: string; subject: string; text: string };

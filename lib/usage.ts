@@ -36,7 +36,8 @@ export async function usageSummary(
   };
 }
 
-export type NewUsageEvent = typeof usageEvents.$inferInsert;
+/** One finished gateway call, as the ledger stores it. */
+export type UsageRow = Required<Omit<typeof usageEvents.$inferInsert, "id">>;
 
 // Written once per gateway call, so it skips the query builder: one constant statement.
 const INSERT_USAGE = `INSERT INTO usage_events
@@ -44,7 +45,7 @@ const INSERT_USAGE = `INSERT INTO usage_events
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING`;
 
 /** Appends one gateway call to the ledger (idempotent by request id). */
-export async function recordUsage(e: Required<Omit<NewUsageEvent, "id">>) {
+export async function recordUsage(e: UsageRow) {
   await getClient().execute({
     sql: INSERT_USAGE,
     args: [e.requestId, e.userId, e.keyId, e.endpoint, e.model, e.inputTokens, e.outputTokens, e.costEur, e.status, e.latencyMs, e.createdAt],

@@ -7,7 +7,7 @@ import { CreateDialog } from "@/components/ui/create-dialog";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, FieldError, FormMessage, Select } from "@/components/ui/field";
 import { TextArea } from "@/components/ui/textarea";
-import { API_STYLES } from "@/lib/endpoints/schemas";
+import { API_STYLES } from "@/db/enums";
 import type { EndpointRow } from "@/lib/endpoints";
 
 type Errors = Record<string, string[] | undefined> | undefined;

@@ -3,8 +3,10 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache as perRequest } from "react";
 import { AuthError } from "@/lib/errors";
-import { sessionStateOf, type SessionState } from "@/lib/users";
-import { readSessionToken, sessionCookieName } from "./session-token";
+import { sessionStateOf, type SessionState } from "@/lib/callers";
+import { config } from "@/lib/config";
+import { sessionCookie } from "./cookies";
+import { readSessionToken } from "./session-token";
 
 // The data-access layer's gate: the only place that turns a cookie into a user. Pages, server actions
 // and route handlers all call it; middleware is a convenience in front, never the check itself.
@@ -13,7 +15,7 @@ export type SessionUser = SessionState;
 
 /** The signed-in user, or null when there is no session or it has ended (suspended, version bumped). */
 export const getSession = perRequest(async (): Promise<SessionUser | null> => {
-  const claims = await readSessionToken((await cookies()).get(sessionCookieName())?.value);
+  const claims = await readSessionToken((await cookies()).get(sessionCookie(config().secureCookies).name)?.value);
   if (!claims) return null;
   const state = await sessionStateOf(claims.uid);
   if (!state || !state.active || state.sessionVersion !== claims.sv) return null;

@@ -1,20 +1,22 @@
 import "server-only";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
-import { cache } from "@/lib/cache";
+import { cache, type Cache } from "@/lib/cache";
+import { shared } from "@/lib/shared";
 
 // Failed sign-ins are limited per username and per client IP, in the cache (Valkey shares the counts
 // between instances). Only failures count; a success clears the username's count.
 const PER_USERNAME = { keyPrefix: "login:user", points: 10, duration: 15 * 60, blockDuration: 15 * 60 };
 const PER_IP = { keyPrefix: "login:ip", points: 50, duration: 15 * 60, blockDuration: 15 * 60 };
 
-const g = globalThis as unknown as { __tollgateLoginLimits?: { cacheRef: object; user: RateLimiterAbstract; ip: RateLimiterAbstract } };
+type Limiters = { user: RateLimiterAbstract; ip: RateLimiterAbstract };
 
-function limiters() {
+/** The limiters over the current cache (a closed and reopened cache gets new ones). */
+function limiters(): Limiters {
+  const byCache = shared("login-limits", () => new WeakMap<Cache, Limiters>());
   const c = cache();
-  if (g.__tollgateLoginLimits?.cacheRef !== c) {
-    g.__tollgateLoginLimits = { cacheRef: c, user: c.limiter(PER_USERNAME), ip: c.limiter(PER_IP) };
-  }
-  return g.__tollgateLoginLimits;
+  let found = byCache.get(c);
+  if (!found) byCache.set(c, (found = { user: c.limiter(PER_USERNAME), ip: c.limiter(PER_IP) }));
+  return found;
 }
 
 /** Seconds until the next attempt is allowed, or 0 when it is allowed now. */

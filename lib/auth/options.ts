@@ -4,7 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { config } from "@/lib/config";
 import { verifyCredentials } from "@/lib/users";
 import { loginBlockedFor, recordLoginFailure, recordLoginSuccess } from "./login-limits";
-import { SESSION_MAX_AGE_SECONDS } from "./session-token";
+import { SESSION_MAX_AGE_SECONDS, sessionCookie } from "./cookies";
 
 export const GENERIC_LOGIN_ERROR = "Invalid username or password.";
 
@@ -22,6 +22,7 @@ export function authOptions(): NextAuthOptions {
     secret: authSecret,
     useSecureCookies: secureCookies,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    cookies: { sessionToken: sessionCookie(secureCookies) },
     jwt: { maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/login", error: "/login" },
     providers: [
@@ -47,16 +48,15 @@ export function authOptions(): NextAuthOptions {
     callbacks: {
       async jwt({ token, user }) {
         if (user) {
-          const u = user as unknown as { id: string; role: string; sv: number };
-          token.uid = u.id;
-          token.role = u.role;
-          token.sv = u.sv;
+          token.uid = user.id;
+          token.role = user.role;
+          token.sv = user.sv;
         }
         return token;
       },
       async session({ session, token }) {
         // Only what the client may see; the DAL, not this object, decides access.
-        return { ...session, user: { name: session.user?.name }, uid: token.uid } as typeof session;
+        return { ...session, user: { name: session.user?.name }, uid: token.uid };
       },
     },
   };

@@ -1,24 +1,21 @@
 import "server-only";
 import { decode, encode, type JWT } from "next-auth/jwt";
+import type { Role } from "@/db/enums";
 import { config } from "@/lib/config";
+import { SESSION_MAX_AGE_SECONDS } from "./cookies";
 
-// The session is next-auth's JWT cookie. It carries the user id, the role at sign-in and the session
-// version; the DAL re-checks the live record on every request, so the token alone never grants access.
+// The session is next-auth's JWT cookie (./cookies names it). It carries the user id, the role at
+// sign-in and the session version; the DAL re-checks the live record on every request, so the token
+// alone never grants access.
 
-export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
-
-export type TokenClaims = { uid: string; sv: number; role: string };
-
-export function sessionCookieName(): string {
-  return config().secureCookies ? "__Secure-next-auth.session-token" : "next-auth.session-token";
-}
+export type TokenClaims = { uid: string; sv: number; role: Role };
 
 export async function readSessionToken(raw: string | undefined): Promise<TokenClaims | null> {
   if (!raw) return null;
   try {
     const jwt = await decode({ token: raw, secret: config().authSecret });
-    if (!jwt || typeof jwt.uid !== "string" || typeof jwt.sv !== "number") return null;
-    return { uid: jwt.uid, sv: jwt.sv, role: String(jwt.role ?? "") };
+    if (!jwt || typeof jwt.uid !== "string" || typeof jwt.sv !== "number" || !jwt.role) return null;
+    return { uid: jwt.uid, sv: jwt.sv, role: jwt.role };
   } catch {
     return null; // tampered, expired or signed with another secret
   }

@@ -1,11 +1,12 @@
 import { RateLimiterMemory } from "rate-limiter-flexible";
-import type { Cache, LimiterOptions } from "./types";
+import type { Cache, GuardedRead, LimiterOptions } from "./types";
 
 /** The single-instance cache: a Map with expiry. Values are copied in and out as JSON, like Valkey's. */
 export class MemoryCache implements Cache {
   readonly kind = "memory" as const;
   private entries = new Map<string, { json: string; expiresAt: number }>();
   private generation = 0;
+  private versions = new Map<string, number>();
 
   async get<T>(key: string): Promise<T | undefined> {
     const hit = this.entries.get(key);
@@ -23,8 +24,8 @@ export class MemoryCache implements Cache {
     this.entries.set(key, { json: JSON.stringify(value), expiresAt: Date.now() + ttlSeconds * 1000 });
   }
 
-  async getGuarded<T>(key: string) {
-    return { value: await this.get<T>(key), generation: String(this.generation) };
+  async getGuarded<T>(key: string, versions: readonly string[] = []): Promise<GuardedRead<T>> {
+    return { value: await this.get<T>(key), generation: String(this.generation), versions: versions.map((v) => String(this.versions.get(v) ?? 0)) };
   }
 
   async setGuarded(key: string, value: unknown, ttlSeconds: number, generation: string) {
@@ -34,6 +35,10 @@ export class MemoryCache implements Cache {
   async evict(...keys: string[]) {
     this.generation++;
     for (const key of keys) this.entries.delete(key);
+  }
+
+  async bump(version: string) {
+    this.versions.set(version, (this.versions.get(version) ?? 0) + 1);
   }
 
   limiter(options: LimiterOptions) {

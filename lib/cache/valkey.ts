@@ -1,13 +1,13 @@
 import Redis from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
-import type { Cache, LimiterOptions } from "./types";
+import type { Cache, GuardedRead, LimiterOptions } from "./types";
 
 /**
  * Valkey through ioredis. Commands fail fast while the server is away (no offline queue), so a
  * request falls back to SQLite instead of waiting; a server that hangs costs at most commandTimeout.
- * An eviction that fails is remembered and retried every half second and on reconnect until it goes
- * through, so a stale record cannot outlive an outage; entries carry a short TTL as the last line of
- * defence.
+ * An eviction (or a version bump) that fails is remembered and retried every half second and on
+ * reconnect until it goes through, so a stale record cannot outlive an outage; entries carry a short
+ * TTL as the last line of defence.
  */
 // Writes the value only while the eviction generation is still the one the caller read.
 const SET_GUARDED = `
@@ -22,6 +22,7 @@ export class ValkeyCache implements Cache {
   readonly kind = "valkey" as const;
   readonly redis: GuardedRedis;
   private pendingEvictions = new Set<string>();
+  private pendingBumps = new Set<string>();
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(url: string, private prefix: string) {
@@ -35,7 +36,7 @@ export class ValkeyCache implements Cache {
     }) as GuardedRedis;
     this.redis.defineCommand("setGuarded", { numberOfKeys: 2, lua: SET_GUARDED });
     this.redis.on("error", (e) => console.warn(`[cache] valkey: ${e.message}`));
-    this.redis.on("ready", () => void this.flushPendingEvictions());
+    this.redis.on("ready", () => void this.flushPending());
   }
 
   /** Resolves when connected (or rejects after the connect timeout); used at start-up and in tests. */
@@ -71,13 +72,17 @@ export class ValkeyCache implements Cache {
     return this.prefix + "evictions";
   }
 
-  async getGuarded<T>(key: string) {
+  private versionKey(name: string) {
+    return `${this.prefix}version:${name}`;
+  }
+
+  async getGuarded<T>(key: string, versions: readonly string[] = []): Promise<GuardedRead<T>> {
     try {
-      const [raw, generation] = await this.redis.mget(this.prefix + key, this.generationKey);
-      return { value: raw === null ? undefined : (JSON.parse(raw) as T), generation: generation ?? "0" };
+      const [raw, generation, ...found] = await this.redis.mget(this.prefix + key, this.generationKey, ...versions.map((v) => this.versionKey(v)));
+      return { value: raw === null ? undefined : (JSON.parse(raw) as T), generation: generation ?? "0", versions: found.map((v) => v ?? "0") };
     } catch {
-      // Unreachable: a miss, and a generation no fill can match, so nothing is written back.
-      return { value: undefined, generation: "unavailable" };
+      // Unreachable: a miss, a generation no fill can match (nothing is written back), versions unknown.
+      return { value: undefined, generation: "unavailable", versions: versions.map(() => undefined) };
     }
   }
 
@@ -96,7 +101,17 @@ export class ValkeyCache implements Cache {
       if (keys.length) tx.del(...keys.map((k) => this.prefix + k));
       await tx.incr(this.generationKey).exec();
     } catch (e) {
-      this.queueEviction(keys, e as Error);
+      for (const key of keys) this.pendingEvictions.add(key);
+      this.retryLater("eviction", e as Error);
+    }
+  }
+
+  async bump(version: string) {
+    try {
+      await this.redis.incr(this.versionKey(version));
+    } catch (e) {
+      this.pendingBumps.add(version);
+      this.retryLater("version bump", e as Error);
     }
   }
 
@@ -115,19 +130,21 @@ export class ValkeyCache implements Cache {
     this.redis.disconnect();
   }
 
-  private queueEviction(keys: string[], e: Error) {
-    for (const key of keys) this.pendingEvictions.add(key);
-    console.warn(`[cache] eviction queued until valkey is back: ${e.message}`);
+  private retryLater(what: string, e: Error) {
+    console.warn(`[cache] ${what} queued until valkey is back: ${e.message}`);
     this.retryTimer ??= setTimeout(() => {
       this.retryTimer = undefined;
-      void this.flushPendingEvictions();
+      void this.flushPending();
     }, 500);
   }
 
-  private async flushPendingEvictions() {
-    if (this.pendingEvictions.size === 0) return;
+  /** Sends what failed during an outage; what fails again is queued again by evict() / bump(). */
+  private async flushPending() {
     const keys = [...this.pendingEvictions];
+    const bumps = [...this.pendingBumps];
     this.pendingEvictions.clear();
-    await this.evict(...keys);
+    this.pendingBumps.clear();
+    if (keys.length) await this.evict(...keys);
+    for (const version of bumps) await this.bump(version);
   }
 }

@@ -1,10 +1,13 @@
 import "server-only";
 import { and, asc, eq, ne, sql } from "drizzle-orm";
-import { randomUUID } from "node:crypto";
 import { getDb } from "@/db";
 import { modelEndpoints, type ModelEndpoint } from "@/db/schema";
+import { uniqueViolation } from "@/db/errors";
 import { auditAfterChange, type Actor } from "@/lib/audit";
+import { resourcesChanged } from "@/lib/callers";
 import { DomainError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { shared } from "@/lib/shared";
 import { nowIso } from "@/lib/time";
 import type { CreateEndpointInput, UpdateEndpointInput } from "./schemas";
 
@@ -13,8 +16,6 @@ import type { CreateEndpointInput, UpdateEndpointInput } from "./schemas";
 // gateway, on the server) and as the header testConnection() sends; never to a page, an action's
 // answer or the audit log.
 
-
-const newEndpointId = () => randomUUID().replaceAll("-", "");
 
 /** What the admin table and the edit dialog show: everything but the key, which is only "set or not". */
 const rowColumns = {
@@ -71,12 +72,8 @@ async function requireEndpointRow(id: string): Promise<ModelEndpoint> {
 
 const NAME_TAKEN = "An endpoint with this name already exists";
 
-/** Turns a UNIQUE violation (two admins saving the same name at once) into the field error the form shows. */
-function uniqueViolation(e: unknown): DomainError | undefined {
-  const text = String((e as { message?: string })?.message ?? "") + String((e as { cause?: unknown })?.cause ?? "");
-  if (/UNIQUE constraint failed/i.test(text) && text.includes("model_endpoints.name")) return DomainError.field("name", NAME_TAKEN);
-  return undefined;
-}
+/** A UNIQUE violation (two admins saving the same name at once) as the field error the form shows. */
+const takenError = (e: unknown) => (uniqueViolation(e) === "model_endpoints.name" ? DomainError.field("name", NAME_TAKEN) : undefined);
 
 async function assertNameFree(name: string, exceptId?: string) {
   const cond = exceptId ? and(eq(modelEndpoints.name, name), ne(modelEndpoints.id, exceptId)) : eq(modelEndpoints.name, name);
@@ -85,31 +82,41 @@ async function assertNameFree(name: string, exceptId?: string) {
 }
 
 // The gateway's copy of the routing table lives in process memory only: it holds the upstream API
-// keys, which therefore never travel to Valkey. A write here drops this instance's copy at once;
-// other instances re-read theirs within ROUTING_LIFETIME_MS (an endpoint change is not a security
-// boundary that must apply on the very next call, unlike a suspended key).
-const ROUTING_LIFETIME_MS = 2000;
-const g = globalThis as unknown as { __tollgateRouting?: { at: number; list: Promise<RoutingEndpoint[]> } };
+// keys, which therefore never travel to Valkey. Every write here moves the resources version on
+// (lib/callers); each call reads that version in the same round trip as its key, and an instance
+// whose copy was made at another version reloads it before routing. While the version cannot be
+// read (Valkey unreachable) a copy serves for BLIND_LIFETIME_MS; and no copy serves longer than
+// MAX_LIFETIME_MS, in case a bump was lost with a process that died during an outage.
+const BLIND_LIFETIME_MS = 2000;
+const MAX_LIFETIME_MS = 60_000;
+type RoutingCopy = { version: string | undefined; at: number; list: Promise<RoutingEndpoint[]> };
+const routing = () => shared("routing", () => ({ copy: undefined as RoutingCopy | undefined }));
 
-/** The routing table as the gateway reads it on every call: from memory, refreshed every 2 s. */
-export function routingEndpoints(): Promise<RoutingEndpoint[]> {
+/** The routing table as the gateway reads it on every call: from memory, reloaded when the version moves. */
+export function routingEndpoints(version: string | undefined): Promise<RoutingEndpoint[]> {
+  const holder = routing();
   const now = Date.now();
-  if (!g.__tollgateRouting || now - g.__tollgateRouting.at > ROUTING_LIFETIME_MS) {
-    const list = listRoutingEndpoints();
-    g.__tollgateRouting = { at: now, list };
-    list.catch(() => (g.__tollgateRouting = undefined));
-  }
-  return g.__tollgateRouting.list;
+  const copy = holder.copy;
+  const stale =
+    !copy || now - copy.at > MAX_LIFETIME_MS || (version === undefined ? now - copy.at > BLIND_LIFETIME_MS : copy.version !== version);
+  if (!stale) return copy.list;
+  const list = listRoutingEndpoints();
+  holder.copy = { version, at: now, list };
+  list.catch(() => {
+    if (holder.copy?.list === list) holder.copy = undefined;
+  });
+  return list;
 }
 
-/** Every write ends here. */
-const evictRouting = () => {
-  g.__tollgateRouting = undefined;
-};
+/** Every write ends here: this instance drops its copy, every instance sees the version move. */
+async function routingChanged() {
+  routing().copy = undefined;
+  await resourcesChanged();
+}
 
 export async function createEndpoint(actor: Actor, input: CreateEndpointInput): Promise<{ id: string; name: string }> {
   await assertNameFree(input.name);
-  const id = newEndpointId();
+  const id = newId();
   const at = nowIso();
   const { apiKey, ...fields } = input;
   const db = getDb();
@@ -126,9 +133,9 @@ export async function createEndpoint(actor: Actor, input: CreateEndpointInput): 
       }),
     ]);
   } catch (e) {
-    throw uniqueViolation(e) ?? e;
+    throw takenError(e) ?? e;
   }
-  evictRouting();
+  await routingChanged();
   return { id, name: input.name };
 }
 
@@ -156,9 +163,9 @@ export async function updateEndpoint(actor: Actor, id: string, input: UpdateEndp
       auditAfterChange(actor, "endpoint.update", target({ id, name: input.name }), changes),
     ]);
   } catch (e) {
-    throw uniqueViolation(e) ?? e;
+    throw takenError(e) ?? e;
   }
-  evictRouting();
+  await routingChanged();
 }
 
 export async function deleteEndpoint(actor: Actor, id: string) {
@@ -168,7 +175,7 @@ export async function deleteEndpoint(actor: Actor, id: string) {
     db.delete(modelEndpoints).where(eq(modelEndpoints.id, id)),
     auditAfterChange(actor, "endpoint.delete", target(before), { baseUrl: before.baseUrl, apiStyle: before.apiStyle, models: before.models }),
   ]);
-  evictRouting();
+  await routingChanged();
 }
 
 // ---------------------------------------------------------------- test connection

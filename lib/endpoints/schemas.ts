@@ -1,15 +1,14 @@
 import { z } from "zod";
+import { API_STYLES } from "@/db/enums";
+import { idOf } from "@/lib/ids";
 import { Flag } from "@/lib/users/schemas";
 
 // The rules of the model endpoint forms. Server actions parse with these; the types the forms and
 // lib/endpoints use come from them. Form strings and JSON values are read alike.
 
-export const API_STYLES = ["openai", "anthropic"] as const;
-export type ApiStyle = (typeof API_STYLES)[number];
-
 const text = (what: string) => z.string({ error: `${what} must be text` });
 
-export const EndpointId = z.string({ error: "Unknown endpoint" }).regex(/^[0-9a-f]{32}$/, "Unknown endpoint");
+export const EndpointId = idOf("endpoint");
 
 /** It appears in `model@endpoint` permission ids, so no `@`. */
 export const EndpointName = text("Name")

@@ -2,7 +2,9 @@
 // (AuthenticationError for 401, PermissionDeniedError for 403, NotFoundError for 404,
 // RateLimitError for 429, ...).
 
-export type ApiStyle = "openai" | "anthropic";
+import type { ApiStyle } from "@/db/enums";
+
+export type { ApiStyle };
 
 type Kind = "invalid_request" | "authentication" | "permission" | "not_found" | "too_large" | "rate_limit" | "internal" | "upstream" | "timeout" | "unavailable";
 
@@ -45,13 +47,32 @@ const ANTHROPIC: Record<Kind, string> = {
   timeout: "api_error",
 };
 
+// The status a refused or failed call leaves in its ledger row, unless the error names its own.
+const LEDGER: Record<Kind, string> = {
+  invalid_request: "invalid_request",
+  authentication: "unauthenticated", // never written: a call without a valid caller has no row
+  permission: "permission_denied",
+  not_found: "model_not_found",
+  too_large: "request_too_large",
+  rate_limit: "rate_limited",
+  internal: "internal_error",
+  upstream: "upstream_error",
+  unavailable: "no_endpoint",
+  timeout: "timeout",
+};
+
 export class GatewayError extends Error {
+  /** What the call's usage row says happened, e.g. `upstream_unreachable` for an `upstream` error. */
+  readonly ledgerStatus: string;
+
   constructor(
     readonly kind: Kind,
     message: string,
+    ledgerStatus?: string,
   ) {
     super(message);
     this.name = "GatewayError";
+    this.ledgerStatus = ledgerStatus ?? LEDGER[kind];
   }
   get status() {
     return STATUS[this.kind];

@@ -1,10 +1,11 @@
-import type { RoutingEndpoint } from "./routing";
-import type { ApiStyle } from "./errors";
+import type { ApiStyle } from "@/db/enums";
+import type { RoutingEndpoint } from "@/lib/endpoints";
 
 // What differs between the two API styles: the path, the upstream's auth headers, where the usage
 // report sits, and (OpenAI) asking a stream for its usage.
 
 export type Usage = { input: number; output: number };
+export const NO_USAGE: Usage = Object.freeze({ input: 0, output: 0 });
 type Json = Record<string, unknown>;
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
 

@@ -1,5 +1,5 @@
 import "server-only";
-import type { GatewayRequest } from "./index";
+import type { GatewayRequest } from "./request";
 
 /** A web Request (Next route handler) as the gateway reads it. */
 export function fromWebRequest(request: Request): GatewayRequest {

@@ -1,6 +1,10 @@
 import { z } from "zod";
+import { KEY_STATUSES } from "@/db/enums";
+import { idOf } from "@/lib/ids";
 
-export const KeyId = z.string({ error: "Unknown key" }).regex(/^[0-9a-f]{32}$/, "Unknown key");
+export const KeyId = idOf("key");
+
+export const KeyStatusField = z.enum(KEY_STATUSES, { error: "Status must be active or suspended" });
 
 export const KeyLabel = z
   .union([z.string({ error: "Label must be text" }), z.null()])

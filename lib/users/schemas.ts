@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { BUDGET_TYPES, ROLES } from "@/db/enums";
+import { idOf } from "@/lib/ids";
 
 // The rules of the create / edit forms, in one place. Server actions parse with these; the types the
 // forms and the domain use come from them (z.infer), not from hand-written twins.
 
 const text = (what: string) => z.string({ error: `${what} must be text` });
 
-export const UserId = z.string({ error: "Unknown user" }).regex(/^[0-9a-f]{32}$/, "Unknown user");
+export const UserId = idOf("user");
 
 export const Username = text("Username")
   .trim()

@@ -11,6 +11,7 @@ delete process.env.VALKEY_URL;
 // Loaded after the environment above is in place: config() reads it once.
 const load = async () => ({
   endpoints: await import("@/lib/endpoints"),
+  callers: await import("@/lib/callers"),
   schemas: await import("@/lib/endpoints/schemas"),
   db: await import("@/db"),
   cache: await import("@/lib/cache"),
@@ -46,11 +47,15 @@ describe("endpoints domain", () => {
     expect(JSON.stringify(await m.endpoints.getEndpoint(routing[1].id))).not.toContain("sk-ant-1");
   });
 
-  it("serves the gateway's in-memory routing table and drops it on every write", async () => {
-    const first = await m.endpoints.routingEndpoints();
-    expect(await m.endpoints.routingEndpoints()).toBe(first); // the same copy within its lifetime
+  it("serves the gateway's in-memory routing table until the resources version moves, which every write does", async () => {
+    const version = async () => (await m.callers.keyCallerOf("no-such-key-hash")).resourcesVersion;
+    const v1 = await version();
+    const first = await m.endpoints.routingEndpoints(v1);
+    expect(await m.endpoints.routingEndpoints(v1)).toBe(first); // the same copy while the version stands
     const [alpha] = first;
     await m.endpoints.deleteEndpoint(system, alpha.id);
-    expect((await m.endpoints.routingEndpoints()).map((e) => e.name)).toEqual(["zeta"]);
+    const v2 = await version();
+    expect(v2).not.toBe(v1);
+    expect((await m.endpoints.routingEndpoints(v2)).map((e) => e.name)).toEqual(["zeta"]);
   });
 });

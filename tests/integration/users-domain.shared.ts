@@ -17,6 +17,7 @@ export function usersDomainSuite(kind: "valkey" | "memory") {
   // Loaded after the environment above is in place: config() reads it once.
   const load = async () => ({
     users: await import("@/lib/users"),
+    callers: await import("@/lib/callers"),
     usage: await import("@/lib/usage"),
     db: await import("@/db"),
     schema: await import("@/db/schema"),
@@ -57,7 +58,7 @@ export function usersDomainSuite(kind: "valkey" | "memory") {
       expect(await m.users.ensureDefaultAdmin()).toBe(false);
       const admin = await m.users.verifyCredentials("admin", "changeme");
       expect(admin).toMatchObject({ username: "admin", role: "admin" });
-      expect((await m.users.sessionStateOf(admin!.id))?.mustChangePassword).toBe(true);
+      expect((await m.callers.sessionStateOf(admin!.id))?.mustChangePassword).toBe(true);
     });
 
     it("stores a bcrypt hash, never the password", async () => {
@@ -79,10 +80,10 @@ export function usersDomainSuite(kind: "valkey" | "memory") {
 
     it("evicts the cached session record on suspend, so the next check sees it at once", async () => {
       const { id } = await m.users.createUser(system, input("cached"));
-      expect((await m.users.sessionStateOf(id))?.active).toBe(true); // now cached
-      const v1 = (await m.users.sessionStateOf(id))!.sessionVersion;
+      expect((await m.callers.sessionStateOf(id))?.active).toBe(true); // now cached
+      const v1 = (await m.callers.sessionStateOf(id))!.sessionVersion;
       await m.users.setActive(system, id, false);
-      const after = await m.users.sessionStateOf(id);
+      const after = await m.callers.sessionStateOf(id);
       expect(after?.active).toBe(false);
       expect(after?.sessionVersion).toBe(v1 + 1);
       expect(await m.users.verifyCredentials("cached", "password-123")).toBeNull();
@@ -92,9 +93,9 @@ export function usersDomainSuite(kind: "valkey" | "memory") {
 
     it("evicts on a role change too", async () => {
       const { id } = await m.users.createUser(system, input("promoted"));
-      expect((await m.users.sessionStateOf(id))?.role).toBe("user");
+      expect((await m.callers.sessionStateOf(id))?.role).toBe("user");
       await m.users.setRole(system, id, "expert");
-      expect((await m.users.sessionStateOf(id))?.role).toBe("expert");
+      expect((await m.callers.sessionStateOf(id))?.role).toBe("expert");
       const [u] = (await m.db.getClient().execute({ sql: "SELECT is_admin FROM users WHERE id = ?", args: [id] })).rows;
       expect(u.is_admin).toBe(0);
       await m.users.setRole(system, id, "admin");
@@ -154,7 +155,7 @@ export function usersDomainSuite(kind: "valkey" | "memory") {
       await m.users.deleteUser(system, id);
       expect((await client.execute({ sql: "SELECT count(*) AS n FROM api_keys WHERE user_id = ?", args: [id] })).rows[0].n).toBe(0);
       expect((await client.execute({ sql: "SELECT count(*) AS n FROM usage_events WHERE user_id = ?", args: [id] })).rows[0].n).toBe(1);
-      expect(await m.users.sessionStateOf(id)).toBeUndefined();
+      expect(await m.callers.sessionStateOf(id)).toBeUndefined();
     });
 
     it("searches, filters, sorts and pages in SQL with stable order", async () => {

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { adminAction } from "@/lib/auth/action";
 import { createKey, deleteKey, setKeyStatus } from "@/lib/keys";
-import { KeyId, KeyLabel } from "@/lib/keys/schemas";
+import { KeyId, KeyLabel, KeyStatusField } from "@/lib/keys/schemas";
 import { mailEnabled, sendWelcomeMail } from "@/lib/mail";
 import { createUser, deleteUser, recordWelcomeMail, resetPassword, setActive, setRole, updateUser } from "@/lib/users";
 import { CreateUser, Flag, ResetPassword, SetRole, UpdateUser, UserId } from "@/lib/users/schemas";
@@ -69,7 +69,7 @@ export const createKeyAction = adminAction(
 );
 
 export const setKeyStatusAction = adminAction(
-  z.object({ keyId: KeyId, status: z.enum(["active", "suspended"], { error: "Status must be active or suspended" }) }),
+  z.object({ keyId: KeyId, status: KeyStatusField }),
   async ({ keyId, status }, admin) => setKeyStatus(admin, keyId, status),
   revalidate,
 );

@@ -1,7 +1,8 @@
 "use server";
 import { cookies } from "next/headers";
 import { userAction } from "@/lib/auth/action";
-import { issueSessionToken, SESSION_MAX_AGE_SECONDS, sessionCookieName } from "@/lib/auth/session-token";
+import { issueSessionCookie } from "@/lib/auth/cookies";
+import { issueSessionToken } from "@/lib/auth/session-token";
 import { config } from "@/lib/config";
 import { changeOwnPassword } from "@/lib/users";
 import { ChangeOwnPassword } from "@/lib/users/schemas";
@@ -12,13 +13,7 @@ export const changePasswordAction = userAction(
     const sessionVersion = await changeOwnPassword(user.id, input.current, input.password);
     // Other sessions end (the version moved on); this one gets a token for the new version.
     const token = await issueSessionToken({ uid: user.id, sv: sessionVersion, role: user.role, name: user.username });
-    (await cookies()).set(sessionCookieName(), token, {
-      httpOnly: true,
-      sameSite: "lax",
-      secure: config().secureCookies,
-      path: "/",
-      maxAge: SESSION_MAX_AGE_SECONDS,
-    });
+    issueSessionCookie(await cookies(), token, config().secureCookies);
   },
   { allowPasswordChange: true },
 );

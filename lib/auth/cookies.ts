@@ -1,0 +1,32 @@
+// Every cookie the app sets, in one place: its name, its attributes, how it is issued and how it is
+// cleared. Edge-safe (no server-only, no configuration read): middleware uses it too, so callers pass
+// `secure` (the configuration's secureCookies on the server, edgeSecureCookies() in middleware).
+// The impersonation cookie will live here beside the session cookie.
+
+export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+
+export type CookieOptions = { httpOnly?: boolean; sameSite?: "lax" | "strict"; secure?: boolean; path?: string; maxAge?: number };
+/** What both `cookies()` (server actions) and `NextResponse.cookies` (route handlers) offer. */
+type CookieJar = { set(name: string, value: string, options: CookieOptions): unknown };
+
+/** next-auth's session cookie, under the names next-auth itself uses (`__Secure-` on https). */
+export function sessionCookie(secure: boolean) {
+  return {
+    name: secure ? "__Secure-next-auth.session-token" : "next-auth.session-token",
+    options: { httpOnly: true, sameSite: "lax", path: "/", secure } satisfies CookieOptions,
+  };
+}
+
+/** Sets a freshly issued session token (e.g. after the user's own password change). */
+export function issueSessionCookie(jar: CookieJar, token: string, secure: boolean) {
+  const { name, options } = sessionCookie(secure);
+  jar.set(name, token, { ...options, maxAge: SESSION_MAX_AGE_SECONDS });
+}
+
+// Everything next-auth may have set for a session, on http and https alike.
+const SIGN_OUT = ["next-auth.session-token", "__Secure-next-auth.session-token", "next-auth.csrf-token", "__Host-next-auth.csrf-token"];
+
+/** Clears the session (sign-out). */
+export function clearSessionCookies(jar: CookieJar) {
+  for (const name of SIGN_OUT) jar.set(name, "", { path: "/", maxAge: 0, secure: name.startsWith("__") });
+}

@@ -1,0 +1,146 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import { getDb } from "@/db";
+import { apiKeys, users, type BudgetType, type Role } from "@/db/schema";
+import { cache } from "@/lib/cache";
+
+// What the app caches about its callers, in one place: the session record every page and action
+// checks, and the auth record every gateway call checks. Both are filled from SQLite on a miss through
+// the cache's guarded pair, and both are dropped by evictCallers(), which every mutation of users and
+// keys awaits before it returns. Beside them, the resources version: bumped by every change to what a
+// call can be routed to, read in the same round trip as the key's record, so that each instance
+// reloads its routing table the moment it moves.
+//
+// Why neither pub/sub nor a per-instance copy: with Valkey configured these records live only in
+// Valkey, so the eviction an admin action awaits is the one every instance reads on its next call;
+// nothing is left to notify. Without Valkey there is a single process (pages and gateway share it).
+
+const RECORD_TTL_SECONDS = 60;
+const RESOURCES = "resources";
+
+const keys = {
+  session: (userId: string) => `sess:${userId}`,
+  keyAuth: (keyHash: string) => `auth:${keyHash}`,
+};
+
+// ---------------------------------------------------------------- the session record
+
+/** What every request checks about its user. */
+export type SessionState = {
+  id: string;
+  username: string;
+  displayName: string | null;
+  role: Role;
+  active: boolean;
+  sessionVersion: number;
+  mustChangePassword: boolean;
+};
+
+export async function sessionStateOf(userId: string): Promise<SessionState | undefined> {
+  const key = keys.session(userId);
+  const { value: hit, generation } = await cache().getGuarded<SessionState>(key);
+  if (hit) return hit;
+  const [row] = await getDb()
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      isActive: users.isActive,
+      sessionVersion: users.sessionVersion,
+      mustChangePassword: users.mustChangePassword,
+    })
+    .from(users)
+    .where(eq(users.id, userId));
+  if (!row) return undefined;
+  const { isActive, mustChangePassword, ...rest } = row;
+  const state: SessionState = { ...rest, active: isActive === 1, mustChangePassword: mustChangePassword === 1 };
+  await cache().setGuarded(key, state, RECORD_TTL_SECONDS, generation);
+  return state;
+}
+
+// ---------------------------------------------------------------- the gateway's record of a key
+
+/** What a gateway call needs to know about its key and user. */
+export type KeyAuth =
+  | { found: false }
+  | {
+      found: true;
+      keyId: string;
+      keyActive: boolean;
+      userId: string;
+      username: string;
+      userActive: boolean;
+      role: Role;
+      dailyLimit: number | null;
+      monthlyLimit: number | null;
+      totalLimit: number | null;
+      budgetType: BudgetType;
+      budgetSetAt: string | null;
+      timezoneOffsetHours: number;
+    };
+
+/** A key's record and the resources version, read in one round trip. */
+export type KeyCaller = { auth: KeyAuth; resourcesVersion: string | undefined };
+
+/**
+ * The auth record of a key hash: one cache round trip when cached; on a miss one SQLite join, then a
+ * guarded fill (dropped if an eviction happened meanwhile). Unknown hashes are cached as such too, so a
+ * flood of bad keys does not reach SQLite; a new key evicts its hash when created.
+ */
+export async function keyCallerOf(keyHash: string): Promise<KeyCaller> {
+  const key = keys.keyAuth(keyHash);
+  const { value, generation, versions } = await cache().getGuarded<KeyAuth>(key, [RESOURCES]);
+  const resourcesVersion = versions[0];
+  if (value) return { auth: value, resourcesVersion };
+  const [row] = await getDb()
+    .select({
+      keyId: apiKeys.id,
+      keyStatus: apiKeys.status,
+      userId: users.id,
+      username: users.username,
+      isActive: users.isActive,
+      role: users.role,
+      dailyLimit: users.dailyLimit,
+      monthlyLimit: users.monthlyLimit,
+      totalLimit: users.totalLimit,
+      budgetType: users.budgetType,
+      budgetSetAt: users.budgetSetAt,
+      timezoneOffsetHours: users.timezoneOffsetHours,
+    })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(eq(apiKeys.keyHash, keyHash));
+  let auth: KeyAuth = { found: false };
+  if (row) {
+    const { keyStatus, isActive, ...rest } = row;
+    auth = { found: true, ...rest, keyActive: keyStatus === "active", userActive: isActive === 1 };
+  }
+  await cache().setGuarded(key, auth, RECORD_TTL_SECONDS, generation);
+  return { auth, resourcesVersion };
+}
+
+// ---------------------------------------------------------------- eviction
+
+/**
+ * Drops every cached record of a user (their session record and the records of all their keys), or
+ * of one key, everywhere. Every mutation that changes what a user or key may do awaits it before it
+ * returns; that is what makes "refused at the next request" true on every instance. `keyHashes` is
+ * given when the user's keys are about to be deleted (they can no longer be looked up afterwards).
+ */
+export async function evictCallers(who: { userId: string; keyHashes?: string[] } | { keyHash: string }) {
+  if ("keyHash" in who) return cache().evict(keys.keyAuth(who.keyHash));
+  const hashes = who.keyHashes ?? (await keyHashesOf(who.userId));
+  await cache().evict(keys.session(who.userId), ...hashes.map(keys.keyAuth));
+}
+
+/** The hashes of a user's keys, to evict their records (or to read before deleting the keys). */
+export async function keyHashesOf(userId: string): Promise<string[]> {
+  const rows = await getDb().select({ h: apiKeys.keyHash }).from(apiKeys).where(eq(apiKeys.userId, userId));
+  return rows.map((r) => r.h);
+}
+
+/** Every change to what a call can be routed to (endpoints; later grants, templates, profiles) ends here. */
+export async function resourcesChanged() {
+  await cache().bump(RESOURCES);
+}

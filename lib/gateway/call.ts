@@ -1,0 +1,201 @@
+import { randomUUID } from "node:crypto";
+import type { KeyCaller } from "@/lib/callers";
+import type { RoutingEndpoint } from "@/lib/endpoints";
+import { costEur, type UsageRow } from "@/lib/usage";
+import { authenticate, type CallerAuth } from "./auth";
+import { errorResponse, GatewayError, type ApiStyle } from "./errors";
+import { readJsonBody, type GatewayRequest, type Json } from "./request";
+import { resolveModel, type Target } from "./routing";
+import { SseMeter } from "./sse";
+import { adapters, NO_USAGE, type StyleAdapter, type Usage } from "./styles";
+import { headerOf, isTimeout, sendUpstream, timeoutError, upstreamRefusal, type Upstream } from "./upstream";
+
+/** What a call reaches outside itself; lib/gateway/index wires the real ones, tests their own. */
+export type GatewayDeps = {
+  /** The caller behind a key hash, with the resources version (one cache round trip). */
+  keyCaller(keyHash: string): Promise<KeyCaller>;
+  /** The routing table as of a resources version. */
+  endpoints(resourcesVersion: string | undefined): Promise<RoutingEndpoint[]>;
+  /** Appends a finished call's row to the ledger. */
+  record(row: UsageRow): Promise<void>;
+  /** Notes that a key was used (coalesced, off the call's path). */
+  keyUsed(keyId: string): void;
+  upstreamTimeoutMs: number;
+  maxBodyBytes: number;
+};
+
+/**
+ * One gateway call (POST /v1/chat/completions or /v1/messages), in a fixed order:
+ *
+ *   authenticate → resolve → permit → transform → reserve → forward → finish
+ *
+ * A call without a valid caller (any 401) ends without a ledger row. From the moment the caller is
+ * known, every way out — success, a refusal, an upstream error, a timeout, an unreachable upstream,
+ * an answer that is not JSON, the client leaving before or during a stream, a broken stream, an
+ * unexpected exception — goes through finish() exactly once, which writes the call's one ledger row.
+ * Budget settlement and alerts hang off finish() too (their issues).
+ */
+export class GatewayCall {
+  readonly requestId = randomUUID();
+  private readonly started = performance.now();
+  private caller?: CallerAuth;
+  private resourcesVersion?: string;
+  private target?: Target;
+  private ending?: Promise<void>;
+
+  constructor(
+    private readonly deps: GatewayDeps,
+    private readonly request: GatewayRequest,
+    private readonly style: ApiStyle,
+  ) {}
+
+  /** The headers every answer of this call carries. */
+  get headers() {
+    return { "x-request-id": this.requestId };
+  }
+
+  /** Runs the call to its answer; never throws. */
+  async run(): Promise<Response> {
+    try {
+      await this.authenticate();
+      const body = await readJsonBody(this.request, this.deps.maxBodyBytes);
+      const target = await this.resolve(body);
+      // permit: the caller's grants for the target (the permissions issue) are checked here.
+      const prepared = this.transform(target, body);
+      // reserve: the call's budget reservation (the budgets issue) is taken here, settled in finish().
+      return await this.forward(target, prepared.adapter, prepared.body, prepared.injectedUsage);
+    } catch (e) {
+      return this.fail(e);
+    }
+  }
+
+  private async authenticate() {
+    const { auth, resourcesVersion } = await authenticate(this.request.headers, this.deps.keyCaller);
+    this.caller = auth;
+    this.resourcesVersion = resourcesVersion;
+    this.deps.keyUsed(auth.keyId);
+  }
+
+  /** The requested name to the endpoint and model that will answer it. */
+  private async resolve(body: Json): Promise<Target> {
+    if (typeof body.model !== "string" || !body.model) throw new GatewayError("invalid_request", "The request must name a model.");
+    this.target = resolveModel(await this.deps.endpoints(this.resourcesVersion), body.model, this.style);
+    return this.target;
+  }
+
+  /** The body exactly as it will be sent upstream. */
+  private transform(target: Target, body: Json) {
+    const adapter = adapters[this.style];
+    return { adapter, ...adapter.prepare({ ...body, model: target.model }) };
+  }
+
+  private async forward(target: Target, adapter: StyleAdapter, body: Json, injectedUsage: boolean): Promise<Response> {
+    const { upstream, controller } = await sendUpstream(target.endpoint, adapter, body, this.request, this.deps.upstreamTimeoutMs);
+    if (upstream.statusCode < 200 || upstream.statusCode > 299) {
+      const refusal = await upstreamRefusal(upstream, target.endpoint);
+      if (refusal instanceof GatewayError) throw refusal;
+      await this.finish(`upstream_${upstream.statusCode}`);
+      for (const [k, v] of Object.entries(this.headers)) refusal.headers.set(k, v);
+      return refusal;
+    }
+    if ((headerOf(upstream, "content-type") ?? "").includes("text/event-stream")) {
+      return new Response(this.relayStream(upstream, controller, new SseMeter(adapter, injectedUsage)), {
+        status: upstream.statusCode,
+        headers: { ...this.headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
+      });
+    }
+    const text = await upstream.body.text();
+    let json: Json;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new GatewayError("upstream", `The upstream '${target.endpoint.name}' sent an answer that is not JSON.`, "upstream_invalid_response");
+    }
+    const usage = adapter.usageOfJson(json);
+    await this.finish(usage ? "ok" : "ok_no_usage", usage);
+    return new Response(text, { status: upstream.statusCode, headers: { ...this.headers, "content-type": "application/json" } });
+  }
+
+  /** Passes the upstream's events on as they come, metering them; the call finishes when the stream does. */
+  private relayStream(upstream: Upstream, controller: AbortController, meter: SseMeter) {
+    const chunks = upstream.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    return new ReadableStream<Uint8Array>({
+      pull: async (out) => {
+        try {
+          for (;;) {
+            const { done, value } = await chunks.next();
+            if (done) {
+              const rest = meter.finish();
+              if (rest) out.enqueue(rest);
+              // The row is written before the stream ends: no client holds an answer missing from the ledger.
+              await this.finish(meter.sawUsage ? "ok" : "ok_no_usage", meter.usage);
+              out.close();
+              return;
+            }
+            const piece = meter.push(value);
+            if (piece) {
+              out.enqueue(piece);
+              return;
+            }
+          }
+        } catch (e) {
+          await this.finish(controller.signal.aborted ? "client_aborted" : isTimeout(e) ? "timeout" : "upstream_stream_error", meter.usage);
+          out.error(e);
+        }
+      },
+      cancel: async () => {
+        // The client went away mid-stream: stop the upstream and bill what it reported so far.
+        controller.abort();
+        upstream.body.destroy();
+        await this.finish("client_aborted", meter.usage);
+      },
+    });
+  }
+
+  /** Any way out by an exception: the error in the client's shape, after the call's one finish. */
+  private async fail(e: unknown): Promise<Response> {
+    let error: GatewayError;
+    if (e instanceof GatewayError) error = e;
+    else if (isTimeout(e) && this.target) error = timeoutError(this.target.endpoint, this.deps.upstreamTimeoutMs);
+    else {
+      if (!this.request.signal.aborted) console.error(`[gateway] ${this.requestId} failed:`, e);
+      error = new GatewayError("internal", "The gateway failed to handle this request.");
+    }
+    await this.finish(this.request.signal.aborted ? "client_aborted" : error.ledgerStatus);
+    return errorResponse(this.style, error, this.headers);
+  }
+
+  /**
+   * Ends the call: its one ledger row, written once whatever calls it first (later calls wait for the
+   * same write). A call whose key was never accepted has no row.
+   */
+  finish(status: string, usage: Usage = NO_USAGE): Promise<void> {
+    this.ending ??= this.writeRow(status, usage);
+    return this.ending;
+  }
+
+  private async writeRow(status: string, usage: Usage) {
+    if (!this.caller) return;
+    const endpoint = this.target?.endpoint;
+    try {
+      await this.deps.record({
+        requestId: this.requestId,
+        userId: this.caller.userId,
+        keyId: this.caller.keyId,
+        endpoint: endpoint?.name ?? null,
+        model: this.target?.model ?? null,
+        inputTokens: usage.input,
+        outputTokens: usage.output,
+        costEur: endpoint ? costEur(usage.input, usage.output, endpoint) : 0,
+        status,
+        latencyMs: Math.round(performance.now() - this.started),
+        createdAt: new Date().toISOString(),
+      });
+    } catch (e) {
+      console.error(`[gateway] could not record usage of ${this.requestId}:`, e);
+    }
+  }
+}
+
+/** POST /v1/chat/completions (openai) and POST /v1/messages (anthropic): one call, run to its answer. */
+export const runCompletion = (deps: GatewayDeps, request: GatewayRequest, style: ApiStyle) => new GatewayCall(deps, request, style).run();
