@@ -2,11 +2,11 @@
 import { useRouter } from "next/navigation";
 import { Dialog } from "@/components/ui/dialog";
 import { Tabs } from "@/components/ui/tabs";
-import { KeysTab } from "@/components/users/keys-tab";
 import type { KeyRow } from "@/lib/keys";
 import type { UsageSummary } from "@/lib/usage";
 import type { UserDetail } from "@/lib/users";
 import { BudgetTab } from "./budget-tab";
+import { KeysTab } from "./keys-tab";
 
 function Later({ children }: { children: React.ReactNode }) {
   return <p className="rounded-md bg-slate-50 p-4 text-sm text-slate-600">{children}</p>;
