@@ -1,7 +1,7 @@
-import { CreateEndpointDialog } from "@/components/endpoints/endpoint-dialogs";
-import { EndpointsTable } from "@/components/endpoints/endpoints-table";
 import { adminPage } from "@/lib/auth/dal";
 import { listEndpoints } from "@/lib/endpoints";
+import { CreateEndpointDialog } from "./_components/endpoint-dialogs";
+import { EndpointsTable } from "./_components/endpoints-table";
 
 export default async function EndpointsPage() {
   await adminPage("/endpoints");

@@ -1,8 +1,5 @@
-import { CreateUserDialog } from "@/components/users/create-user-dialog";
-import { EditUserDialog } from "@/components/users/edit-user-dialog";
 import { Pagination } from "@/components/users/pagination";
 import { UsersFilters } from "@/components/users/users-filters";
-import { UsersTable } from "@/components/users/users-table";
 import { adminPage } from "@/lib/auth/dal";
 import { mailEnabled } from "@/lib/mail";
 import { listKeys } from "@/lib/keys";
@@ -10,6 +7,9 @@ import { getUserDetail, keyCountsOf, listUsers } from "@/lib/users";
 import { ListQuery, UserId } from "@/lib/users/schemas";
 import { usersUrl } from "@/lib/users/list-url";
 import { usageSummary } from "@/lib/usage";
+import { CreateUserDialog } from "./_components/create-user-dialog";
+import { EditUserDialog } from "./_components/edit-user-dialog";
+import { UsersTable } from "./_components/users-table";
 
 async function loadEditing(id: string) {
   const user = await getUserDetail(id);

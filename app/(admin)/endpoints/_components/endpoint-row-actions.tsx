@@ -1,8 +1,8 @@
 "use client";
 import { useCallback, useState, useTransition } from "react";
-import { testEndpointAction } from "@/app/(admin)/endpoints/actions";
 import { Button } from "@/components/ui/button";
 import type { EndpointRow } from "@/lib/endpoints";
+import { testEndpointAction } from "../actions";
 import { DeleteEndpointDialog } from "./delete-endpoint-dialog";
 import { EditEndpointDialog } from "./endpoint-dialogs";
 

@@ -1,17 +1,33 @@
 "use client";
 import { useActionState, useState, useTransition } from "react";
-import { createKeyAction, deleteKeyAction, setKeyStatusAction } from "@/app/(admin)/users/actions";
-import { submitObject } from "@/components/forms";
+import { submitObject, type FormAction } from "@/components/forms";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage } from "@/components/ui/field";
 import type { KeyRow } from "@/lib/keys";
 
+/** The fields of a key the list shows; never the key itself, which only `create`'s answer carries. */
+export type KeyListItem = Pick<KeyRow, "id" | "prefix" | "label" | "status" | "lastUsedAt">;
+
+/**
+ * What the keys UI does, handed in by the page that knows whose keys these are: the admin's edit
+ * dialog binds actions that name the user; a portal page binds ones scoped to the signed-in user.
+ * Server actions can be passed as they are when their payload matches.
+ */
+export type KeyActions = {
+  /** Payload `{ label }`; answers the full key, shown here once. */
+  create: FormAction<{ key: string; prefix: string }>;
+  /** Payload `{ keyId, status: "active" | "suspended" }`. */
+  setStatus: FormAction<unknown>;
+  /** Payload `{ keyId }`; asked for after a confirmation. */
+  delete: FormAction<unknown>;
+};
+
 const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace("T", " ") + " UTC" : "Never");
 
-/** The user's API keys: prefix, label, last used, status, suspend / reactivate / delete, and create. */
-export function KeysTab({ userId, keys }: { userId: string; keys: KeyRow[] }) {
-  const [created, create, creating] = useActionState(createKeyAction, undefined);
+/** A user's API keys: prefix, label, last used, status, suspend / reactivate / delete, and create. */
+export function KeysManager({ keys, actions }: { keys: KeyListItem[]; actions: KeyActions }) {
+  const [created, create, creating] = useActionState(actions.create, undefined);
   const [rowState, setRowState] = useState<{ ok: boolean; message?: string }>();
   const [pending, start] = useTransition();
   const [confirming, setConfirming] = useState<string>();
@@ -78,7 +94,7 @@ export function KeysTab({ userId, keys }: { userId: string; keys: KeyRow[] }) {
                     disabled={pending}
                     onClick={() =>
                       act(
-                        () => setKeyStatusAction(undefined, { keyId: k.id, status: k.status === "active" ? "suspended" : "active" }),
+                        () => actions.setStatus(undefined, { keyId: k.id, status: k.status === "active" ? "suspended" : "active" }),
                         k.status === "active" ? `Key ${k.prefix}… suspended.` : `Key ${k.prefix}… reactivated.`,
                       )
                     }
@@ -88,7 +104,7 @@ export function KeysTab({ userId, keys }: { userId: string; keys: KeyRow[] }) {
                   </Button>
                   {confirming === k.id ? (
                     <>
-                      <Button size="sm" variant="danger" disabled={pending} onClick={() => act(() => deleteKeyAction(undefined, { keyId: k.id }), `Key ${k.prefix}… deleted.`)}>
+                      <Button size="sm" variant="danger" disabled={pending} onClick={() => act(() => actions.delete(undefined, { keyId: k.id }), `Key ${k.prefix}… deleted.`)}>
                         Confirm delete
                       </Button>
                       <Button size="sm" variant="ghost" onClick={() => setConfirming(undefined)}>
@@ -109,7 +125,6 @@ export function KeysTab({ userId, keys }: { userId: string; keys: KeyRow[] }) {
       <FormMessage state={rowState} />
 
       <form onSubmit={submitObject(create)} className="flex items-start gap-3 border-t border-slate-200 pt-4" noValidate>
-        <input type="hidden" name="userId" value={userId} />
         <Field label="New key label" name="label" placeholder="e.g. laptop, CI, Claude Code" maxLength={100} errors={created?.ok ? undefined : created?.fieldErrors?.label} className="w-72" />
         <Button type="submit" disabled={creating} className="mt-6">
           {creating ? "Creating…" : "Create key"}

@@ -1,9 +1,9 @@
 "use client";
 import { useState, useTransition } from "react";
-import { deleteUserAction } from "@/app/(admin)/users/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormMessage } from "@/components/ui/field";
+import { deleteUserAction } from "../actions";
 
 export function DeleteUserDialog({
   user,

@@ -3,8 +3,8 @@ import { useRouter } from "next/navigation";
 import { Dialog } from "@/components/ui/dialog";
 import { Tabs } from "@/components/ui/tabs";
 import type { KeyRow } from "@/lib/keys";
-import type { UserDetail } from "@/lib/users";
 import type { UsageSummary } from "@/lib/usage";
+import type { UserDetail } from "@/lib/users";
 import { BudgetTab } from "./budget-tab";
 import { KeysTab } from "./keys-tab";
 

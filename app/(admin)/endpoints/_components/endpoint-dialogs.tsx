@@ -1,6 +1,5 @@
 "use client";
 import { useActionState, useEffect } from "react";
-import { createEndpointAction, updateEndpointAction } from "@/app/(admin)/endpoints/actions";
 import { submitObject } from "@/components/forms";
 import { Button } from "@/components/ui/button";
 import { CreateDialog } from "@/components/ui/create-dialog";
@@ -9,6 +8,7 @@ import { Field, FieldError, FormMessage, Select } from "@/components/ui/field";
 import { TextArea } from "@/components/ui/textarea";
 import { API_STYLES } from "@/db/enums";
 import type { EndpointRow } from "@/lib/endpoints";
+import { createEndpointAction, updateEndpointAction } from "../actions";
 
 type Errors = Record<string, string[] | undefined> | undefined;
 

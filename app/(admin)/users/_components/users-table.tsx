@@ -1,8 +1,8 @@
 import Link from "next/link";
+import { RoleBadge, StatusBadge } from "@/components/users/role-badge";
 import type { UserRow } from "@/lib/users";
 import { usersUrl } from "@/lib/users/list-url";
 import type { ListQueryInput } from "@/lib/users/schemas";
-import { RoleBadge, StatusBadge } from "./role-badge";
 import { UserRowActions } from "./user-row-actions";
 
 const columns: { key: ListQueryInput["sort"]; label: string }[] = [

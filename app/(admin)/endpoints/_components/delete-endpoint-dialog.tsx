@@ -1,9 +1,9 @@
 "use client";
 import { useState, useTransition } from "react";
-import { deleteEndpointAction } from "@/app/(admin)/endpoints/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormMessage } from "@/components/ui/field";
+import { deleteEndpointAction } from "../actions";
 
 export function DeleteEndpointDialog({ endpoint, onClose }: { endpoint: { id: string; name: string }; onClose: () => void }) {
   const [pending, start] = useTransition();

@@ -1,14 +1,14 @@
 "use client";
 import { useActionState, useState, useTransition } from "react";
-import { resetPasswordAction, setActiveAction, setRoleAction, updateUserAction } from "@/app/(admin)/users/actions";
 import { submitObject } from "@/components/forms";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage, Select } from "@/components/ui/field";
+import { StatusBadge } from "@/components/users/role-badge";
+import { UsageCards } from "@/components/users/usage-cards";
 import { ROLES, type Role } from "@/db/enums";
-import type { UserDetail } from "@/lib/users";
 import type { UsageSummary } from "@/lib/usage";
-import { StatusBadge } from "./role-badge";
-import { UsageCards } from "./usage-cards";
+import type { UserDetail } from "@/lib/users";
+import { resetPasswordAction, setActiveAction, setRoleAction, updateUserAction } from "../actions";
 
 const asField = (n: number | null) => (n === null ? "" : String(n));
 

@@ -1,8 +1,8 @@
 "use client";
 import Link from "next/link";
 import { useState, useTransition } from "react";
-import { setActiveAction } from "@/app/(admin)/users/actions";
 import { Button } from "@/components/ui/button";
+import { setActiveAction } from "../actions";
 import { DeleteUserDialog } from "./delete-user-dialog";
 
 export function UserRowActions({

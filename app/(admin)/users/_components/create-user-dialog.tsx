@@ -1,11 +1,11 @@
 "use client";
 import { useActionState } from "react";
-import { createUserAction } from "@/app/(admin)/users/actions";
 import { submitObject } from "@/components/forms";
 import { Button } from "@/components/ui/button";
 import { CreateDialog } from "@/components/ui/create-dialog";
 import { Field, FormMessage, Select } from "@/components/ui/field";
 import { ROLES } from "@/db/enums";
+import { createUserAction } from "../actions";
 
 const mailNote = { sent: "welcome e-mail sent", failed: "the welcome e-mail could not be sent", disabled: "e-mail is not configured", "not-requested": "" };
 
