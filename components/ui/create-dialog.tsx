@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Button } from "./button";
 import { Dialog } from "./dialog";
 
@@ -26,14 +26,16 @@ export function CreateDialog<T>({
 }) {
   const [open, setOpen] = useState(false);
   const [notice, setNotice] = useState<string>();
-
-  useEffect(() => {
-    if (!state?.ok || state.data === undefined) return;
-    setOpen(false);
-    setNotice(noticeOf(state.data));
-    // Only a new state closes the dialog; noticeOf is a fresh function each render.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [state]);
+  // Only a new successful state closes the dialog: compared with the last one seen, during render
+  // (React's "adjusting state when a prop changes"), rather than in an effect.
+  const [seen, setSeen] = useState(state);
+  if (state !== seen) {
+    setSeen(state);
+    if (state?.ok && state.data !== undefined) {
+      setOpen(false);
+      setNotice(noticeOf(state.data));
+    }
+  }
 
   return (
     <div className="flex items-center gap-3">

@@ -9,18 +9,14 @@ import type { ListQueryInput } from "@/lib/users/schemas";
 export function UsersFilters({ query }: { query: ListQueryInput }) {
   const router = useRouter();
   const [text, setText] = useState(query.q);
-  const first = useRef(true);
-
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    const t = setTimeout(() => router.replace(usersUrl(query, { q: text.trim(), page: 1 })), 250);
-    return () => clearTimeout(t);
-    // Only typing triggers this; the rest of the view comes from the URL.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [text]);
+  // Typing becomes the URL a quarter second after the last key; the rest of the view comes from the URL.
+  const typing = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => () => clearTimeout(typing.current), []);
+  const type = (value: string) => {
+    setText(value);
+    clearTimeout(typing.current);
+    typing.current = setTimeout(() => router.replace(usersUrl(query, { q: value.trim(), page: 1 })), 250);
+  };
 
   const go = (overrides: Partial<ListQueryInput>) => router.replace(usersUrl(query, { ...overrides, page: 1 }));
 
@@ -31,7 +27,7 @@ export function UsersFilters({ query }: { query: ListQueryInput }) {
         aria-label="Search users"
         placeholder="Search username, email or name…"
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => type(e.target.value)}
         maxLength={100}
         className="w-72 rounded-md border border-slate-300 px-3 py-2 text-sm"
       />

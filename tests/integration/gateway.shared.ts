@@ -229,7 +229,9 @@ export function gatewaySuite(valkey: boolean) {
       const down = await oa().chat.completions.create({ model: "gone-model", messages: [{ role: "user", content: "x" }] }).catch((e) => e);
       expect(down.status).toBe(502);
       expect(down.error.code).toBe("upstream_error");
-      expect(Number((await row("SELECT count(*) AS n FROM usage_events")).n)).toBe(before); // never reached
+      // Never reached, yet one row: every call from an accepted key ends in exactly one.
+      expect(Number((await row("SELECT count(*) AS n FROM usage_events")).n)).toBe(before + 1);
+      expect(await lastUsage()).toMatchObject({ model: "gone-model", endpoint: "down", status: "upstream_unreachable", input_tokens: 0 });
 
       const failing = await oa().chat.completions.create({ model: "mock-error", messages: [{ role: "user", content: "x" }] }).catch((e) => e);
       expect(failing.status).toBe(502);

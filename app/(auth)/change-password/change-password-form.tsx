@@ -1,4 +1,5 @@
 "use client";
+import { useRouter } from "next/navigation";
 import { useActionState, useEffect } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage } from "@/components/ui/field";
@@ -7,9 +8,11 @@ import { changePasswordAction } from "./actions";
 
 export function ChangePasswordForm() {
   const [state, action, pending] = useActionState(changePasswordAction, undefined);
+  const router = useRouter();
   useEffect(() => {
-    if (state?.ok) window.location.assign("/");
-  }, [state]);
+    // "/" sends each role on to its home page, read with the session cookie the action just renewed.
+    if (state?.ok) router.replace("/");
+  }, [state, router]);
   return (
     <form onSubmit={submitObject(action)} className="flex flex-col gap-4" noValidate>
       <Field label="Current password" name="current" type="password" autoComplete="current-password" errors={state?.fieldErrors?.current} />
