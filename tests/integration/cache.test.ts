@@ -149,3 +149,52 @@ describe.each(kinds)("guarded fills on the %s cache", (_kind, make) => {
     expect(await cache.get("g3")).toBeUndefined();
   });
 });
+
+describe.each(kinds)("named versions on the %s cache", (_kind, make) => {
+  let cache: Cache;
+  beforeAll(async () => {
+    cache = await make();
+  });
+  afterAll(async () => {
+    await cache.close();
+  });
+
+  it("reads versions in the same call as a guarded record, and a bump moves only its own", async () => {
+    const name = `v-${Date.now()}`;
+    const other = `${name}-other`;
+    const before = await cache.getGuarded("vk", [name, other]);
+    expect(before.versions).toHaveLength(2);
+    await cache.bump(name);
+    const after = await cache.getGuarded("vk", [name, other]);
+    expect(after.versions[0]).not.toBe(before.versions[0]);
+    expect(after.versions[1]).toBe(before.versions[1]);
+    expect((await cache.getGuarded("vk")).versions).toEqual([]);
+  });
+});
+
+describe("a version bump during a Valkey outage", () => {
+  let server: ValkeyServer;
+  let cache: ValkeyCache;
+
+  beforeAll(async () => {
+    server = await startValkey();
+    cache = new ValkeyCache(server.url, "bump:");
+    await cache.ready();
+  });
+  afterAll(async () => {
+    await cache.close();
+    await server.stop();
+  });
+
+  it("reads as unknown while the server hangs, and gets through once it is back", async () => {
+    const before = (await cache.getGuarded("x", ["resources"])).versions[0];
+    server.process.kill("SIGSTOP");
+    try {
+      expect((await cache.getGuarded("x", ["resources"])).versions).toEqual([undefined]);
+      await cache.bump("resources"); // times out: queued for retry
+    } finally {
+      server.process.kill("SIGCONT");
+    }
+    await expect.poll(async () => (await cache.getGuarded("x", ["resources"])).versions[0], { timeout: 5000 }).not.toBe(before);
+  });
+});
