@@ -1,8 +1,10 @@
 import { mkdtempSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { unique } from "../support/names";
 
 // lib/endpoints against a real SQLite file (in-process cache): the routing list the gateway reads.
+// Each test adds its own endpoints and looks at those only.
 
 const dir = mkdtempSync(path.join(inject("tmpRoot"), "endpoints-domain-"));
 process.env.DATABASE_URL = `file:${path.join(dir, "t.db")}`;
@@ -18,6 +20,7 @@ const load = async () => ({
 });
 let m: Awaited<ReturnType<typeof load>>;
 const system = { id: "system", username: "system" };
+const add = (fields: Record<string, unknown>) => m.endpoints.createEndpoint(system, m.schemas.CreateEndpoint.parse(fields));
 
 beforeAll(async () => {
   m = await load();
@@ -30,27 +33,37 @@ afterAll(async () => {
 
 describe("endpoints domain", () => {
   it("lists the routing table for the gateway by name, key included; the admin list has only hasApiKey", async () => {
-    const add = (fields: Record<string, unknown>) => m.endpoints.createEndpoint(system, m.schemas.CreateEndpoint.parse(fields));
-    await add({ name: "zeta", baseUrl: "https://api.anthropic.com/v1/", apiStyle: "anthropic", apiKey: "sk-ant-1", models: "claude-a, claude-b", eurPerMInput: "3", eurPerMOutput: 15 });
-    await add({ name: "alpha", baseUrl: "http://127.0.0.1:9/v1", apiStyle: "openai", models: ["m"] });
+    const tag = unique("list");
+    const [zeta, alpha] = [`zeta-${tag}`, `alpha-${tag}`];
+    const mine = <T extends { name: string }>(list: T[]) => list.filter((e) => e.name === zeta || e.name === alpha);
+    await add({ name: zeta, baseUrl: "https://api.anthropic.com/v1/", apiStyle: "anthropic", apiKey: "sk-ant-1", models: "claude-a, claude-b", eurPerMInput: "3", eurPerMOutput: 15 });
+    await add({ name: alpha, baseUrl: "http://127.0.0.1:9/v1", apiStyle: "openai", models: ["m"] });
 
-    const routing = await m.endpoints.listRoutingEndpoints();
+    const routing = mine(await m.endpoints.listRoutingEndpoints());
     expect(routing).toEqual([
-      { id: expect.stringMatching(/^[0-9a-f]{32}$/), name: "alpha", baseUrl: "http://127.0.0.1:9/v1", apiStyle: "openai", upstreamApiKey: null, models: ["m"], eurPerMInput: 0, eurPerMOutput: 0 },
-      { id: expect.any(String), name: "zeta", baseUrl: "https://api.anthropic.com/v1", apiStyle: "anthropic", upstreamApiKey: "sk-ant-1", models: ["claude-a", "claude-b"], eurPerMInput: 3, eurPerMOutput: 15 },
+      { id: expect.stringMatching(/^[0-9a-f]{32}$/), name: alpha, baseUrl: "http://127.0.0.1:9/v1", apiStyle: "openai", upstreamApiKey: null, models: ["m"], eurPerMInput: 0, eurPerMOutput: 0 },
+      { id: expect.any(String), name: zeta, baseUrl: "https://api.anthropic.com/v1", apiStyle: "anthropic", upstreamApiKey: "sk-ant-1", models: ["claude-a", "claude-b"], eurPerMInput: 3, eurPerMOutput: 15 },
     ]);
+    const all = await m.endpoints.listRoutingEndpoints();
+    expect(all.map((e) => e.name)).toEqual(all.map((e) => e.name).sort());
 
     const list = await m.endpoints.listEndpoints();
-    expect(list.map((e) => [e.name, e.hasApiKey])).toEqual([["alpha", false], ["zeta", true]]);
+    expect(mine(list).map((e) => [e.name, e.hasApiKey])).toEqual([[alpha, false], [zeta, true]]);
     expect(JSON.stringify(list)).not.toContain("sk-ant-1");
     expect(JSON.stringify(await m.endpoints.getEndpoint(routing[1].id))).not.toContain("sk-ant-1");
   });
 
   it("serves the gateway's in-memory routing table and drops it on every write", async () => {
+    const tag = unique("copy");
+    const [kept, dropped] = [`kept-${tag}`, `dropped-${tag}`];
+    const { id: droppedId } = await add({ name: dropped, baseUrl: "http://127.0.0.1:9/v1", apiStyle: "openai", models: ["m"] });
     const first = await m.endpoints.routingEndpoints();
+    expect(first.map((e) => e.name)).toContain(dropped); // the write before dropped the older copy
     expect(await m.endpoints.routingEndpoints()).toBe(first); // the same copy within its lifetime
-    const [alpha] = first;
-    await m.endpoints.deleteEndpoint(system, alpha.id);
-    expect((await m.endpoints.routingEndpoints()).map((e) => e.name)).toEqual(["zeta"]);
+    await add({ name: kept, baseUrl: "http://127.0.0.1:9/v1", apiStyle: "openai", models: ["m"] });
+    expect((await m.endpoints.routingEndpoints()).map((e) => e.name)).toContain(kept);
+    await m.endpoints.deleteEndpoint(system, droppedId);
+    const names = (await m.endpoints.routingEndpoints()).map((e) => e.name);
+    expect(names.filter((n) => n === kept || n === dropped)).toEqual([kept]);
   });
 });
