@@ -64,7 +64,7 @@ export async function usersActionAs(app: App, admin: Session, name: string, payl
 export type EndpointFields = {
   name: string;
   baseUrl: string;
-  apiStyle?: "openai" | "anthropic";
+  apiStyle?: string;
   apiKey?: string;
   models: string | string[];
   eurPerMInput?: string | number;
