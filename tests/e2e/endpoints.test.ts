@@ -54,7 +54,7 @@ afterAll(async () => {
 });
 
 describe("an admin manages a model endpoint", () => {
-  it("from sign-in to the audit trail", async () => {
+  it("adds, tests, edits and deletes an endpoint, showing field errors first and never the key", async () => {
     await step("signs in as admin/changeme, changes the password and opens Endpoints from the nav", async () => {
       await page.goto(`${app.url}/login`);
       await page.getByLabel("Username").fill("admin");

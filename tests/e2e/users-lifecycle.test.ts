@@ -59,7 +59,7 @@ afterAll(async () => {
 });
 
 describe("an admin manages a user through their whole life cycle", () => {
-  it("from first login to the audit trail", async () => {
+  it("creates, edits, suspends, resets and deletes a user, each change felt in the user's own browser and written to the audit trail", async () => {
     await step("first login as admin/changeme forces a password change, then lands on /users", async () => {
       await signIn(admin, "admin", "changeme");
       await changePassword(admin, "changeme", ADMIN_PW);
