@@ -1,6 +1,7 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+// `npm test`: every test file, tests/unit included. `npm run test:unit` runs tests/unit alone (vitest.unit.config.ts).
 export default defineConfig({
   resolve: {
     alias: {

@@ -7,7 +7,7 @@ export const KeyId = idOf("key");
 export const KeyStatusField = z.enum(KEY_STATUSES, { error: "Status must be active or suspended" });
 
 export const KeyLabel = z
-  .union([z.string({ error: "Label must be text" }), z.null()])
+  .union([z.string(), z.null()], { error: "Label must be text" })
   .optional()
   .transform((v) => (v ?? "").trim())
   .refine((v) => v.length <= 100, "Label must be at most 100 characters");

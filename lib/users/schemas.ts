@@ -23,7 +23,7 @@ export const Email = text("Email")
   .pipe(z.email("Enter a valid email address"));
 
 export const DisplayName = z
-  .union([text("Display name"), z.null()])
+  .union([z.string(), z.null()], { error: "Display name must be text" })
   .optional()
   .transform((v) => (v == null ? null : v.trim() === "" ? null : v.trim()))
   .refine((v) => v === null || v.length <= 100, "Display name must be at most 100 characters");

@@ -1,13 +1,14 @@
 import type { Browser, Page } from "playwright-core";
-import { mkdirSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type App } from "../support/app";
 import { launchChromium } from "../support/browser";
 import { freePort } from "../support/ports";
+import { storySteps } from "../support/steps";
 
 // An admin manages a model endpoint in real headless Chromium against the built app (real SQLite
-// file, real valkey-server), with a tiny real upstream for the connection test.
+// file, real valkey-server), with a tiny real upstream for the connection test: one test of named
+// steps, each building on the one before, on an app of its own.
 
 let app: App;
 let browser: Browser;
@@ -43,12 +44,7 @@ beforeAll(async () => {
 });
 
 // A failing step leaves a screenshot in test-results/ to look at.
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== "fail") return;
-  mkdirSync("test-results", { recursive: true });
-  const name = ctx.task.name.replace(/\W+/g, "-").slice(0, 60);
-  await page?.screenshot({ path: `test-results/endpoints-${name}.png`, fullPage: true }).catch(() => undefined);
-});
+const step = storySteps("endpoints", () => ({ page }));
 
 afterAll(async () => {
   await browser?.close();
@@ -58,105 +54,107 @@ afterAll(async () => {
 });
 
 describe("an admin manages a model endpoint", () => {
-  it("signs in as admin/changeme, changes the password and opens Endpoints from the nav", async () => {
-    await page.goto(`${app.url}/login`);
-    await page.getByLabel("Username").fill("admin");
-    await page.getByLabel("Password", { exact: true }).fill("changeme");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(/\/change-password$/);
-    await page.getByLabel("Current password").fill("changeme");
-    await page.getByLabel("New password", { exact: true }).fill(ADMIN_PW);
-    await page.getByLabel("Repeat new password").fill(ADMIN_PW);
-    await page.getByRole("button", { name: "Change password" }).click();
-    await page.waitForURL(/\/users$/);
-    await page.getByRole("link", { name: "Endpoints" }).click();
-    await page.waitForURL(/\/endpoints$/);
-    await expect.poll(() => page.getByRole("heading", { name: "Model endpoints" }).isVisible()).toBe(true);
-    expect(await page.getByText("No endpoints yet").isVisible()).toBe(true);
-  });
-
-  it("adds an endpoint through the dialog, with the server's field errors shown first", async () => {
-    await page.getByRole("button", { name: "+ Add endpoint" }).click();
-    const dialog = page.getByRole("dialog");
-    await dialog.getByLabel("Name", { exact: true }).fill("local-llm");
-    await dialog.getByLabel("API style").selectOption("openai");
-    await dialog.getByLabel("Base URL").fill("localhost/v1");
-    await dialog.getByLabel("Upstream API key").fill(UPSTREAM_KEY);
-    await dialog.getByLabel("EUR per 1M input tokens").fill("2,5");
-    await dialog.getByRole("button", { name: "Add endpoint", exact: true }).click();
-    await expect.poll(() => dialog.getByText("Enter a URL such as https://api.openai.com/v1").isVisible()).toBe(true);
-    expect(await dialog.getByText("Enter at least one model").isVisible()).toBe(true);
-    expect(await dialog.getByText("Use a point as the decimal separator, e.g. 2.5").isVisible()).toBe(true);
-    expect(await dialog.getByLabel("Base URL").getAttribute("aria-invalid")).toBe("true");
-    expect((await dbValue("SELECT count(*) AS n FROM model_endpoints")).n).toBe(0);
-
-    await dialog.getByLabel("Base URL").fill(`${upstreamUrl}/v1/`);
-    await dialog.getByLabel("Models").fill("m-1\nm-2, m-3\nm-1");
-    await dialog.getByLabel("EUR per 1M input tokens").fill("2.5");
-    await dialog.getByLabel("EUR per 1M output tokens").fill("10");
-    // The key field is a write-only password field: the form sent it, but it is never echoed back.
-    await dialog.getByRole("button", { name: "Add endpoint", exact: true }).click();
-    await expect.poll(() => page.getByRole("status").filter({ hasText: "Endpoint local-llm added." }).isVisible()).toBe(true);
-    expect(await page.getByRole("dialog").count()).toBe(0);
-  });
-
-  it("shows it in the table: base URL without the trailing slash, style, models, prices, key set", async () => {
-    await expect.poll(() => row().count()).toBe(1);
-    const text = (await row().textContent()) ?? "";
-    expect(text).toContain(`${upstreamUrl}/v1`);
-    expect(text).not.toContain(`${upstreamUrl}/v1/`);
-    expect(text).toContain("openai");
-    for (const m of ["m-1", "m-2", "m-3"]) expect(text).toContain(m);
-    expect(await row().getByTestId("prices").textContent()).toBe("€2.5 / €10 per 1M in/out");
-    expect(text).toContain("yes");
-    expect(await page.content()).not.toContain(UPSTREAM_KEY);
-    expect(await dbValue("SELECT base_url, upstream_api_key, models FROM model_endpoints WHERE name = 'local-llm'")).toMatchObject({
-      base_url: `${upstreamUrl}/v1`,
-      upstream_api_key: UPSTREAM_KEY,
-      models: JSON.stringify(["m-1", "m-2", "m-3"]),
+  it("adds, tests, edits and deletes an endpoint, showing field errors first and never the key", async () => {
+    await step("signs in as admin/changeme, changes the password and opens Endpoints from the nav", async () => {
+      await page.goto(`${app.url}/login`);
+      await page.getByLabel("Username").fill("admin");
+      await page.getByLabel("Password", { exact: true }).fill("changeme");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(/\/change-password$/);
+      await page.getByLabel("Current password").fill("changeme");
+      await page.getByLabel("New password", { exact: true }).fill(ADMIN_PW);
+      await page.getByLabel("Repeat new password").fill(ADMIN_PW);
+      await page.getByRole("button", { name: "Change password" }).click();
+      await page.waitForURL(/\/users$/);
+      await page.getByRole("link", { name: "Endpoints" }).click();
+      await page.waitForURL(/\/endpoints$/);
+      await expect.poll(() => page.getByRole("heading", { name: "Model endpoints" }).isVisible()).toBe(true);
+      expect(await page.getByText("No endpoints yet").isVisible()).toBe(true);
     });
-  });
 
-  it("tests the connection against the local upstream and shows the result inline", async () => {
-    await page.getByRole("button", { name: "Test local-llm" }).click();
-    await expect.poll(() => row().getByTestId("test-result").textContent()).toBe("✓ Connected: 3 models listed");
-    expect(seen.at(-1)?.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
-  });
+    await step("adds an endpoint through the dialog, with the server's field errors shown first", async () => {
+      await page.getByRole("button", { name: "+ Add endpoint" }).click();
+      const dialog = page.getByRole("dialog");
+      await dialog.getByLabel("Name", { exact: true }).fill("local-llm");
+      await dialog.getByLabel("API style").selectOption("openai");
+      await dialog.getByLabel("Base URL").fill("localhost/v1");
+      await dialog.getByLabel("Upstream API key").fill(UPSTREAM_KEY);
+      await dialog.getByLabel("EUR per 1M input tokens").fill("2,5");
+      await dialog.getByRole("button", { name: "Add endpoint", exact: true }).click();
+      await expect.poll(() => dialog.getByText("Enter a URL such as https://api.openai.com/v1").isVisible()).toBe(true);
+      expect(await dialog.getByText("Enter at least one model").isVisible()).toBe(true);
+      expect(await dialog.getByText("Use a point as the decimal separator, e.g. 2.5").isVisible()).toBe(true);
+      expect(await dialog.getByLabel("Base URL").getAttribute("aria-invalid")).toBe("true");
+      expect((await dbValue("SELECT count(*) AS n FROM model_endpoints WHERE name = 'local-llm'")).n).toBe(0);
 
-  it("edits its prices; the key field stays empty and the stored key is kept", async () => {
-    await page.getByRole("button", { name: "Edit local-llm" }).click();
-    const dialog = page.getByRole("dialog");
-    await expect.poll(() => dialog.getByRole("heading", { name: "Edit local-llm" }).isVisible()).toBe(true);
-    const key = dialog.getByLabel("Upstream API key");
-    expect(await key.inputValue()).toBe("");
-    expect(await key.getAttribute("placeholder")).toBe("•••• stored — leave empty to keep");
-    expect(await dialog.getByLabel("Remove the stored key").isChecked()).toBe(false);
-    expect(await dialog.getByLabel("Models").inputValue()).toBe("m-1\nm-2\nm-3");
-    await dialog.getByLabel("EUR per 1M input tokens").fill("3");
-    await dialog.getByLabel("EUR per 1M output tokens").fill("12.75");
-    await dialog.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
-    await expect.poll(() => row().getByTestId("prices").textContent()).toBe("€3 / €12.75 per 1M in/out");
-    expect(await dbValue("SELECT eur_per_m_input, eur_per_m_output, upstream_api_key FROM model_endpoints WHERE name = 'local-llm'")).toMatchObject({
-      eur_per_m_input: 3,
-      eur_per_m_output: 12.75,
-      upstream_api_key: UPSTREAM_KEY,
+      await dialog.getByLabel("Base URL").fill(`${upstreamUrl}/v1/`);
+      await dialog.getByLabel("Models").fill("m-1\nm-2, m-3\nm-1");
+      await dialog.getByLabel("EUR per 1M input tokens").fill("2.5");
+      await dialog.getByLabel("EUR per 1M output tokens").fill("10");
+      // The key field is a write-only password field: the form sent it, but it is never echoed back.
+      await dialog.getByRole("button", { name: "Add endpoint", exact: true }).click();
+      await expect.poll(() => page.getByRole("status").filter({ hasText: "Endpoint local-llm added." }).isVisible()).toBe(true);
+      expect(await page.getByRole("dialog").count()).toBe(0);
     });
-  });
 
-  it("deletes it after a confirmation naming it", async () => {
-    await page.getByRole("button", { name: "Delete local-llm" }).click();
-    const confirm = page.getByRole("dialog");
-    expect(await confirm.getByRole("heading").textContent()).toBe("Delete local-llm?");
-    await confirm.getByRole("button", { name: "Delete endpoint" }).click();
-    await expect.poll(() => row().count()).toBe(0);
-    expect(await page.getByText("No endpoints yet").isVisible()).toBe(true);
-    expect((await dbValue("SELECT count(*) AS n FROM model_endpoints")).n).toBe(0);
-  });
+    await step("shows it in the table: base URL without the trailing slash, style, models, prices, key set", async () => {
+      await expect.poll(() => row().count()).toBe(1);
+      const text = (await row().textContent()) ?? "";
+      expect(text).toContain(`${upstreamUrl}/v1`);
+      expect(text).not.toContain(`${upstreamUrl}/v1/`);
+      expect(text).toContain("openai");
+      for (const m of ["m-1", "m-2", "m-3"]) expect(text).toContain(m);
+      expect(await row().getByTestId("prices").textContent()).toBe("€2.5 / €10 per 1M in/out");
+      expect(text).toContain("yes");
+      expect(await page.content()).not.toContain(UPSTREAM_KEY);
+      expect(await dbValue("SELECT base_url, upstream_api_key, models FROM model_endpoints WHERE name = 'local-llm'")).toMatchObject({
+        base_url: `${upstreamUrl}/v1`,
+        upstream_api_key: UPSTREAM_KEY,
+        models: JSON.stringify(["m-1", "m-2", "m-3"]),
+      });
+    });
 
-  it("wrote the audit trail under the admin's name, without the key", async () => {
-    const { rows } = await app.db.execute("SELECT actor_name, action, details FROM audit_log WHERE target_name = 'local-llm' ORDER BY id");
-    expect(rows.map((r) => `${r.actor_name} ${r.action}`)).toEqual(["admin endpoint.create", "admin endpoint.update", "admin endpoint.delete"]);
-    expect(JSON.stringify(rows)).not.toContain(UPSTREAM_KEY);
+    await step("tests the connection against the local upstream and shows the result inline", async () => {
+      await page.getByRole("button", { name: "Test local-llm" }).click();
+      await expect.poll(() => row().getByTestId("test-result").textContent()).toBe("✓ Connected: 3 models listed");
+      expect(seen.at(-1)?.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
+    });
+
+    await step("edits its prices; the key field stays empty and the stored key is kept", async () => {
+      await page.getByRole("button", { name: "Edit local-llm" }).click();
+      const dialog = page.getByRole("dialog");
+      await expect.poll(() => dialog.getByRole("heading", { name: "Edit local-llm" }).isVisible()).toBe(true);
+      const key = dialog.getByLabel("Upstream API key");
+      expect(await key.inputValue()).toBe("");
+      expect(await key.getAttribute("placeholder")).toBe("•••• stored — leave empty to keep");
+      expect(await dialog.getByLabel("Remove the stored key").isChecked()).toBe(false);
+      expect(await dialog.getByLabel("Models").inputValue()).toBe("m-1\nm-2\nm-3");
+      await dialog.getByLabel("EUR per 1M input tokens").fill("3");
+      await dialog.getByLabel("EUR per 1M output tokens").fill("12.75");
+      await dialog.getByRole("button", { name: "Save" }).click();
+      await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
+      await expect.poll(() => row().getByTestId("prices").textContent()).toBe("€3 / €12.75 per 1M in/out");
+      expect(await dbValue("SELECT eur_per_m_input, eur_per_m_output, upstream_api_key FROM model_endpoints WHERE name = 'local-llm'")).toMatchObject({
+        eur_per_m_input: 3,
+        eur_per_m_output: 12.75,
+        upstream_api_key: UPSTREAM_KEY,
+      });
+    });
+
+    await step("deletes it after a confirmation naming it", async () => {
+      await page.getByRole("button", { name: "Delete local-llm" }).click();
+      const confirm = page.getByRole("dialog");
+      expect(await confirm.getByRole("heading").textContent()).toBe("Delete local-llm?");
+      await confirm.getByRole("button", { name: "Delete endpoint" }).click();
+      await expect.poll(() => row().count()).toBe(0);
+      expect(await page.getByText("No endpoints yet").isVisible()).toBe(true);
+      expect((await dbValue("SELECT count(*) AS n FROM model_endpoints WHERE name = 'local-llm'")).n).toBe(0);
+    });
+
+    await step("wrote the audit trail under the admin's name, without the key", async () => {
+      const { rows } = await app.db.execute("SELECT actor_name, action, details FROM audit_log WHERE target_name = 'local-llm' ORDER BY id");
+      expect(rows.map((r) => `${r.actor_name} ${r.action}`)).toEqual(["admin endpoint.create", "admin endpoint.update", "admin endpoint.delete"]);
+      expect(JSON.stringify(rows)).not.toContain(UPSTREAM_KEY);
+    });
   });
 });

@@ -1,8 +1,10 @@
 import { mkdtempSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { unique } from "../support/names";
 
 // lib/endpoints against a real SQLite file (in-process cache): the routing list the gateway reads.
+// Each test adds its own endpoints and looks at those only.
 
 const dir = mkdtempSync(path.join(inject("tmpRoot"), "endpoints-domain-"));
 process.env.DATABASE_URL = `file:${path.join(dir, "t.db")}`;
@@ -19,6 +21,7 @@ const load = async () => ({
 });
 let m: Awaited<ReturnType<typeof load>>;
 const system = { id: "system", username: "system" };
+const add = (fields: Record<string, unknown>) => m.endpoints.createEndpoint(system, m.schemas.CreateEndpoint.parse(fields));
 
 beforeAll(async () => {
   m = await load();
@@ -31,31 +34,41 @@ afterAll(async () => {
 
 describe("endpoints domain", () => {
   it("lists the routing table for the gateway by name, key included; the admin list has only hasApiKey", async () => {
-    const add = (fields: Record<string, unknown>) => m.endpoints.createEndpoint(system, m.schemas.CreateEndpoint.parse(fields));
-    await add({ name: "zeta", baseUrl: "https://api.anthropic.com/v1/", apiStyle: "anthropic", apiKey: "sk-ant-1", models: "claude-a, claude-b", eurPerMInput: "3", eurPerMOutput: 15 });
-    await add({ name: "alpha", baseUrl: "http://127.0.0.1:9/v1", apiStyle: "openai", models: ["m"] });
+    const tag = unique("list");
+    const [zeta, alpha] = [`zeta-${tag}`, `alpha-${tag}`];
+    const mine = <T extends { name: string }>(list: T[]) => list.filter((e) => e.name === zeta || e.name === alpha);
+    await add({ name: zeta, baseUrl: "https://api.anthropic.com/v1/", apiStyle: "anthropic", apiKey: "sk-ant-1", models: "claude-a, claude-b", eurPerMInput: "3", eurPerMOutput: 15 });
+    await add({ name: alpha, baseUrl: "http://127.0.0.1:9/v1", apiStyle: "openai", models: ["m"] });
 
-    const routing = await m.endpoints.listRoutingEndpoints();
+    const routing = mine(await m.endpoints.listRoutingEndpoints());
     expect(routing).toEqual([
-      { id: expect.stringMatching(/^[0-9a-f]{32}$/), name: "alpha", baseUrl: "http://127.0.0.1:9/v1", apiStyle: "openai", upstreamApiKey: null, models: ["m"], eurPerMInput: 0, eurPerMOutput: 0 },
-      { id: expect.any(String), name: "zeta", baseUrl: "https://api.anthropic.com/v1", apiStyle: "anthropic", upstreamApiKey: "sk-ant-1", models: ["claude-a", "claude-b"], eurPerMInput: 3, eurPerMOutput: 15 },
+      { id: expect.stringMatching(/^[0-9a-f]{32}$/), name: alpha, baseUrl: "http://127.0.0.1:9/v1", apiStyle: "openai", upstreamApiKey: null, models: ["m"], eurPerMInput: 0, eurPerMOutput: 0 },
+      { id: expect.any(String), name: zeta, baseUrl: "https://api.anthropic.com/v1", apiStyle: "anthropic", upstreamApiKey: "sk-ant-1", models: ["claude-a", "claude-b"], eurPerMInput: 3, eurPerMOutput: 15 },
     ]);
+    const all = await m.endpoints.listRoutingEndpoints();
+    expect(all.map((e) => e.name)).toEqual(all.map((e) => e.name).sort());
 
     const list = await m.endpoints.listEndpoints();
-    expect(list.map((e) => [e.name, e.hasApiKey])).toEqual([["alpha", false], ["zeta", true]]);
+    expect(mine(list).map((e) => [e.name, e.hasApiKey])).toEqual([[alpha, false], [zeta, true]]);
     expect(JSON.stringify(list)).not.toContain("sk-ant-1");
     expect(JSON.stringify(await m.endpoints.getEndpoint(routing[1].id))).not.toContain("sk-ant-1");
   });
 
   it("serves the gateway's in-memory routing table until the resources version moves, which every write does", async () => {
     const version = async () => (await m.callers.keyCallerOf("no-such-key-hash")).resourcesVersion;
+    const tag = unique("copy");
+    const [kept, dropped] = [`kept-${tag}`, `dropped-${tag}`];
+    const { id: droppedId } = await add({ name: dropped, baseUrl: "http://127.0.0.1:9/v1", apiStyle: "openai", models: ["m"] });
     const v1 = await version();
     const first = await m.endpoints.routingEndpoints(v1);
+    expect(first.map((e) => e.name)).toContain(dropped); // the write before moved the version on
     expect(await m.endpoints.routingEndpoints(v1)).toBe(first); // the same copy while the version stands
-    const [alpha] = first;
-    await m.endpoints.deleteEndpoint(system, alpha.id);
+    await add({ name: kept, baseUrl: "http://127.0.0.1:9/v1", apiStyle: "openai", models: ["m"] });
     const v2 = await version();
     expect(v2).not.toBe(v1);
-    expect((await m.endpoints.routingEndpoints(v2)).map((e) => e.name)).toEqual(["zeta"]);
+    expect((await m.endpoints.routingEndpoints(v2)).map((e) => e.name)).toContain(kept);
+    await m.endpoints.deleteEndpoint(system, droppedId);
+    const names = (await m.endpoints.routingEndpoints(await version())).map((e) => e.name);
+    expect(names.filter((n) => n === kept || n === dropped)).toEqual([kept]);
   });
 });

@@ -1,12 +1,13 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKeyAs, createUserAs, signedInAdmin } from "../support/admin";
+import { createEndpointAs, createKeyAs, createUserAs, signedInAdmin } from "../support/admin";
 import { startApp, type App } from "../support/app";
 import { startMockLlm, type MockLlm } from "../support/mock-llm";
+import { unique } from "../support/names";
 
 // The same gateway through Next's route handlers (app/v1/*), as a host without Tollgate's own server
-// runs it (GATEWAY_VIA_NEXT=true sends /v1 there).
+// runs it (GATEWAY_VIA_NEXT=true sends /v1 there). Endpoints and key are set up once, never changed.
 
 let app: App;
 let mock: MockLlm;
@@ -16,11 +17,9 @@ beforeAll(async () => {
   mock = await startMockLlm();
   app = await startApp({ smtp: false, env: { GATEWAY_VIA_NEXT: "true" } });
   const admin = await signedInAdmin(app);
-  key = await createKeyAs(app, admin, await createUserAs(app, admin, "via-next"));
-  await app.db.batch([
-    { sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, models, eur_per_m_input, eur_per_m_output) VALUES ('o', 'oa', ?, 'openai', '[\"mock-gpt\"]', 1, 1)", args: [`${mock.url}/v1`] },
-    { sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, models, eur_per_m_input, eur_per_m_output) VALUES ('a', 'an', ?, 'anthropic', '[\"mock-claude\"]', 1, 1)", args: [`${mock.url}/v1`] },
-  ]);
+  key = await createKeyAs(app, admin, await createUserAs(app, admin, unique("via-next")));
+  await createEndpointAs(app, admin, { name: "oa", baseUrl: `${mock.url}/v1`, apiStyle: "openai", models: ["mock-gpt"], eurPerMInput: 1, eurPerMOutput: 1 });
+  await createEndpointAs(app, admin, { name: "an", baseUrl: `${mock.url}/v1`, apiStyle: "anthropic", models: ["mock-claude"], eurPerMInput: 1, eurPerMOutput: 1 });
 });
 afterAll(async () => {
   await app?.stop();

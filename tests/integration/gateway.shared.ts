@@ -1,16 +1,18 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKeyAs, createUserAs, signedInAdmin } from "../support/admin";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { createEndpointAs, createKeyAs, createUserAs, keyIdOf, signedInAdmin, usersActionAs } from "../support/admin";
 import { startApp, type App } from "../support/app";
-import { callAction, type Session } from "../support/http";
+import type { Session } from "../support/http";
 import { mockInputTokens, startMockLlm, type MockLlm } from "../support/mock-llm";
+import { unique } from "../support/names";
 import { freePort } from "../support/ports";
 
 /**
  * The gateway end to end: the official `openai` and `@anthropic-ai/sdk` packages, unmodified, pointed
  * at the built app, which forwards to the local mock LLM. Run with valkey-server and with the
- * in-process cache (two files).
+ * in-process cache (two files). The app, its endpoints and one user's key are set up once and never
+ * changed; a test that suspends, deletes or watches a key or user makes its own.
  */
 export function gatewaySuite(valkey: boolean) {
   let app: App;
@@ -24,18 +26,29 @@ export function gatewaySuite(valkey: boolean) {
   const row = async (sql: string, args: (string | number)[] = []) => (await app.db.execute({ sql, args })).rows[0];
   const usageOf = (requestId: string) => row("SELECT * FROM usage_events WHERE request_id = ?", [requestId]);
   const lastUsage = () => row("SELECT * FROM usage_events ORDER BY id DESC LIMIT 1");
-  const oa = (apiKey = key) => new OpenAI({ apiKey, baseURL: `${app.url}/v1`, maxRetries: 0 });
-  const an = (apiKey = key) => new Anthropic({ apiKey, baseURL: app.url, maxRetries: 0 });
-  const chat = (apiKey = key) => oa(apiKey).chat.completions.create({ model: "mock-gpt", messages: [{ role: "user", content: "Say hi" }] });
-  const act = async (name: string, payload: unknown) => expect((await callAction(app.url, "/users", name, payload, { session: admin })).state).toMatchObject({ ok: true });
+  const oa = (apiKey = key, on = app) => new OpenAI({ apiKey, baseURL: `${on.url}/v1`, maxRetries: 0 });
+  const an = (apiKey = key, on = app) => new Anthropic({ apiKey, baseURL: on.url, maxRetries: 0 });
+  const chat = (apiKey = key, on = app) => oa(apiKey, on).chat.completions.create({ model: "mock-gpt", messages: [{ role: "user", content: "Say hi" }] });
+  const act = (name: string, payload: unknown) => usersActionAs(app, admin, name, payload);
+  /** A user of this test's own with one key. */
+  const ownKey = async (label = "own") => {
+    const id = await createUserAs(app, admin, unique("gw"));
+    return { userId: id, key: await createKeyAs(app, admin, id, label) };
+  };
 
   beforeAll(async () => {
     mock = await startMockLlm({ chunkDelayMs: 0, slowMs: 5000 });
     paced = await startMockLlm({ chunkDelayMs: 150 });
     app = await startApp({ valkey, smtp: false, env: { GATEWAY_UPSTREAM_TIMEOUT_MS: "1000", GATEWAY_MAX_BODY_BYTES: "65536" } });
     admin = await signedInAdmin(app);
-    userId = await createUserAs(app, admin, "gw-user");
+    userId = await createUserAs(app, admin, unique("gw-user"));
     key = await createKeyAs(app, admin, userId, "sdk tests");
+    // The endpoints every test routes to, added through the admin action; no test changes them.
+    const models = ["mock-gpt", "mock-error", "mock-slow", "mock-hang-stream", "mock-bad-json"];
+    await createEndpointAs(app, admin, { name: "mock-oa", baseUrl: `${mock.url}/v1`, apiStyle: "openai", apiKey: UPSTREAM_KEY, models, eurPerMInput: 2, eurPerMOutput: 8 });
+    await createEndpointAs(app, admin, { name: "mock-an", baseUrl: `${mock.url}/v1`, apiStyle: "anthropic", apiKey: UPSTREAM_KEY, models: ["mock-claude", "mock-hang-stream"], eurPerMInput: 3, eurPerMOutput: 15 });
+    await createEndpointAs(app, admin, { name: "down", baseUrl: `http://127.0.0.1:${await freePort()}/v1`, apiStyle: "openai", models: ["gone-model"] });
+    await createEndpointAs(app, admin, { name: "paced", baseUrl: `${paced.url}/v1`, apiStyle: "openai", models: ["paced-gpt"] });
   });
   afterAll(async () => {
     await app?.stop();
@@ -44,23 +57,21 @@ export function gatewaySuite(valkey: boolean) {
   });
 
   describe(`the gateway (${valkey ? "valkey-server" : "in-process cache"})`, () => {
-    it("answers 503 in the client's shape while no endpoint is configured", async () => {
-      const err = await chat().catch((e) => e);
+    it("answers 503 in the client's shape while no endpoint is configured, and serves once one is added", async () => {
+      // A deployment of its own: the suite's app has its endpoints.
+      const bare = await startApp({ valkey, smtp: false });
+      onTestFinished(() => bare.stop());
+      const bareAdmin = await signedInAdmin(bare);
+      const bareKey = await createKeyAs(bare, bareAdmin, await createUserAs(bare, bareAdmin, unique("gw-bare")));
+      const err = await chat(bareKey, bare).catch((e) => e);
       expect(err).toBeInstanceOf(OpenAI.InternalServerError);
       expect(err.status).toBe(503);
       expect(err.error).toMatchObject({ type: "api_error", code: "no_endpoint", message: expect.stringMatching(/No model endpoint/) });
-      const aerr = await an().messages.create({ model: "mock-claude", max_tokens: 10, messages: [{ role: "user", content: "x" }] }).catch((e) => e);
+      const aerr = await an(bareKey, bare).messages.create({ model: "mock-claude", max_tokens: 10, messages: [{ role: "user", content: "x" }] }).catch((e) => e);
       expect(aerr.status).toBe(503);
       expect(aerr.error).toMatchObject({ type: "error", error: { type: "api_error" } });
-      // Configure the endpoints (the routing list is re-read within 2 s).
-      const models = JSON.stringify(["mock-gpt", "mock-error", "mock-slow", "mock-hang-stream", "mock-bad-json"]);
-      await app.db.batch([
-        { sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, upstream_api_key, models, eur_per_m_input, eur_per_m_output) VALUES ('e1', 'mock-oa', ?, 'openai', ?, ?, 2, 8)", args: [`${mock.url}/v1`, UPSTREAM_KEY, models] },
-        { sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, upstream_api_key, models, eur_per_m_input, eur_per_m_output) VALUES ('e2', 'mock-an', ?, 'anthropic', ?, ?, 3, 15)", args: [`${mock.url}/v1`, UPSTREAM_KEY, JSON.stringify(["mock-claude", "mock-hang-stream"])] },
-        { sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, models) VALUES ('e3', 'down', ?, 'openai', ?)", args: [`http://127.0.0.1:${await freePort()}/v1`, JSON.stringify(["gone-model"])] },
-        { sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, models) VALUES ('e4', 'paced', ?, 'openai', ?)", args: [`${paced.url}/v1`, JSON.stringify(["paced-gpt"])] },
-      ]);
-      await expect.poll(() => chat().then(() => "ok", (e) => String(e.status)), { timeout: 5000, interval: 250 }).toBe("ok");
+      await createEndpointAs(bare, bareAdmin, { name: "mock-oa", baseUrl: `${mock.url}/v1`, models: ["mock-gpt"] });
+      await expect.poll(() => chat(bareKey, bare).then(() => "ok", (e) => String(e.status)), { timeout: 5000, interval: 250 }).toBe("ok");
     });
 
     it("forwards a chat completion with the upstream's key and meters it at the endpoint's prices", async () => {
@@ -166,31 +177,36 @@ export function gatewaySuite(valkey: boolean) {
     });
 
     it("rejects the next call after the user is suspended, and accepts it again after activation", async () => {
-      await act("setActiveAction", { id: userId, active: false });
-      const e = await chat().catch((x) => x);
+      const own = await ownKey();
+      expect((await chat(own.key)).choices).toHaveLength(1); // its auth record is cached now
+      await act("setActiveAction", { id: own.userId, active: false });
+      const e = await chat(own.key).catch((x) => x);
       expect(e).toBeInstanceOf(OpenAI.AuthenticationError);
       expect(e.message).toMatch(/suspended/);
-      await act("setActiveAction", { id: userId, active: true });
-      expect((await chat()).choices).toHaveLength(1);
+      await act("setActiveAction", { id: own.userId, active: true });
+      expect((await chat(own.key)).choices).toHaveLength(1);
     });
 
     it("rejects the next call after the key alone is suspended, and after it is deleted", async () => {
-      const [{ id: keyId }] = (await app.db.execute({ sql: "SELECT id FROM api_keys WHERE user_id = ?", args: [userId] })).rows as unknown as { id: string }[];
+      const own = await ownKey();
+      const keyId = await keyIdOf(app, own.key);
+      expect((await chat(own.key)).choices).toHaveLength(1);
       await act("setKeyStatusAction", { keyId, status: "suspended" });
-      expect(await chat().catch((x) => x)).toBeInstanceOf(OpenAI.AuthenticationError);
+      expect(await chat(own.key).catch((x) => x)).toBeInstanceOf(OpenAI.AuthenticationError);
       await act("setKeyStatusAction", { keyId, status: "active" });
-      expect((await chat()).choices).toHaveLength(1);
-      const second = await createKeyAs(app, admin, userId, "to delete");
+      expect((await chat(own.key)).choices).toHaveLength(1);
+      const second = await createKeyAs(app, admin, own.userId, "to delete");
       expect((await chat(second)).choices).toHaveLength(1);
-      const [{ id: secondId }] = (await app.db.execute({ sql: "SELECT id FROM api_keys WHERE label = 'to delete'" })).rows as unknown as { id: string }[];
-      await act("deleteKeyAction", { keyId: secondId });
+      await act("deleteKeyAction", { keyId: await keyIdOf(app, second) });
       expect(await chat(second).catch((x) => x)).toBeInstanceOf(OpenAI.AuthenticationError);
-      expect((await chat()).choices).toHaveLength(1);
+      expect((await chat(own.key)).choices).toHaveLength(1);
     });
 
     it("shows a key once: never in the database, the pages, the audit log or the logs", async () => {
-      const fresh = await createKeyAs(app, admin, userId, "shown once");
-      const page = await (await fetch(`${app.url}/users?edit=${userId}`, { headers: { cookie: admin.cookie } })).text();
+      const own = await ownKey();
+      const label = unique("shown-once");
+      const fresh = await createKeyAs(app, admin, own.userId, label);
+      const page = await (await fetch(`${app.url}/users?edit=${own.userId}`, { headers: { cookie: admin.cookie } })).text();
       expect(page).toContain(fresh.slice(0, 16));
       expect(page).not.toContain(fresh);
       const dump = JSON.stringify([
@@ -201,7 +217,7 @@ export function gatewaySuite(valkey: boolean) {
       expect(dump).not.toContain(fresh);
       expect(dump).not.toContain(fresh.slice(16));
       expect(app.logs()).not.toContain(fresh.slice(16));
-      const [stored] = (await app.db.execute({ sql: "SELECT prefix, key_hash FROM api_keys WHERE label = 'shown once'" })).rows;
+      const [stored] = (await app.db.execute({ sql: "SELECT prefix, key_hash FROM api_keys WHERE label = ?", args: [label] })).rows;
       expect(stored.prefix).toBe(fresh.slice(0, 16));
       expect(stored.key_hash).toMatch(/^[0-9a-f]{64}$/);
     });
@@ -271,14 +287,15 @@ export function gatewaySuite(valkey: boolean) {
     });
 
     it("records when each key was last used, without a write per call", async () => {
-      await chat();
-      await expect
-        .poll(async () => (await row("SELECT last_used_at FROM api_keys WHERE label = 'sdk tests'")).last_used_at, { timeout: 10_000, interval: 500 })
-        .toMatch(/^\d{4}-\d\d-\d\dT/);
+      const own = await ownKey();
+      const lastUsed = async () => (await row("SELECT last_used_at FROM api_keys WHERE prefix = ?", [own.key.slice(0, 16)])).last_used_at;
+      expect(await lastUsed()).toBeNull();
+      await chat(own.key);
+      await expect.poll(lastUsed, { timeout: 10_000, interval: 500 }).toMatch(/^\d{4}-\d\d-\d\dT/);
     });
 
     it("rejects every key of a deleted user", async () => {
-      const other = await createUserAs(app, admin, "gw-leaver");
+      const other = await createUserAs(app, admin, unique("gw-leaver"));
       const theirKey = await createKeyAs(app, admin, other);
       expect((await chat(theirKey)).choices).toHaveLength(1);
       await act("deleteUserAction", { id: other });

@@ -17,11 +17,22 @@ import type { AddressInfo } from "node:net";
  *   - "mock-bad-json"    → 200, content-type application/json, body `not json`
  */
 
+/** A request body as the mock reads it: the fields it looks at, and whatever else the client sent. */
+export type MockBody = {
+  model?: unknown;
+  stream?: unknown;
+  stream_options?: { include_usage?: unknown; [k: string]: unknown };
+  messages?: { role?: unknown; content?: unknown }[];
+  system?: unknown;
+  [k: string]: unknown;
+};
+
 export type RecordedRequest = {
   method: string;
   path: string;
   headers: Record<string, string | string[] | undefined>;
-  body: any;
+  /** The parsed JSON body; `{ raw }` when it was not a JSON object; `{}` without one. */
+  body: MockBody;
   aborted: boolean;
 };
 
@@ -44,7 +55,7 @@ const REPLY_TEXT = MOCK_REPLY_CHUNKS.join("");
 const OUTPUT_TOKENS = MOCK_REPLY_CHUNKS.length;
 
 /** Total characters (UTF-16 code units, i.e. `string.length`) of text content in the request, minimum 1. */
-export function mockInputTokens(body: any): number {
+export function mockInputTokens(body: MockBody | null | undefined): number {
   let n = 0;
   if (body && typeof body === "object") {
     if (Array.isArray(body.messages)) {
@@ -79,7 +90,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
       method: req.method ?? "",
       path: req.url ?? "",
       headers: { ...req.headers },
-      body: undefined,
+      body: {},
       aborted: false,
     };
     if (record) requests.push(rec);
@@ -114,7 +125,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
     const path = (req.url ?? "/").split("?")[0];
 
     if (method === "GET" && path === "/v1/models") {
-      rec.body = raw.length ? raw : null;
+      rec.body = raw.length ? { raw } : {};
       const created = Math.floor(Date.now() / 1000);
       sendJson(res, 200, { object: "list", data: models.map((m) => ({ id: m, object: "model", created, owned_by: "mock" })) });
       return;
@@ -123,24 +134,25 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
     const isOpenAi = method === "POST" && path === "/v1/chat/completions";
     const isAnthropic = method === "POST" && path === "/v1/messages";
     if (!isOpenAi && !isAnthropic) {
-      rec.body = raw.length ? raw : null;
+      rec.body = raw.length ? { raw } : {};
       sendJson(res, 404, { error: { message: `mock: no route for ${method} ${path}`, type: "not_found_error" } });
       return;
     }
 
-    let body: any;
+    let body: MockBody;
     try {
       body = JSON.parse(raw);
     } catch {
-      rec.body = raw;
+      rec.body = { raw };
       sendJson(res, 400, { error: { message: "mock: malformed JSON body", type: "invalid_request_error" } });
       return;
     }
-    rec.body = body;
     if (!body || typeof body !== "object" || Array.isArray(body)) {
+      rec.body = { raw };
       sendJson(res, 400, { error: { message: "mock: body must be a JSON object", type: "invalid_request_error" } });
       return;
     }
+    rec.body = body;
 
     const model: string = typeof body.model === "string" ? body.model : "";
     const stream = body.stream === true;
@@ -169,7 +181,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
     }
   }
 
-  async function streamOpenAi(res: http.ServerResponse, body: any, model: string, inputTokens: number, id: number, hang: boolean, signal: AbortSignal) {
+  async function streamOpenAi(res: http.ServerResponse, body: MockBody, model: string, inputTokens: number, id: number, hang: boolean, signal: AbortSignal) {
     const includeUsage = body.stream_options?.include_usage === true;
     const created = Math.floor(Date.now() / 1000);
     const chunk = (delta: object, finish: string | null) => ({
