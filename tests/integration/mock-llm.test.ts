@@ -305,8 +305,8 @@ describe("raw HTTP edges", () => {
     expect(missing.status).toBe(404);
     expect((await missing.json()).error.message).toContain("/v1/embeddings");
     expect(mock.requests.map((r) => [r.path, r.body])).toEqual([
-      ["/v1/messages", "{nope"],
-      ["/v1/embeddings", "{}"],
+      ["/v1/messages", { raw: "{nope" }],
+      ["/v1/embeddings", { raw: "{}" }],
     ]);
   });
 
