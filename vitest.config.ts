@@ -1,15 +1,9 @@
-import path from "node:path";
 import { defineConfig } from "vitest/config";
+import { resolve } from "./vitest.shared.ts";
 
 // `npm test`: every test file, tests/unit included. `npm run test:unit` runs tests/unit alone (vitest.unit.config.ts).
 export default defineConfig({
-  resolve: {
-    alias: {
-      "@": import.meta.dirname,
-      // lib modules carry `import "server-only"`; outside Next's bundler it is an empty marker.
-      "server-only": path.join(import.meta.dirname, "tests/support/empty.ts"),
-    },
-  },
+  resolve,
   test: {
     include: ["tests/**/*.test.ts"],
     globalSetup: ["tests/global-setup.ts"],

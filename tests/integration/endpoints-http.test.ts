@@ -6,6 +6,7 @@ import { expectPageRefused, refusedCallers } from "../support/callers";
 import { callAction, type ActionResult, type Session } from "../support/http";
 import { unique } from "../support/names";
 import { freePort } from "../support/ports";
+import { VALID_ENDPOINT_FORM } from "../support/forms";
 
 // The /endpoints admin surface over real HTTP against the built app (real SQLite file, real
 // valkey-server), with tiny real upstream servers for the connection test. Every action is posted
@@ -46,15 +47,7 @@ const storedKey = async (id: string) => (await rows("SELECT upstream_api_key FRO
 const lastUpdateDetails = async (id: string) =>
   JSON.parse(String((await rows("SELECT details FROM audit_log WHERE action = 'endpoint.update' AND target_id = ? ORDER BY id DESC LIMIT 1", [id]))[0].details));
 
-const valid = {
-  name: "valid-endpoint",
-  baseUrl: "https://api.example.test/v1",
-  apiStyle: "openai",
-  apiKey: "",
-  models: "model-a\nmodel-b",
-  eurPerMInput: "1",
-  eurPerMOutput: "2",
-};
+const valid = VALID_ENDPOINT_FORM;
 
 /** Adds an endpoint from the valid form with these changes (a name of its own unless given); returns its id. */
 const createEndpoint = (patch: Record<string, unknown> = {}) =>

@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import { z } from "zod";
 
 /**
@@ -13,3 +14,12 @@ export function refusal(schema: z.ZodType, payload: unknown): { fieldErrors: Rec
 
 /** The field errors alone ({} when the payload passes). */
 export const fieldErrorsOf = (schema: z.ZodType, payload: unknown) => refusal(schema, payload)?.fieldErrors ?? {};
+
+/** Payloads that are not an object at all are refused with a form-level message and no field errors. */
+export function expectNonObjectsRefused(schema: z.ZodType) {
+  for (const payload of ["just a string", 42, null, [1, 2, 3], undefined]) {
+    const r = refusal(schema, payload);
+    expect(r?.fieldErrors, JSON.stringify(payload)).toEqual({});
+    expect(r?.formErrors, JSON.stringify(payload)).toEqual([expect.any(String)]);
+  }
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SseMeter } from "@/lib/gateway/sse";
-import { adapters } from "@/lib/gateway/styles";
+import { adapters, type StyleAdapter } from "@/lib/gateway/styles";
 
 // The stream meter on the hot path: events split anywhere (inside a line, inside a multi-byte
 // character, between \r and \n), the usage found wherever it lands, bytes passed through untouched.
@@ -47,34 +47,29 @@ function cutsOf(length: number): number[][] {
   return cuts;
 }
 
+/** Feeds `stream` cut every possible way; checks what went out and the usage found, each time. */
+function expectEverySplit(stream: string, adapter: StyleAdapter, strip: boolean, out: string, usage: { input: number; output: number }) {
+  const bytes = enc.encode(stream);
+  for (const cuts of cutsOf(bytes.length)) {
+    const meter = new SseMeter(adapter, strip);
+    expect(dec.decode(feed(meter, bytes, cuts)), String(cuts)).toBe(out);
+    expect(meter.usage, String(cuts)).toEqual(usage);
+    expect(meter.sawUsage).toBe(true);
+  }
+}
+
 describe("SseMeter", () => {
   it("passes an OpenAI stream through byte for byte and finds its usage, however it is split", () => {
-    const bytes = enc.encode(openaiStream);
-    for (const cuts of cutsOf(bytes.length)) {
-      const meter = new SseMeter(adapters.openai, false);
-      expect(dec.decode(feed(meter, bytes, cuts)), String(cuts)).toBe(openaiStream);
-      expect(meter.usage, String(cuts)).toEqual({ input: 11, output: 4 });
-      expect(meter.sawUsage).toBe(true);
-    }
+    expectEverySplit(openaiStream, adapters.openai, false, openaiStream, { input: 11, output: 4 });
   });
 
   it("drops the usage-only event it asked for, and nothing else, however the stream is split", () => {
-    const bytes = enc.encode(openaiStream);
     const expected = openaiStream.replace(ev({ choices: [], usage: { prompt_tokens: 11, completion_tokens: 4 } }), "");
-    for (const cuts of cutsOf(bytes.length)) {
-      const meter = new SseMeter(adapters.openai, true);
-      expect(dec.decode(feed(meter, bytes, cuts)), String(cuts)).toBe(expected);
-      expect(meter.usage).toEqual({ input: 11, output: 4 });
-    }
+    expectEverySplit(openaiStream, adapters.openai, true, expected, { input: 11, output: 4 });
   });
 
   it("reads an Anthropic stream's input (cache reads and writes included) and running output", () => {
-    const bytes = enc.encode(anthropicStream);
-    for (const cuts of cutsOf(bytes.length)) {
-      const meter = new SseMeter(adapters.anthropic, false);
-      expect(dec.decode(feed(meter, bytes, cuts)), String(cuts)).toBe(anthropicStream);
-      expect(meter.usage, String(cuts)).toEqual({ input: 27, output: 9 });
-    }
+    expectEverySplit(anthropicStream, adapters.anthropic, false, anthropicStream, { input: 27, output: 9 });
   });
 
   it("reads CRLF-framed events, split between \\r and \\n", () => {
