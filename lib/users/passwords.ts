@@ -2,9 +2,7 @@ import "server-only";
 import bcrypt from "bcryptjs";
 import { config } from "@/lib/config";
 
-export const MIN_PASSWORD_LENGTH = 8;
-// bcrypt looks at the first 72 bytes only; longer input is refused rather than silently cut.
-export const MAX_PASSWORD_BYTES = 72;
+// bcrypt, at the configured cost. The rules a password must meet are in ./schemas (Password).
 
 export function hashPassword(password: string): Promise<string> {
   return bcrypt.hash(password, config().bcryptCost);

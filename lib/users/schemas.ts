@@ -28,6 +28,7 @@ export const DisplayName = z
   .transform((v) => (v == null ? null : v.trim() === "" ? null : v.trim()))
   .refine((v) => v === null || v.length <= 100, "Display name must be at most 100 characters");
 
+// bcrypt looks at the first 72 bytes only: longer input is refused rather than silently cut.
 export const Password = text("Password")
   .min(8, "Password must be at least 8 characters")
   .refine((v) => Buffer.byteLength(v, "utf8") <= 72, "Password must be at most 72 bytes");
