@@ -1,38 +1,79 @@
+"use client";
 import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useState } from "react";
+import { cn } from "@/lib/cn";
+import type { NavLink } from "./nav";
 
-/** The top bar of the admin pages and the portal: navigation, who is signed in, sign out. */
-export function AppHeader({
-  user,
-  links,
-}: {
-  user: { username: string; displayName: string | null; role: string };
-  links: { href: string; label: string }[];
-}) {
+const isCurrent = (pathname: string, href: string) => pathname === href || pathname.startsWith(href + "/");
+
+/**
+ * The top bar of every signed-in page: navigation (the current page marked), who is signed in, the
+ * password page and sign-out. Below `md` it folds into a Menu button that opens the same links.
+ */
+export function AppHeader({ user, links }: { user: { username: string; displayName: string | null; role: string }; links: NavLink[] }) {
+  const pathname = usePathname();
+  const [open, setOpen] = useState(false);
+  const navLinks = (stacked: boolean) =>
+    links.map((l) => (
+      <Link
+        key={l.href}
+        href={l.href}
+        aria-current={isCurrent(pathname, l.href) ? "page" : undefined}
+        onClick={() => setOpen(false)}
+        className={cn(
+          "rounded-md px-2 py-1 text-sm font-medium text-muted hover:bg-surface-2 hover:text-fg aria-[current=page]:text-fg aria-[current=page]:underline aria-[current=page]:decoration-2 aria-[current=page]:underline-offset-8",
+          stacked && "py-2",
+        )}
+      >
+        {l.label}
+      </Link>
+    ));
+  const account = (
+    <>
+      <span className="text-muted" data-testid="signed-in-as">
+        {user.displayName ?? user.username} <span className="text-muted">({user.role})</span>
+      </span>
+      <Link href="/change-password" aria-current={pathname === "/change-password" ? "page" : undefined} className="rounded-md px-2 py-1 text-muted hover:bg-surface-2 hover:text-fg">
+        Password
+      </Link>
+      <form action="/logout" method="post">
+        <button type="submit" className="rounded-md border border-line-strong px-2 py-1 text-fg hover:bg-surface-2">
+          Sign out
+        </button>
+      </form>
+    </>
+  );
   return (
-    <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-7xl items-center justify-between gap-4 px-6 py-3">
-        <nav className="flex items-center gap-6">
-          <span className="text-lg font-semibold text-blue-700">Tollgate</span>
-          {links.map((l) => (
-            <Link key={l.href} href={l.href} className="text-sm font-medium text-slate-600 hover:text-slate-900">
-              {l.label}
-            </Link>
-          ))}
-        </nav>
-        <div className="flex items-center gap-3 text-sm">
-          <span className="text-slate-600" data-testid="signed-in-as">
-            {user.displayName ?? user.username} <span className="text-slate-400">({user.role})</span>
-          </span>
-          <Link href="/change-password" className="text-slate-600 hover:text-slate-900">
-            Password
+    <header className="border-b border-line bg-surface">
+      <div className="mx-auto flex max-w-7xl items-center justify-between gap-4 px-4 py-3 sm:px-6">
+        <div className="flex items-center gap-4">
+          <Link href="/" className="text-lg font-semibold text-link">
+            Tollgate
           </Link>
-          <form action="/logout" method="post">
-            <button type="submit" className="rounded-md border border-slate-300 px-2 py-1 text-slate-700 hover:bg-slate-100">
-              Sign out
-            </button>
-          </form>
+          <nav aria-label="Main" className="hidden items-center gap-2 md:flex">
+            {navLinks(false)}
+          </nav>
         </div>
+        <div className="hidden items-center gap-3 text-sm md:flex">{account}</div>
+        <button
+          type="button"
+          className="rounded-md border border-line-strong px-3 py-1.5 text-sm font-medium md:hidden"
+          aria-expanded={open}
+          aria-controls="site-menu"
+          onClick={() => setOpen((o) => !o)}
+        >
+          Menu
+        </button>
       </div>
+      {open && (
+        <div id="site-menu" className="flex flex-col gap-3 border-t border-line px-4 py-3 text-sm md:hidden">
+          <nav aria-label="Main" className="flex flex-col">
+            {navLinks(true)}
+          </nav>
+          <div className="flex flex-wrap items-center gap-3 border-t border-line pt-3">{account}</div>
+        </div>
+      )}
     </header>
   );
 }

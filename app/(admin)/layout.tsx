@@ -1,4 +1,5 @@
 import { AppHeader } from "@/components/app-header";
+import { navFor } from "@/components/nav";
 import { getSession } from "@/lib/auth/dal";
 
 // The frame of the admin pages. It is never the gate: a layout does not re-run on every navigation,
@@ -8,8 +9,8 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   const admin = user?.role === "admin" && !user.mustChangePassword ? user : null;
   return (
     <>
-      {admin && <AppHeader user={admin} links={[{ href: "/users", label: "Users" }, { href: "/endpoints", label: "Endpoints" }, { href: "/user", label: "Portal" }]} />}
-      <main className="mx-auto max-w-7xl p-6">{children}</main>
+      {admin && <AppHeader user={admin} links={navFor(admin.role)} />}
+      <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">{children}</main>
     </>
   );
 }

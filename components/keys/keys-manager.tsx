@@ -1,6 +1,7 @@
 "use client";
-import { useActionState, useState, useTransition } from "react";
-import { submitObject, type FormAction } from "@/components/forms";
+import { useActionState, useRef, useState, useTransition } from "react";
+import { toast } from "sonner";
+import { ActionForm, type FormAction } from "@/components/forms";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage } from "@/components/ui/field";
@@ -32,21 +33,27 @@ export function KeysManager({ keys, actions }: { keys: KeyListItem[]; actions: K
   const [pending, start] = useTransition();
   const [confirming, setConfirming] = useState<string>();
   const [copied, setCopied] = useState(false);
+  const labelField = useRef<HTMLInputElement>(null);
 
-  const act = (fn: () => Promise<{ ok: boolean; message?: string }>, done: string) =>
+  // Each outcome is said in the tab's own status line (the page behind the dialog is hidden from
+  // screen readers) and shown as a toast.
+  const act = (fn: () => Promise<{ ok: boolean; message?: string }>, done: string, after?: () => void) =>
     start(async () => {
       const r = await fn();
       setRowState(r.ok ? { ok: true, message: done } : r);
       setConfirming(undefined);
+      if (!r.ok) return;
+      toast.success(done);
+      after?.();
     });
 
   return (
     <div className="flex flex-col gap-4">
       {created?.ok && created.data && (
-        <div className="rounded-md border border-amber-300 bg-amber-50 p-4" data-testid="new-key">
-          <p className="mb-2 text-sm font-medium text-amber-900">Copy the key now: it is shown this once and cannot be retrieved later.</p>
-          <div className="flex items-center gap-2">
-            <code className="flex-1 break-all rounded bg-white px-2 py-1 font-mono text-sm" aria-label="New API key">
+        <div className="rounded-md border border-amber-300 bg-amber-50 p-4 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100" data-testid="new-key">
+          <p className="mb-2 text-sm font-medium">Copy the key now: it is shown this once and cannot be retrieved later.</p>
+          <div className="flex flex-wrap items-center gap-2">
+            <code className="min-w-0 flex-1 break-all rounded bg-surface px-2 py-1 font-mono text-sm text-fg" aria-label="New API key">
               {created.data.key}
             </code>
             <Button
@@ -60,76 +67,97 @@ export function KeysManager({ keys, actions }: { keys: KeyListItem[]; actions: K
         </div>
       )}
 
-      <table className="min-w-full text-sm" data-testid="keys-table">
-        <thead className="text-left text-slate-600">
-          <tr>
-            <th className="py-1 font-medium">Prefix</th>
-            <th className="py-1 font-medium">Label</th>
-            <th className="py-1 font-medium">Last used</th>
-            <th className="py-1 font-medium">Status</th>
-            <th className="py-1 text-right font-medium">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {keys.length === 0 && (
+      {/* Five columns do not fit a phone: the table scrolls inside its own box. */}
+      <div className="overflow-x-auto">
+        <table className="min-w-[36rem] w-full text-sm" data-testid="keys-table">
+          <thead className="text-left text-muted">
             <tr>
-              <td colSpan={5} className="py-4 text-center text-slate-500">
-                No API keys yet.
-              </td>
+              <th className="py-1 font-medium">Prefix</th>
+              <th className="py-1 font-medium">Label</th>
+              <th className="py-1 font-medium">Last used</th>
+              <th className="py-1 font-medium">Status</th>
+              <th className="py-1 text-right font-medium">Actions</th>
             </tr>
-          )}
-          {keys.map((k) => (
-            <tr key={k.id} className="border-t border-slate-100" data-key-prefix={k.prefix}>
-              <td className="py-2 font-mono text-xs">{k.prefix}…</td>
-              <td className="py-2">{k.label || <span className="text-slate-400">—</span>}</td>
-              <td className="py-2 text-slate-600">{when(k.lastUsedAt)}</td>
-              <td className="py-2">
-                {k.status === "active" ? <Badge className="bg-green-100 text-green-800">Active</Badge> : <Badge className="bg-amber-100 text-amber-800">Suspended</Badge>}
-              </td>
-              <td className="py-2">
-                <div className="flex justify-end gap-1">
-                  <Button
-                    size="sm"
-                    variant={k.status === "active" ? "warning" : "secondary"}
-                    disabled={pending}
-                    onClick={() =>
-                      act(
-                        () => actions.setStatus(undefined, { keyId: k.id, status: k.status === "active" ? "suspended" : "active" }),
-                        k.status === "active" ? `Key ${k.prefix}… suspended.` : `Key ${k.prefix}… reactivated.`,
-                      )
-                    }
-                    aria-label={`${k.status === "active" ? "Suspend" : "Reactivate"} key ${k.prefix}`}
-                  >
-                    {k.status === "active" ? "Suspend" : "Reactivate"}
-                  </Button>
-                  {confirming === k.id ? (
-                    <>
-                      <Button size="sm" variant="danger" disabled={pending} onClick={() => act(() => actions.delete(undefined, { keyId: k.id }), `Key ${k.prefix}… deleted.`)}>
-                        Confirm delete
-                      </Button>
-                      <Button size="sm" variant="ghost" onClick={() => setConfirming(undefined)}>
-                        Cancel
-                      </Button>
-                    </>
-                  ) : (
-                    <Button size="sm" variant="danger" onClick={() => setConfirming(k.id)} aria-label={`Delete key ${k.prefix}`}>
-                      Delete
+          </thead>
+          <tbody>
+            {keys.length === 0 && (
+              <tr>
+                <td colSpan={5} className="py-4 text-center text-muted">
+                  No API keys yet.
+                </td>
+              </tr>
+            )}
+            {keys.map((k) => (
+              <tr key={k.id} className="border-t border-line" data-key-prefix={k.prefix}>
+                <td className="py-2 font-mono text-xs">{k.prefix}…</td>
+                <td className="py-2">{k.label || <span className="text-muted">—</span>}</td>
+                <td className="py-2 text-muted">{when(k.lastUsedAt)}</td>
+                <td className="py-2">{k.status === "active" ? <Badge tone="green">Active</Badge> : <Badge tone="amber">Suspended</Badge>}</td>
+                <td className="py-2">
+                  <div className="flex justify-end gap-1">
+                    <Button
+                      size="sm"
+                      variant="quiet"
+                      disabled={pending}
+                      onClick={() =>
+                        act(
+                          () => actions.setStatus(undefined, { keyId: k.id, status: k.status === "active" ? "suspended" : "active" }),
+                          k.status === "active" ? `Key ${k.prefix}… suspended.` : `Key ${k.prefix}… reactivated.`,
+                        )
+                      }
+                      aria-label={`${k.status === "active" ? "Suspend" : "Reactivate"} key ${k.prefix}`}
+                    >
+                      {k.status === "active" ? "Suspend" : "Reactivate"}
                     </Button>
-                  )}
-                </div>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                    {confirming === k.id ? (
+                      <>
+                        <Button
+                          size="sm"
+                          variant="danger"
+                          disabled={pending}
+                          // The row goes away: focus moves on to the new-key field.
+                          onClick={() => act(() => actions.delete(undefined, { keyId: k.id }), `Key ${k.prefix}… deleted.`, () => labelField.current?.focus())}
+                        >
+                          Confirm delete
+                        </Button>
+                        <Button size="sm" variant="quiet" onClick={() => setConfirming(undefined)}>
+                          Cancel
+                        </Button>
+                      </>
+                    ) : (
+                      <Button size="sm" variant="quiet-danger" onClick={() => setConfirming(k.id)} aria-label={`Delete key ${k.prefix}`}>
+                        Delete
+                      </Button>
+                    )}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <FormMessage state={rowState} />
 
-      <form onSubmit={submitObject(create)} className="flex items-start gap-3 border-t border-slate-200 pt-4" noValidate>
-        <Field label="New key label" name="label" placeholder="e.g. laptop, CI, Claude Code" maxLength={100} errors={created?.ok ? undefined : created?.fieldErrors?.label} className="w-72" />
-        <Button type="submit" disabled={creating} className="mt-6">
+      <ActionForm
+        action={create}
+        state={created}
+        resetOnSuccess
+        onSuccess={() => toast.success("API key created: copy it now.")}
+        className="flex flex-wrap items-end gap-3 border-t border-line pt-4"
+      >
+        <Field
+          ref={labelField}
+          label="New key label"
+          name="label"
+          placeholder="e.g. laptop, CI, Claude Code"
+          maxLength={100}
+          errors={created?.ok ? undefined : created?.fieldErrors?.label}
+          className="w-full sm:w-72"
+        />
+        <Button type="submit" pending={creating}>
           {creating ? "Creating…" : "Create key"}
         </Button>
-      </form>
+      </ActionForm>
       {created && !created.ok && <FormMessage state={created} />}
     </div>
   );

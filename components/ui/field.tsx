@@ -23,20 +23,20 @@ export function FieldFrame({
   const invalid = Boolean(errors?.length);
   return (
     <div className={cn("flex flex-col gap-1", className)}>
-      <label htmlFor={id} className="text-sm font-medium text-slate-700">
+      <label htmlFor={id} className="text-sm font-medium text-fg">
         {label}
       </label>
       {children({ id, "aria-invalid": invalid ? true : undefined, "aria-describedby": invalid ? errorId : undefined, invalid })}
-      {hint && !invalid && <p className="text-xs text-slate-500">{hint}</p>}
+      {hint && !invalid && <p className="text-xs text-muted">{hint}</p>}
       <FieldError id={errorId} errors={errors} />
     </div>
   );
 }
 
 export const controlClass = (invalid: boolean, extra?: string) =>
-  cn("rounded-md border px-3 py-2 text-sm outline-none focus:ring-2 focus:ring-blue-500", invalid ? "border-red-500" : "border-slate-300", extra);
+  cn("w-full min-w-0 rounded-md border bg-surface px-3 py-2 text-sm text-fg placeholder:text-muted disabled:opacity-60", invalid ? "border-danger" : "border-line-strong", extra);
 
-type FieldProps = React.InputHTMLAttributes<HTMLInputElement> & {
+type FieldProps = React.ComponentProps<"input"> & {
   label: string;
   name: string;
   errors?: string[];
@@ -54,7 +54,7 @@ export function Field({ label, name, errors, hint, className, ...input }: FieldP
 
 export function FieldError({ id, errors }: { id?: string; errors?: string[] }) {
   return (
-    <p id={id} aria-live="polite" className="text-xs text-red-600" data-field-error={errors?.length ? "" : undefined}>
+    <p id={id} aria-live="polite" className="text-xs text-danger" data-field-error={errors?.length ? "" : undefined}>
       {errors?.[0]}
     </p>
   );
@@ -63,7 +63,7 @@ export function FieldError({ id, errors }: { id?: string; errors?: string[] }) {
 export function FormMessage({ state }: { state?: { ok: boolean; message?: string } }) {
   if (!state?.message) return null;
   return (
-    <p role={state.ok ? "status" : "alert"} className={cn("rounded-md px-3 py-2 text-sm", state.ok ? "bg-green-50 text-green-800" : "bg-red-50 text-red-700")}>
+    <p role={state.ok ? "status" : "alert"} className={cn("rounded-md px-3 py-2 text-sm", state.ok ? "bg-green-50 text-green-800 dark:bg-green-950 dark:text-green-200" : "bg-danger-soft text-danger")}>
       {state.message}
     </p>
   );
@@ -79,7 +79,7 @@ export function Select({
   return (
     <FieldFrame label={label} errors={errors}>
       {({ invalid, ...control }) => (
-        <select {...control} name={name} className={controlClass(invalid, "bg-white")} {...select}>
+        <select {...control} name={name} className={controlClass(invalid)} {...select}>
           {children}
         </select>
       )}

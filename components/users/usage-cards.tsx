@@ -11,12 +11,12 @@ export function UsageCards({ usage, oneTime }: { usage: UsageSummary; oneTime?: 
     { label: "Total", value: usage.total },
   ];
   return (
-    <div className="grid grid-cols-3 gap-3" data-testid="usage-cards">
+    <div className="grid grid-cols-1 gap-3 sm:grid-cols-3" data-testid="usage-cards">
       {cards.map((c) => (
-        <div key={c.label} className="rounded-lg border border-slate-200 bg-white p-4">
-          <div className="text-xs uppercase tracking-wide text-slate-500">{c.label}</div>
+        <div key={c.label} className="rounded-lg border border-line bg-surface p-4">
+          <div className="text-xs uppercase tracking-wide text-muted">{c.label}</div>
           <div className="text-xl font-semibold">{num.format(c.value.tokens)} tokens</div>
-          <div className="text-sm text-slate-500">≈ {eur.format(c.value.eur)}</div>
+          <div className="text-sm text-muted">≈ {eur.format(c.value.eur)}</div>
         </div>
       ))}
     </div>

@@ -1,13 +1,16 @@
 "use client";
-import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { useListView } from "@/components/ui/list-view";
 import { ROLES } from "@/db/enums";
+import { cn } from "@/lib/cn";
 import { usersUrl } from "@/lib/users/list-url";
-import type { ListQueryInput } from "@/lib/users/schemas";
+import { SORT_COLUMNS, type ListQueryInput } from "@/lib/users/schemas";
+
+const SORT_LABELS: Record<ListQueryInput["sort"], string> = { username: "Username", email: "Email", role: "Role", status: "Status", created: "Created" };
 
 /** Search box and filters; every change becomes the URL (page reset to 1), which the server reads. */
 export function UsersFilters({ query }: { query: ListQueryInput }) {
-  const router = useRouter();
+  const { navigate } = useListView();
   const [text, setText] = useState(query.q);
   // Typing becomes the URL a quarter second after the last key; the rest of the view comes from the URL.
   const typing = useRef<ReturnType<typeof setTimeout>>(undefined);
@@ -15,10 +18,10 @@ export function UsersFilters({ query }: { query: ListQueryInput }) {
   const type = (value: string) => {
     setText(value);
     clearTimeout(typing.current);
-    typing.current = setTimeout(() => router.replace(usersUrl(query, { q: value.trim(), page: 1 })), 250);
+    typing.current = setTimeout(() => navigate(usersUrl(query, { q: value.trim(), page: 1 }), "replace"), 250);
   };
 
-  const go = (overrides: Partial<ListQueryInput>) => router.replace(usersUrl(query, { ...overrides, page: 1 }));
+  const go = (overrides: Partial<ListQueryInput>) => navigate(usersUrl(query, { ...overrides, page: 1 }), "replace");
 
   return (
     <div className="flex flex-wrap items-center gap-3" role="search">
@@ -29,7 +32,7 @@ export function UsersFilters({ query }: { query: ListQueryInput }) {
         value={text}
         onChange={(e) => type(e.target.value)}
         maxLength={100}
-        className="w-72 rounded-md border border-slate-300 px-3 py-2 text-sm"
+        className="w-full rounded-md border border-line-strong bg-surface px-3 py-2 text-sm text-fg placeholder:text-muted sm:w-72"
       />
       <FilterSelect
         label="Filter by role"
@@ -43,12 +46,23 @@ export function UsersFilters({ query }: { query: ListQueryInput }) {
         options={[["", "Any status"], ["active", "Active"], ["suspended", "Suspended"]]}
         onChange={(v) => go({ status: (v || undefined) as ListQueryInput["status"] })}
       />
+      {/* The column headers sort on wide screens; on a phone, where rows are stacked, this does. */}
+      <FilterSelect
+        label="Sort by"
+        value={`${query.sort}:${query.dir}`}
+        options={SORT_COLUMNS.flatMap((c) => [[`${c}:asc`, `${SORT_LABELS[c]} ↑`] as const, [`${c}:desc`, `${SORT_LABELS[c]} ↓`] as const])}
+        onChange={(v) => {
+          const [sort, dir] = v.split(":") as [ListQueryInput["sort"], ListQueryInput["dir"]];
+          go({ sort, dir });
+        }}
+        className="md:hidden"
+      />
       <FilterSelect
         label="Rows per page"
         value={String(query.size)}
         options={[10, 25, 50, 100].map((n) => [String(n), `${n} rows`] as const)}
         onChange={(v) => go({ size: Number(v) })}
-        className="ml-auto"
+        className="sm:ml-auto"
       />
     </div>
   );
@@ -59,7 +73,7 @@ function FilterSelect({
   value,
   options,
   onChange,
-  className = "",
+  className,
 }: {
   label: string;
   value: string;
@@ -68,7 +82,12 @@ function FilterSelect({
   className?: string;
 }) {
   return (
-    <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} className={`rounded-md border border-slate-300 bg-white px-3 py-2 text-sm ${className}`}>
+    <select
+      aria-label={label}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      className={cn("rounded-md border border-line-strong bg-surface px-3 py-2 text-sm text-fg", className)}
+    >
       {options.map(([v, text]) => (
         <option key={v} value={v}>
           {text}

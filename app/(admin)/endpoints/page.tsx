@@ -1,5 +1,7 @@
+import { PageHeading } from "@/components/ui/page-heading";
 import { adminPage } from "@/lib/auth/dal";
 import { listEndpoints } from "@/lib/endpoints";
+import { plural } from "@/lib/format";
 import { CreateEndpointDialog } from "./_components/endpoint-dialogs";
 import { EndpointsTable } from "./_components/endpoints-table";
 
@@ -8,15 +10,9 @@ export default async function EndpointsPage() {
   const rows = await listEndpoints();
   return (
     <div className="flex flex-col gap-4">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div>
-          <h1 className="text-2xl font-semibold">Model endpoints</h1>
-          <p className="text-sm text-slate-500">
-            {rows.length} endpoint{rows.length === 1 ? "" : "s"} · the upstream LLM servers the gateway forwards to
-          </p>
-        </div>
-        <CreateEndpointDialog />
-      </div>
+      <PageHeading title="Model endpoints" actions={<CreateEndpointDialog />}>
+        {plural(rows.length, "endpoint")} · the upstream LLM servers the gateway forwards to
+      </PageHeading>
       <EndpointsTable rows={rows} />
     </div>
   );

@@ -1,6 +1,9 @@
+import { ListView } from "@/components/ui/list-view";
+import { PageHeading } from "@/components/ui/page-heading";
 import { Pagination } from "@/components/users/pagination";
 import { UsersFilters } from "@/components/users/users-filters";
 import { adminPage } from "@/lib/auth/dal";
+import { plural } from "@/lib/format";
 import { mailEnabled } from "@/lib/mail";
 import { listKeys } from "@/lib/keys";
 import { getUserDetail, keyCountsOf, listUsers } from "@/lib/users";
@@ -27,17 +30,15 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const keyCounts = await keyCountsOf(list.rows.map((r) => r.id));
 
   return (
-    <div className="flex flex-col gap-4">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div>
-          <h1 className="text-2xl font-semibold">Users</h1>
-          <p className="text-sm text-slate-500">{list.total.toLocaleString("en-US")} users</p>
-        </div>
-        <CreateUserDialog mailEnabled={mailEnabled()} />
-      </div>
-      <UsersFilters query={query} />
-      <UsersTable rows={list.rows} query={query} currentAdminId={admin.id} keyCounts={keyCounts} />
-      <Pagination query={query} page={list.page} pages={list.pages} total={list.total} />
+    <div className="flex flex-col gap-2">
+      <PageHeading title="Users" actions={<CreateUserDialog mailEnabled={mailEnabled()} />}>
+        {plural(list.total, "user")}
+      </PageHeading>
+      <ListView label="Users">
+        <UsersFilters query={query} />
+        <UsersTable rows={list.rows} query={query} currentAdminId={admin.id} keyCounts={keyCounts} />
+        <Pagination query={query} page={list.page} pages={list.pages} total={list.total} />
+      </ListView>
       {editing && (
         <EditUserDialog
           key={editing.user.id}

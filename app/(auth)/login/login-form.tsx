@@ -32,7 +32,7 @@ export function LoginForm({ next }: { next: string }) {
       <Field label="Username" name="username" autoComplete="username" autoFocus required />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required />
       {error && (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+        <p role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-sm text-danger">
           {error}
         </p>
       )}

@@ -8,10 +8,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const target = typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : "/";
   if (await getSession()) redirect(target);
   return (
-    <main className="flex min-h-full items-center justify-center p-6">
-      <div className="w-full max-w-sm rounded-lg bg-white p-8 shadow">
+    <main className="flex min-h-screen items-center justify-center p-4 sm:p-6">
+      <div className="w-full max-w-sm rounded-lg border border-line bg-surface p-6 shadow-sm sm:p-8">
         <h1 className="mb-1 text-2xl font-semibold">Tollgate</h1>
-        <p className="mb-6 text-sm text-slate-500">Sign in to continue</p>
+        <p className="mb-6 text-sm text-muted">Sign in to continue</p>
         <LoginForm next={target} />
       </div>
     </main>

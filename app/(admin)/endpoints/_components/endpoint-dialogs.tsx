@@ -1,9 +1,10 @@
 "use client";
-import { useActionState, useEffect } from "react";
-import { submitObject } from "@/components/forms";
+import { useActionState } from "react";
+import { toast } from "sonner";
+import { ActionForm } from "@/components/forms";
 import { Button } from "@/components/ui/button";
 import { CreateDialog } from "@/components/ui/create-dialog";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, DialogFooter } from "@/components/ui/dialog";
 import { Field, FieldError, FormMessage, Select } from "@/components/ui/field";
 import { TextArea } from "@/components/ui/textarea";
 import { API_STYLES } from "@/db/enums";
@@ -29,13 +30,13 @@ function EndpointFields({ endpoint, errors }: { endpoint?: EndpointRow; errors: 
         name="baseUrl"
         required
         autoComplete="off"
-        className="col-span-2"
+        className="sm:col-span-2"
         defaultValue={endpoint?.baseUrl}
         placeholder="https://api.openai.com/v1"
         hint="The API root including the version path; the gateway appends /chat/completions, /messages or /models"
         errors={errors?.baseUrl}
       />
-      <div className="col-span-2 flex flex-col gap-1">
+      <div className="flex flex-col gap-1 sm:col-span-2">
         <Field
           label="Upstream API key"
           name="apiKey"
@@ -46,7 +47,7 @@ function EndpointFields({ endpoint, errors }: { endpoint?: EndpointRow; errors: 
           errors={errors?.apiKey}
         />
         {endpoint?.hasApiKey && (
-          <label className="flex items-center gap-2 text-sm text-slate-700">
+          <label className="flex items-center gap-2 text-sm text-fg">
             <input type="checkbox" name="removeApiKey" /> Remove the stored key
           </label>
         )}
@@ -56,7 +57,7 @@ function EndpointFields({ endpoint, errors }: { endpoint?: EndpointRow; errors: 
         label="Models"
         name="models"
         rows={4}
-        className="col-span-2"
+        className="sm:col-span-2"
         defaultValue={endpoint?.models.join("\n")}
         placeholder={"gpt-4o\ngpt-4o-mini"}
         hint="The model names this endpoint serves, one per line or comma-separated"
@@ -70,39 +71,38 @@ function EndpointFields({ endpoint, errors }: { endpoint?: EndpointRow; errors: 
 
 function Actions({ onCancel, pending, label }: { onCancel: () => void; pending: boolean; label: string }) {
   return (
-    <div className="col-span-2 flex justify-end gap-2">
+    <DialogFooter className="sm:col-span-2">
       <Button variant="secondary" onClick={onCancel}>
         Cancel
       </Button>
-      <Button type="submit" disabled={pending}>
+      <Button type="submit" pending={pending}>
         {pending ? "Saving…" : label}
       </Button>
-    </div>
+    </DialogFooter>
   );
 }
 
+const FORM_GRID = "grid grid-cols-1 gap-4 sm:grid-cols-2";
+
 export function CreateEndpointDialog() {
+  return (
+    <CreateDialog buttonLabel="+ Add endpoint" title="Add endpoint" description="An upstream LLM server the gateway forwards calls to." wide>
+      {({ done, close }) => <CreateEndpointForm done={done} close={close} />}
+    </CreateDialog>
+  );
+}
+
+function CreateEndpointForm({ done, close }: { done: (message: string) => void; close: () => void }) {
   const [state, action, pending] = useActionState(createEndpointAction, undefined);
   const errors = state?.ok ? undefined : state?.fieldErrors;
   return (
-    <CreateDialog
-      buttonLabel="+ Add endpoint"
-      title="Add endpoint"
-      description="An upstream LLM server the gateway forwards calls to."
-      wide
-      state={state}
-      noticeOf={(data) => `Endpoint ${data.name} added.`}
-    >
-      {(close) => (
-        <form onSubmit={submitObject(action)} className="grid grid-cols-2 gap-4" noValidate>
-          <EndpointFields errors={errors} />
-          <div className="col-span-2">
-            <FormMessage state={state?.ok ? undefined : state} />
-          </div>
-          <Actions onCancel={close} pending={pending} label="Add endpoint" />
-        </form>
-      )}
-    </CreateDialog>
+    <ActionForm action={action} state={state} onSuccess={({ data }) => data && done(`Endpoint ${data.name} added.`)} className={FORM_GRID}>
+      <EndpointFields errors={errors} />
+      <div className="sm:col-span-2">
+        <FormMessage state={state?.ok ? undefined : state} />
+      </div>
+      <Actions onCancel={close} pending={pending} label="Add endpoint" />
+    </ActionForm>
   );
 }
 
@@ -110,21 +110,24 @@ export function CreateEndpointDialog() {
 export function EditEndpointDialog({ endpoint, onClose }: { endpoint: EndpointRow; onClose: () => void }) {
   const [state, action, pending] = useActionState(updateEndpointAction, undefined);
   const errors = state?.ok ? undefined : state?.fieldErrors;
-
-  useEffect(() => {
-    if (state?.ok) onClose();
-  }, [state, onClose]);
-
   return (
     <Dialog open onOpenChange={(open) => !open && onClose()} title={`Edit ${endpoint.name}`} wide>
-      <form onSubmit={submitObject(action)} className="grid grid-cols-2 gap-4" noValidate>
+      <ActionForm
+        action={action}
+        state={state}
+        onSuccess={() => {
+          toast.success(`Endpoint ${endpoint.name} saved.`);
+          onClose();
+        }}
+        className={FORM_GRID}
+      >
         <input type="hidden" name="id" value={endpoint.id} />
         <EndpointFields endpoint={endpoint} errors={errors} />
-        <div className="col-span-2">
+        <div className="sm:col-span-2">
           <FormMessage state={state?.ok ? undefined : state} />
         </div>
         <Actions onCancel={onClose} pending={pending} label="Save" />
-      </form>
+      </ActionForm>
     </Dialog>
   );
 }

@@ -24,21 +24,20 @@ export function EndpointRowActions({ endpoint }: { endpoint: EndpointRow }) {
     });
 
   return (
-    <div className="flex flex-col items-end gap-1">
-      <div className="flex items-center gap-1">
-        {/* Styled like the Edit link of the users table. */}
-        <button type="button" className="rounded-md px-2 py-1 text-xs font-medium text-blue-700 hover:bg-blue-50" onClick={() => setOpen("edit")} aria-label={`Edit ${endpoint.name}`}>
+    <div className="flex w-full flex-col gap-1 md:items-end">
+      <div className="flex flex-wrap items-center gap-1">
+        <Button size="sm" variant="link" onClick={() => setOpen("edit")} aria-label={`Edit ${endpoint.name}`}>
           Edit
-        </button>
-        <Button size="sm" variant="secondary" onClick={test} disabled={testing} aria-label={`Test ${endpoint.name}`}>
+        </Button>
+        <Button size="sm" variant="quiet" onClick={test} pending={testing} aria-label={`Test ${endpoint.name}`}>
           {testing ? "Testing…" : "Test"}
         </Button>
-        <Button size="sm" variant="danger" onClick={() => setOpen("delete")} aria-label={`Delete ${endpoint.name}`}>
+        <Button size="sm" variant="quiet-danger" onClick={() => setOpen("delete")} aria-label={`Delete ${endpoint.name}`}>
           Delete
         </Button>
       </div>
       {result && (
-        <p role={result.ok ? "status" : "alert"} data-testid="test-result" className={`max-w-xs text-right text-xs ${result.ok ? "text-green-700" : "text-red-600"}`}>
+        <p role={result.ok ? "status" : "alert"} data-testid="test-result" className={`max-w-xs text-xs md:text-right ${result.ok ? "text-success" : "text-danger"}`}>
           {result.ok ? "✓ " : "✗ "}
           {result.text}
         </p>

@@ -1,7 +1,9 @@
 "use client";
 import { useActionState, useState, useTransition } from "react";
-import { submitObject } from "@/components/forms";
+import { toast } from "sonner";
+import { ActionForm } from "@/components/forms";
 import { Button } from "@/components/ui/button";
+import { DialogFooter } from "@/components/ui/dialog";
 import { Field, FormMessage, Select } from "@/components/ui/field";
 import { StatusBadge } from "@/components/users/role-badge";
 import { UsageCards } from "@/components/users/usage-cards";
@@ -12,6 +14,8 @@ import { resetPasswordAction, setActiveAction, setRoleAction, updateUserAction }
 
 const asField = (n: number | null) => (n === null ? "" : String(n));
 
+// Inside the dialog the rest of the page is hidden from screen readers, so each outcome is also said
+// in the dialog's own status line; the toast is the visual confirmation.
 export function BudgetTab({ user, usage, isSelf }: { user: UserDetail; usage: UsageSummary; isSelf: boolean }) {
   const [role, setRole] = useState<Role>(user.role);
   const [quick, setQuick] = useState<{ ok: boolean; message?: string }>();
@@ -21,27 +25,28 @@ export function BudgetTab({ user, usage, isSelf }: { user: UserDetail; usage: Us
   const errors = state?.ok ? undefined : state?.fieldErrors;
   const active = user.isActive === 1;
 
+  const quickly = (run: () => Promise<{ ok: boolean; message?: string }>, done: string, undo?: () => void) =>
+    startQuick(async () => {
+      const result = await run();
+      if (!result.ok) undo?.();
+      setQuick(result.ok ? { ok: true, message: done } : result);
+      if (result.ok) toast.success(done);
+    });
+
   // The role is saved the moment it changes (seed: "A role change is saved immediately").
   const changeRole = (next: Role) => {
     const previous = role;
     setRole(next);
-    startQuick(async () => {
-      const result = await setRoleAction(undefined, { id: user.id, role: next });
-      if (!result.ok) setRole(previous);
-      setQuick(result.ok ? { ok: true, message: `Role saved: ${next}` } : result);
-    });
+    quickly(() => setRoleAction(undefined, { id: user.id, role: next }), `Role saved: ${next}`, () => setRole(previous));
   };
 
   const toggleActive = () =>
-    startQuick(async () => {
-      const result = await setActiveAction(undefined, { id: user.id, active: !active });
-      setQuick(result.ok ? { ok: true, message: active ? "User suspended; their sessions have ended." : "User activated." } : result);
-    });
+    quickly(() => setActiveAction(undefined, { id: user.id, active: !active }), active ? "User suspended; their sessions have ended." : "User activated.");
 
   return (
     <div className="flex flex-col gap-6">
       <div className="flex flex-wrap items-end justify-between gap-4">
-        <div className="w-48">
+        <div className="w-full sm:w-48">
           <Select label="Role" name="role" value={role} disabled={pendingQuick || isSelf} onChange={(e) => changeRole(e.target.value as Role)}>
             {ROLES.map((r) => (
               <option key={r} value={r}>
@@ -52,15 +57,15 @@ export function BudgetTab({ user, usage, isSelf }: { user: UserDetail; usage: Us
         </div>
         <div className="flex items-center gap-3">
           <StatusBadge active={active} />
-          <Button variant={active ? "warning" : "secondary"} onClick={toggleActive} disabled={pendingQuick || isSelf}>
+          <Button variant="secondary" onClick={toggleActive} pending={pendingQuick} disabled={isSelf}>
             {active ? "Suspend" : "Activate"}
           </Button>
         </div>
       </div>
-      {isSelf && <p className="text-xs text-slate-500">You cannot change the role of, suspend or delete your own account.</p>}
+      {isSelf && <p className="text-xs text-muted">You cannot change the role of, suspend or delete your own account.</p>}
       <FormMessage state={quick} />
 
-      <form onSubmit={submitObject(save)} className="grid grid-cols-2 gap-4" noValidate>
+      <ActionForm action={save} state={state} onSuccess={() => toast.success(`${user.username}: changes saved.`)} className="grid grid-cols-1 gap-4 sm:grid-cols-2">
         <input type="hidden" name="id" value={user.id} />
         <Field label="Display name" name="displayName" defaultValue={user.displayName ?? ""} errors={errors?.displayName} />
         <Field label="Email" name="email" type="email" defaultValue={user.email ?? ""} errors={errors?.email} />
@@ -71,31 +76,37 @@ export function BudgetTab({ user, usage, isSelf }: { user: UserDetail; usage: Us
           <option value="subscription">Subscription (monthly reset)</option>
           <option value="one_time">One-time (no reset)</option>
         </Select>
-        <div className="col-span-2 flex items-center justify-between gap-4">
+        <DialogFooter className="justify-between sm:col-span-2">
           <FormMessage state={state?.ok ? { ok: true, message: "Saved." } : state} />
-          <Button type="submit" disabled={saving} className="ml-auto">
+          <Button type="submit" pending={saving} className="ml-auto">
             {saving ? "Saving…" : "Save"}
           </Button>
-        </div>
-      </form>
+        </DialogFooter>
+      </ActionForm>
 
       <section>
-        <h3 className="mb-2 text-sm font-medium text-slate-700">Current usage</h3>
+        <h3 className="mb-2 text-sm font-medium">Current usage</h3>
         <UsageCards usage={usage} oneTime={user.budgetType === "one_time"} />
       </section>
 
-      <section className="border-t border-slate-200 pt-4">
-        <h3 className="mb-2 text-sm font-medium text-slate-700">Reset password</h3>
-        <form onSubmit={submitObject(reset)} className="flex flex-wrap items-start gap-4" noValidate>
+      <section className="border-t border-line pt-4">
+        <h3 className="mb-2 text-sm font-medium">Reset password</h3>
+        <ActionForm
+          action={reset}
+          state={pwState}
+          resetOnSuccess
+          onSuccess={() => toast.success(`${user.username}: password reset.`)}
+          className="flex flex-wrap items-end gap-4"
+        >
           <input type="hidden" name="id" value={user.id} />
-          <Field label="New password" name="password" type="password" autoComplete="new-password" errors={pwState?.ok ? undefined : pwState?.fieldErrors?.password} className="w-64" />
-          <label className="mt-7 flex items-center gap-2 text-sm">
+          <Field label="New password" name="password" type="password" autoComplete="new-password" errors={pwState?.ok ? undefined : pwState?.fieldErrors?.password} className="w-full sm:w-64" />
+          <label className="flex items-center gap-2 py-2 text-sm">
             <input type="checkbox" name="mustChange" defaultChecked /> Must change at next login
           </label>
-          <Button type="submit" variant="secondary" disabled={resetting} className="mt-6">
+          <Button type="submit" variant="secondary" pending={resetting}>
             {resetting ? "Resetting…" : "Reset password"}
           </Button>
-        </form>
+        </ActionForm>
         <FormMessage state={pwState?.ok ? { ok: true, message: "Password reset; the user's sessions have ended." } : pwState} />
       </section>
     </div>

@@ -9,7 +9,7 @@ import { BudgetTab } from "./budget-tab";
 import { KeysTab } from "./keys-tab";
 
 function Later({ children }: { children: React.ReactNode }) {
-  return <p className="rounded-md bg-slate-50 p-4 text-sm text-slate-600">{children}</p>;
+  return <p className="rounded-md bg-surface-2 p-4 text-sm text-muted">{children}</p>;
 }
 
 /** The edit dialog: open while the URL carries ?edit=<id>; closing returns to the same table view. */
@@ -29,7 +29,9 @@ export function EditUserDialog({
   const router = useRouter();
   return (
     <Dialog open onOpenChange={(open) => !open && router.push(closeHref, { scroll: false })} title={`Edit ${user.username}`} description={user.displayName ?? undefined} wide>
+      {/* Focus starts on the tabs, not on the role select, whose every change is saved at once. */}
       <Tabs
+        autoFocus
         tabs={[
           { value: "budget", label: "Budget", content: <BudgetTab user={user} usage={usage} isSelf={isSelf} /> },
           {

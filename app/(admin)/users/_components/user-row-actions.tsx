@@ -1,10 +1,12 @@
 "use client";
 import Link from "next/link";
 import { useState, useTransition } from "react";
-import { Button } from "@/components/ui/button";
+import { toast } from "sonner";
+import { Button, buttonClass } from "@/components/ui/button";
 import { setActiveAction } from "../actions";
 import { DeleteUserDialog } from "./delete-user-dialog";
 
+/** A row's actions, quiet so that a page of them does not shout: Edit, Suspend/Activate, Delete. */
 export function UserRowActions({
   user,
   editHref,
@@ -24,27 +26,29 @@ export function UserRowActions({
     start(async () => {
       const state = await setActiveAction(undefined, { id: user.id, active: !user.active });
       setError(state.ok ? undefined : state.message);
+      if (state.ok) toast.success(user.active ? `${user.username} suspended; their sessions have ended.` : `${user.username} activated.`);
     });
 
   return (
-    <div className="flex items-center justify-end gap-1">
-      <Link href={editHref} className="rounded-md px-2 py-1 text-xs font-medium text-blue-700 hover:bg-blue-50" aria-label={`Edit ${user.username}`}>
+    <div className="flex w-full flex-wrap items-center gap-1 md:justify-end">
+      <Link href={editHref} className={buttonClass("link", "sm")} aria-label={`Edit ${user.username}`}>
         Edit
       </Link>
       {/* Impersonate arrives with its issue; until then there is no dead button. */}
       <Button
         size="sm"
-        variant={user.active ? "warning" : "secondary"}
-        disabled={pending || isSelf}
+        variant="quiet"
+        pending={pending}
+        disabled={isSelf}
         title={isSelf ? "You cannot suspend your own account" : undefined}
         onClick={toggle}
         aria-label={`${user.active ? "Suspend" : "Activate"} ${user.username}`}
       >
-        {user.active ? "Suspend" : "Activate"}
+        {pending ? "…" : user.active ? "Suspend" : "Activate"}
       </Button>
       <Button
         size="sm"
-        variant="danger"
+        variant="quiet-danger"
         disabled={isSelf}
         title={isSelf ? "You cannot delete your own account" : undefined}
         onClick={() => setDeleting(true)}
@@ -53,7 +57,7 @@ export function UserRowActions({
         Delete
       </Button>
       {error && (
-        <span role="alert" className="ml-2 text-xs text-red-600">
+        <span role="alert" className="ml-2 text-xs text-danger">
           {error}
         </span>
       )}

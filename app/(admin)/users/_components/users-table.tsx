@@ -1,4 +1,6 @@
 import Link from "next/link";
+import { ViewLink } from "@/components/ui/list-view";
+import { Cell, EmptyRow, Row, Table, TableBody, TableHead, Th } from "@/components/ui/table";
 import { RoleBadge, StatusBadge } from "@/components/users/role-badge";
 import type { UserRow } from "@/lib/users";
 import { usersUrl } from "@/lib/users/list-url";
@@ -24,63 +26,68 @@ export function UsersTable({
   currentAdminId: string;
   keyCounts: Record<string, number>;
 }) {
+  const filtered = query.q !== "" || query.role !== undefined || query.status !== undefined;
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="min-w-full text-sm" data-testid="users-table">
-        <thead className="bg-slate-50 text-left text-slate-600">
-          <tr>
-            {columns.map((c) => {
-              const active = query.sort === c.key;
-              const dir = active && query.dir === "asc" ? "desc" : "asc";
-              return (
-                <th key={c.key} className="px-4 py-2 font-medium" aria-sort={active ? (query.dir === "asc" ? "ascending" : "descending") : undefined}>
-                  <Link href={usersUrl(query, { sort: c.key, dir, page: 1 })} className="hover:text-slate-900">
-                    {c.label} {active ? (query.dir === "asc" ? "▲" : "▼") : ""}
-                  </Link>
-                </th>
-              );
-            })}
-            <th className="px-4 py-2 text-right font-medium">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.length === 0 && (
-            <tr>
-              <td colSpan={6} className="px-4 py-8 text-center text-slate-500">
-                No users match this view.
-              </td>
-            </tr>
-          )}
-          {rows.map((u) => (
-            <tr key={u.id} className="border-t border-slate-100" data-username={u.username}>
-              <td className="px-4 py-2">
-                <Link href={usersUrl(query, { edit: u.id })} className="font-medium text-slate-900 hover:underline">
-                  {u.username}
-                </Link>
-                {u.displayName && <div className="text-xs text-slate-500">{u.displayName}</div>}
-              </td>
-              <td className="px-4 py-2 text-slate-700">{u.email ?? "—"}</td>
-              <td className="px-4 py-2">
-                <RoleBadge role={u.role} />
-              </td>
-              <td className="px-4 py-2">
-                <StatusBadge active={u.isActive === 1} />
-              </td>
-              <td className="px-4 py-2 text-slate-600">
-                <time dateTime={u.createdAt}>{u.createdAt.slice(0, 10)}</time>
-              </td>
-              <td className="px-4 py-2">
-                <UserRowActions
-                  user={{ id: u.id, username: u.username, active: u.isActive === 1 }}
-                  editHref={usersUrl(query, { edit: u.id })}
-                  isSelf={u.id === currentAdminId}
-                  keyCount={keyCounts[u.id] ?? 0}
-                />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table data-testid="users-table">
+      <TableHead>
+        {columns.map((c) => {
+          const active = query.sort === c.key;
+          const dir = active && query.dir === "asc" ? "desc" : "asc";
+          return (
+            <Th key={c.key} aria-sort={active ? (query.dir === "asc" ? "ascending" : "descending") : undefined}>
+              <ViewLink href={usersUrl(query, { sort: c.key, dir, page: 1 })} className="hover:text-fg">
+                {c.label} {active ? <span aria-hidden="true">{query.dir === "asc" ? "▲" : "▼"}</span> : ""}
+              </ViewLink>
+            </Th>
+          );
+        })}
+        <Th className="text-right">Actions</Th>
+      </TableHead>
+      <TableBody>
+        {rows.length === 0 && (
+          <EmptyRow colSpan={6}>
+            No users match this view.
+            {filtered && (
+              <>
+                {" "}
+                <ViewLink href={usersUrl({ sort: query.sort, dir: query.dir, size: query.size })} className="font-medium text-link underline">
+                  Clear filters
+                </ViewLink>
+              </>
+            )}
+          </EmptyRow>
+        )}
+        {rows.map((u) => (
+          <Row key={u.id} data-username={u.username}>
+            <Cell className="flex-col items-start gap-0">
+              <Link href={usersUrl(query, { edit: u.id })} className="font-medium text-fg hover:underline">
+                {u.username}
+              </Link>
+              {u.displayName && <span className="block text-xs text-muted">{u.displayName}</span>}
+            </Cell>
+            <Cell label="Email" className="break-all text-fg">
+              {u.email ?? "—"}
+            </Cell>
+            <Cell label="Role">
+              <RoleBadge role={u.role} />
+            </Cell>
+            <Cell label="Status">
+              <StatusBadge active={u.isActive === 1} />
+            </Cell>
+            <Cell label="Created" className="text-muted">
+              <time dateTime={u.createdAt}>{u.createdAt.slice(0, 10)}</time>
+            </Cell>
+            <Cell className="pt-2 md:pt-2">
+              <UserRowActions
+                user={{ id: u.id, username: u.username, active: u.isActive === 1 }}
+                editHref={usersUrl(query, { edit: u.id })}
+                isSelf={u.id === currentAdminId}
+                keyCount={keyCounts[u.id] ?? 0}
+              />
+            </Cell>
+          </Row>
+        ))}
+      </TableBody>
+    </Table>
   );
 }

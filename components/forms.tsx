@@ -1,0 +1,65 @@
+"use client";
+import { startTransition, useEffect, useRef } from "react";
+import type { ActionState } from "@/lib/auth/action";
+
+/**
+ * An action as a component takes it in its props: a server action made by adminAction or userAction,
+ * or a client function that calls one with some fields added. A component typed by this instead of
+ * importing its actions serves the admin pages and the portal alike, each handing it actions scoped to
+ * who may act (only the type comes from lib/auth/action; that module stays on the server).
+ */
+export type FormAction<T = undefined> = (prev: unknown, payload: unknown) => Promise<ActionState<T>>;
+
+/**
+ * Submits a form's fields as a plain object to a useActionState action (checkboxes: "on" or absent).
+ * Actions take objects rather than FormData so that the same zod schema reads a browser's post and a
+ * hand-made one alike.
+ */
+export function submitObject(action: (payload: Record<string, FormDataEntryValue>) => void) {
+  return (e: React.FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const payload = Object.fromEntries(new FormData(e.currentTarget));
+    startTransition(() => action(payload));
+  };
+}
+
+/**
+ * A form posting to a useActionState action: after a refusal, focus moves to the first field the
+ * server marked invalid; after a success, `onSuccess` runs once (a toast, closing a dialog) and the
+ * form empties when `resetOnSuccess` is set.
+ */
+export function ActionForm<T>({
+  action,
+  state,
+  onSuccess,
+  resetOnSuccess,
+  className,
+  children,
+}: {
+  action: (payload: Record<string, FormDataEntryValue>) => void;
+  state: ActionState<T> | undefined;
+  onSuccess?: (state: ActionState<T>) => void;
+  resetOnSuccess?: boolean;
+  className?: string;
+  children: React.ReactNode;
+}) {
+  const form = useRef<HTMLFormElement>(null);
+  const succeeded = useRef(onSuccess);
+  useEffect(() => {
+    succeeded.current = onSuccess;
+  });
+  useEffect(() => {
+    if (!state) return;
+    if (!state.ok) {
+      form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    if (resetOnSuccess) form.current?.reset();
+    succeeded.current?.(state);
+  }, [state, resetOnSuccess]);
+  return (
+    <form ref={form} onSubmit={submitObject(action)} className={className} noValidate>
+      {children}
+    </form>
+  );
+}
