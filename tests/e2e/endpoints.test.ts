@@ -5,6 +5,7 @@ import { startApp, type App } from "../support/app";
 import { launchChromium } from "../support/browser";
 import { freePort } from "../support/ports";
 import { storySteps } from "../support/steps";
+import { toastWith } from "../support/toast";
 
 // An admin manages a model endpoint in real headless Chromium against the built app (real SQLite
 // file, real valkey-server), with a tiny real upstream for the connection test: one test of named
@@ -93,7 +94,7 @@ describe("an admin manages a model endpoint", () => {
       await dialog.getByLabel("EUR per 1M output tokens").fill("10");
       // The key field is a write-only password field: the form sent it, but it is never echoed back.
       await dialog.getByRole("button", { name: "Add endpoint", exact: true }).click();
-      await expect.poll(() => page.getByRole("status").filter({ hasText: "Endpoint local-llm added." }).isVisible()).toBe(true);
+      await expect.poll(() => toastWith(page, "Endpoint local-llm added.").isVisible()).toBe(true);
       expect(await page.getByRole("dialog").count()).toBe(0);
     });
 

@@ -5,6 +5,7 @@ import { launchChromium } from "../support/browser";
 import { unique } from "../support/names";
 import { waitForMail } from "../support/smtp";
 import { storySteps } from "../support/steps";
+import { toastWith } from "../support/toast";
 
 // The whole life cycle of a user, clicked through in real headless Chromium against the built app
 // (real SQLite file, real valkey-server, real SMTP receiver): one test of named steps, each building on
@@ -78,7 +79,7 @@ describe("an admin manages a user through their whole life cycle", () => {
       await dialog.getByLabel("Daily limit (tokens)").fill("5000");
       await dialog.getByLabel("Send welcome e-mail").check();
       await dialog.getByRole("button", { name: "Create user" }).click();
-      await expect.poll(() => admin.getByRole("status").filter({ hasText: "User created" }).textContent()).toContain("welcome e-mail sent");
+      await expect.poll(() => toastWith(admin, "User created").textContent()).toContain("welcome e-mail sent");
       const mail = await waitForMail(inject("mailDir"), `${ALICE}@example.test`);
       expect(mail.subject).toBe("Your Tollgate account");
       expect(mail.text).toContain(`Username:   ${ALICE}`);
