@@ -15,11 +15,25 @@ export function UsersFilters({ query }: { query: ListQueryInput }) {
   // Typing becomes the URL a quarter second after the last key; the rest of the view comes from the URL.
   const typing = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => () => clearTimeout(typing.current), []);
+  const [sent, setSent] = useState(query.q);
   const type = (value: string) => {
     setText(value);
     clearTimeout(typing.current);
-    typing.current = setTimeout(() => navigate(usersUrl(query, { q: value.trim(), page: 1 }), "replace"), 250);
+    typing.current = setTimeout(() => {
+      setSent(value.trim());
+      navigate(usersUrl(query, { q: value.trim(), page: 1 }), "replace");
+    }, 250);
   };
+  // When the URL's search changes for another reason (Clear filters, the Back button), the box shows
+  // it; a change this box made itself leaves what is being typed alone.
+  const [seen, setSeen] = useState(query.q);
+  if (query.q !== seen) {
+    setSeen(query.q);
+    if (query.q !== sent) {
+      setText(query.q);
+      setSent(query.q);
+    }
+  }
 
   const go = (overrides: Partial<ListQueryInput>) => navigate(usersUrl(query, { ...overrides, page: 1 }), "replace");
 

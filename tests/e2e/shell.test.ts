@@ -6,6 +6,7 @@ import { startApp, type App } from "../support/app";
 import {
   auditContext,
   DESKTOP,
+  DESKTOP_DARK,
   expectActiveNavLink,
   expectDialogFits,
   expectDialogFocus,
@@ -50,7 +51,7 @@ const contexts = new Map<string, Promise<BrowserContext>>();
 
 /** One browser context per role and viewport, made on first use and shared by the tests. */
 function contextFor(role: Role, viewport: Viewport): Promise<BrowserContext> {
-  const key = `${role}-${viewport.width}`;
+  const key = `${role}-${viewport.width}-${viewport.colorScheme ?? "light"}`;
   if (!contexts.has(key)) {
     const session = { anon: undefined, admin, user: portalUser, forced: forcedUser }[role];
     contexts.set(key, auditContext(browser, app.url, viewport, session));
@@ -164,9 +165,10 @@ const TARGETS: Target[] = [
 ];
 
 for (const target of TARGETS) {
-  for (const viewport of VIEWPORTS) {
-    const where = `${target.name} ${viewport.width}`;
-    describe(`${target.name} at ${viewport.width}×${viewport.height}`, () => {
+  for (const viewport of [...VIEWPORTS, DESKTOP_DARK]) {
+    const dark = viewport.colorScheme === "dark";
+    const where = `${target.name} ${viewport.width}${dark ? " dark" : ""}`;
+    describe(`${target.name} at ${viewport.width}×${viewport.height}${dark ? " in the dark scheme" : ""}`, () => {
       let page: Page | undefined;
       beforeAll(async () => {
         page = await open(target.role, viewport, target.path());
@@ -182,10 +184,13 @@ for (const target of TARGETS) {
       });
       const check = (name: string, fn: (page: Page) => Promise<void>) => it(name, () => withScreenshot(page, `${where} ${name}`, () => fn(page!)));
 
-      check("no horizontal overflow", (p) => expectNoHorizontalOverflow(p, where));
-      if (!target.dialog) check("header controls on screen", (p) => expectHeaderControlsOnScreen(p, where));
-      const dialog = target.dialog;
-      if (dialog) check("the dialog and its submit button fit on screen", (p) => expectDialogFits(p, where, dialog.button));
+      // The dark scheme changes colours only: its layout is the light one's, checked above.
+      if (!dark) {
+        check("no horizontal overflow", (p) => expectNoHorizontalOverflow(p, where));
+        if (!target.dialog) check("header controls on screen", (p) => expectHeaderControlsOnScreen(p, where));
+        const dialog = target.dialog;
+        if (dialog) check("the dialog and its submit button fit on screen", (p) => expectDialogFits(p, where, dialog.button));
+      }
       check("no serious or critical axe-core violation", (p) => expectNoSeriousAxeViolations(p, where));
     });
   }
@@ -218,7 +223,9 @@ const OPENERS: Opener[] = [
     path: () => "/users",
     opener: (p) => p.getByRole("link", { name: `Edit ${listed[0].username}`, exact: true }),
     openerName: () => `"Edit ${listed[0].username}" link`,
-    initial: "first-field",
+    // Its first field is the role select, which saves on every change (arrow keys included): focus
+    // starts on the first tab instead.
+    initial: { button: "Budget" },
     cancel: false,
   },
   {
@@ -494,4 +501,28 @@ describe("navigation at 1280×800", () => {
 
   it("/change-password (voluntary, admin) shows the header with a link back to /users", () =>
     onAdminPage("/change-password", "nav change-password", (page) => expectHeaderLinkTo(page, "/change-password (voluntary) 1280", "/users")));
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Progress, at 1280: a change of view says it is loading until the server's answer is shown.
+
+describe("the users list while a new view loads", () => {
+  it("is marked busy with a progress bar until the filtered list arrives, then shows the wording of its count", () =>
+    onAdminPage("/users", "progress while filtering", async (page) => {
+      // Hold the server's answers to the list's navigations (React Server Component requests) for a moment.
+      await page.route(/\/users\?/, async (route) => {
+        if (route.request().headers().rsc === "1") await new Promise((r) => setTimeout(r, 800));
+        await route.continue();
+      });
+      const list = page.getByRole("region", { name: "Users" });
+      expect(await list.getAttribute("aria-busy")).toBe("false");
+      await page.getByRole("combobox", { name: "Filter by role" }).selectOption("expert");
+      await expect.poll(() => list.getAttribute("aria-busy"), { timeout: 2000, interval: 20 }).toBe("true");
+      expect(await page.getByRole("progressbar", { name: "Loading" }).isVisible()).toBe(true);
+      await page.waitForURL(/[?&]role=expert/);
+      await expect.poll(() => list.getAttribute("aria-busy"), { timeout: 10_000 }).toBe("false");
+      expect(await page.getByRole("progressbar").count()).toBe(0);
+      expect(await page.locator("tbody tr[data-username]").evaluateAll((rows) => rows.map((r) => r.textContent))).toEqual([expect.stringContaining("expert")]);
+      expect(await page.locator(`#main-heading + p`).textContent()).toBe("1 user");
+    }));
 });

@@ -66,6 +66,7 @@ describe("an admin manages a user through their whole life cycle", () => {
       await changePassword(admin, "changeme", ADMIN_PW);
       await admin.waitForURL(/\/users$/);
       await expect.poll(() => admin.getByRole("heading", { name: "Users" }).isVisible()).toBe(true);
+      expect(await admin.getByRole("heading", { name: "Users" }).locator("xpath=following-sibling::p").textContent()).toBe("1 user");
       expect((await dbValue("SELECT must_change_password FROM users WHERE username = 'admin'")).must_change_password).toBe(0);
     });
 
@@ -126,6 +127,7 @@ describe("an admin manages a user through their whole life cycle", () => {
       for (const tab of ["Permissions", "API Keys", "Usage"]) expect(await dialog.getByRole("tab", { name: tab }).isVisible()).toBe(true);
       await dialog.getByLabel("Role").selectOption("subscriber");
       await expect.poll(() => dialog.getByText("Role saved: subscriber").isVisible()).toBe(true);
+      await expect.poll(() => toastWith(admin, "Role saved: subscriber").count()).toBe(1);
       expect((await dbValue("SELECT role FROM users WHERE username = ?", [ALICE])).role).toBe("subscriber");
     });
 
@@ -137,6 +139,7 @@ describe("an admin manages a user through their whole life cycle", () => {
       await dialog.getByLabel("Budget type").selectOption("one_time");
       await dialog.getByRole("button", { name: "Save" }).click();
       await expect.poll(() => dialog.getByText("Saved.").isVisible()).toBe(true);
+      await expect.poll(() => toastWith(admin, `${ALICE}: changes saved.`).count()).toBe(1);
       expect(await dbValue("SELECT daily_limit, monthly_limit, total_limit, budget_type FROM users WHERE username = ?", [ALICE])).toMatchObject({
         daily_limit: 1000,
         monthly_limit: 20000,
@@ -152,6 +155,8 @@ describe("an admin manages a user through their whole life cycle", () => {
       await dialog.getByLabel("New key label").fill("laptop");
       await dialog.getByRole("button", { name: "Create key" }).click();
       await expect.poll(() => dialog.getByTestId("new-key").isVisible()).toBe(true);
+      await expect.poll(() => toastWith(admin, "API key created").count()).toBe(1);
+      expect(await dialog.getByLabel("New key label").inputValue()).toBe(""); // ready for the next one
       const key = (await dialog.getByLabel("New API key").textContent())!.trim();
       expect(key).toMatch(/^tg-sk-[0-9a-f]{48}$/);
       const prefix = key.slice(0, 16);
@@ -169,9 +174,11 @@ describe("an admin manages a user through their whole life cycle", () => {
 
       await admin.getByRole("button", { name: `Suspend key ${prefix}` }).click();
       await expect.poll(() => row.textContent()).toContain("Suspended");
+      await expect.poll(() => toastWith(admin, `Key ${prefix}… suspended.`).count()).toBe(1);
       expect(await models()).toBe(401);
       await admin.getByRole("button", { name: `Reactivate key ${prefix}` }).click();
       await expect.poll(() => row.textContent()).toContain("Active");
+      await expect.poll(() => toastWith(admin, `Key ${prefix}… reactivated.`).count()).toBe(1);
       expect(await models()).toBe(200);
       await admin.getByRole("dialog").getByRole("tab", { name: "Budget" }).click();
     });
@@ -180,6 +187,7 @@ describe("an admin manages a user through their whole life cycle", () => {
       await signIn(alice, ALICE, "alice-first-pw");
       await changePassword(alice, "alice-first-pw", "alice-own-pw-1");
       await alice.waitForURL(/\/user$/);
+      await expect.poll(() => toastWith(alice, "Password changed.").count()).toBe(1);
       expect(await alice.getByRole("heading", { name: /Hello, Alice Liddell/ }).isVisible()).toBe(true);
     });
 
@@ -187,6 +195,7 @@ describe("an admin manages a user through their whole life cycle", () => {
       const dialog = admin.getByRole("dialog");
       await dialog.getByRole("button", { name: "Suspend" }).click();
       await expect.poll(() => dialog.getByText("User suspended").isVisible()).toBe(true);
+      await expect.poll(() => toastWith(admin, "User suspended").count()).toBe(1);
       expect((await dbValue("SELECT is_active FROM users WHERE username = ?", [ALICE])).is_active).toBe(0);
       await alice.reload();
       await alice.waitForURL(/\/login/);
@@ -198,6 +207,7 @@ describe("an admin manages a user through their whole life cycle", () => {
       const dialog = admin.getByRole("dialog");
       await dialog.getByRole("button", { name: "Activate" }).click();
       await expect.poll(() => dialog.getByText("User activated").isVisible()).toBe(true);
+      await expect.poll(() => toastWith(admin, "User activated").count()).toBe(1);
       await signIn(alice, ALICE, "alice-own-pw-1");
       await alice.waitForURL(/\/user$/);
     });
@@ -208,6 +218,8 @@ describe("an admin manages a user through their whole life cycle", () => {
       expect(await dialog.getByLabel("Must change at next login").isChecked()).toBe(true);
       await dialog.getByRole("button", { name: "Reset password" }).click();
       await expect.poll(() => dialog.getByText("Password reset").isVisible()).toBe(true);
+      await expect.poll(() => toastWith(admin, `${ALICE}: password reset.`).count()).toBe(1);
+      expect(await dialog.getByLabel("New password").inputValue()).toBe(""); // the typed password does not linger
       await alice.reload();
       await alice.waitForURL(/\/login/);
       await signIn(alice, ALICE, "reset-by-the-admin");
@@ -223,6 +235,14 @@ describe("an admin manages a user through their whole life cycle", () => {
       expect(await confirm.getByRole("heading").textContent()).toBe(`Delete ${ALICE}?`);
       await confirm.getByRole("button", { name: "Delete user" }).click();
       await expect.poll(() => admin.locator("tbody tr[data-username]").count()).toBe(0);
+      await expect.poll(() => toastWith(admin, `User ${ALICE} deleted.`).count()).toBe(1);
+      // The row that had focus is gone: focus is on the page's heading.
+      expect(await admin.evaluate(() => document.activeElement?.id)).toBe("main-heading");
+      // The search still says "liddell" and finds nothing; Clear filters shows everyone again.
+      await admin.getByRole("link", { name: "Clear filters" }).click();
+      await admin.waitForURL((u) => !u.searchParams.has("q"));
+      await expect.poll(() => admin.locator("tbody tr[data-username]").count()).toBeGreaterThan(0);
+      expect(await admin.getByRole("searchbox", { name: "Search users" }).inputValue()).toBe("");
       expect(await dbValue("SELECT count(*) AS n FROM users WHERE username = ?", [ALICE])).toMatchObject({ n: 0 });
       await alice.reload();
       await alice.waitForURL(/\/login/);

@@ -9,10 +9,12 @@ import type { Session } from "./http";
 // naming the page or dialog and the viewport (`where`, e.g. "/users 390") and the offending elements.
 // The measuring runs in the page (./audit-browser.ts); this side words the failures.
 
-export type Viewport = { width: number; height: number };
+export type Viewport = { width: number; height: number; colorScheme?: "light" | "dark" };
 export const PHONE: Viewport = { width: 390, height: 844 };
 export const DESKTOP: Viewport = { width: 1280, height: 800 };
 export const VIEWPORTS = [PHONE, DESKTOP];
+/** The desktop in the dark scheme (the app follows prefers-color-scheme): contrast is checked there too. */
+export const DESKTOP_DARK: Viewport = { ...DESKTOP, colorScheme: "dark" };
 
 function fail(where: string, what: string, details: string[] = []): never {
   throw new Error(`${where}: ${what}${details.length ? `\n  - ${details.join("\n  - ")}` : ""}`);
@@ -26,7 +28,7 @@ const audit = <T>(page: Page, call: string): Promise<T> => page.evaluate<T>(`win
  * script in every page it opens.
  */
 export async function auditContext(browser: Browser, url: string, viewport: Viewport, session?: Session): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height }, colorScheme: viewport.colorScheme ?? "light", deviceScaleFactor: 1 });
   await context.addInitScript(AUDIT_SCRIPT);
   if (session) {
     const cut = session.cookie.indexOf("=");
