@@ -522,7 +522,9 @@ describe("the users list while a new view loads", () => {
       await page.waitForURL(/[?&]role=expert/);
       await expect.poll(() => list.getAttribute("aria-busy"), { timeout: 10_000 }).toBe("false");
       expect(await page.getByRole("progressbar").count()).toBe(0);
-      expect(await page.locator("tbody tr[data-username]").evaluateAll((rows) => rows.map((r) => r.textContent))).toEqual([expect.stringContaining("expert")]);
-      expect(await page.locator(`#main-heading + p`).textContent()).toBe("1 user");
+      const rows = await page.locator("tbody tr[data-username]").evaluateAll((trs) => trs.map((r) => r.textContent ?? ""));
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(row).toContain("expert");
+      expect(await page.locator(`#main-heading + p`).textContent()).toBe(rows.length === 1 ? "1 user" : `${rows.length} users`);
     }));
 });
