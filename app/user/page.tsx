@@ -20,22 +20,17 @@ export default async function PortalHome() {
           Your budget
         </h2>
         <dl className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-4">
-          <div>
-            <dt className="text-muted">Daily limit</dt>
-            <dd>{limit(detail.dailyLimit)}</dd>
-          </div>
-          <div>
-            <dt className="text-muted">Monthly limit</dt>
-            <dd>{limit(detail.monthlyLimit)}</dd>
-          </div>
-          <div>
-            <dt className="text-muted">Total limit</dt>
-            <dd>{limit(detail.totalLimit)}</dd>
-          </div>
-          <div>
-            <dt className="text-muted">Budget type</dt>
-            <dd>{detail.budgetType === "one_time" ? "One-time" : "Subscription"}</dd>
-          </div>
+          {[
+            ["Daily limit", limit(detail.dailyLimit)],
+            ["Monthly limit", limit(detail.monthlyLimit)],
+            ["Total limit", limit(detail.totalLimit)],
+            ["Budget type", detail.budgetType === "one_time" ? "One-time" : "Subscription"],
+          ].map(([term, value]) => (
+            <div key={term}>
+              <dt className="text-muted">{term}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
         </dl>
       </section>
       <UsageCards usage={usage} oneTime={detail.budgetType === "one_time"} />
