@@ -1,12 +1,14 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { getToken } from "next-auth/jwt";
-import { sessionCookie } from "@/lib/auth/cookies";
-import { edgeAuthSecret, edgeSecureCookies } from "@/lib/config/edge";
+import { encode, getToken } from "next-auth/jwt";
+import { clearSessionCookies, issueSessionCookie, sessionCookie } from "@/lib/auth/cookies";
+import { edgeAuthSecret, edgeSecureCookies, edgeSessionLifetimes } from "@/lib/config/edge";
+import { claimsOf, endedByTime, needsRefresh, nowSeconds } from "@/lib/sessions/policy";
 
-// Convenience only: sends visitors without a valid session cookie to /login before a page renders.
+// Convenience, and the idle refresh: sends visitors without a live session cookie to /login before a
+// page renders, and moves a live session's last-seen time on (server components cannot set cookies).
 // It reads and verifies cookies, never the database; every page, action and route handler checks the
-// session itself through lib/auth/dal, so a request that skips this (e.g. a forged
-// x-middleware-subrequest header) gains nothing.
+// session itself through lib/auth/dal (sign-out, suspension, versions), so a request that skips this
+// (e.g. a forged x-middleware-subrequest header) gains nothing.
 
 const PUBLIC = ["/login", "/user/login", "/api/auth", "/logout"];
 
@@ -20,11 +22,25 @@ export async function middleware(request: NextRequest) {
   if (!secret) return NextResponse.next(); // started without the launcher: leave it to the DAL
   const secure = edgeSecureCookies();
   const token = await getToken({ req: request, secret, secureCookie: secure, cookieName: sessionCookie(secure).name }).catch(() => null);
-  if (token) return NextResponse.next();
+  const claims = claimsOf(token);
+  const lifetimes = edgeSessionLifetimes();
+  const now = nowSeconds();
+  if (token && claims && !endedByTime(claims, lifetimes, now)) {
+    const response = NextResponse.next();
+    if (needsRefresh(claims, now)) {
+      // The same session seen again: only `seen` moves; the sign-in time, and so the absolute
+      // lifetime, stay as they were.
+      const maxAge = claims.sat + lifetimes.maxSeconds - now;
+      issueSessionCookie(response.cookies, await encode({ token: { ...token, seen: now }, secret, maxAge }), { secure, maxAge });
+    }
+    return response;
+  }
 
   const login = new URL("/login", request.url);
   if (pathname !== "/") login.searchParams.set("next", pathname + search);
-  return NextResponse.redirect(login);
+  const response = NextResponse.redirect(login);
+  if (token) clearSessionCookies(response.cookies);
+  return response;
 }
 
 export const config = {

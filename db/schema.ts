@@ -167,6 +167,19 @@ export const auditLog = sqliteTable(
 );
 export type AuditEntry = typeof auditLog.$inferSelect;
 
+// Sessions ended on the server before their time (sign-out). A row lives until the session would have
+// expired anyway; the ids of a user's rows travel in their cached session record (lib/callers).
+export const revokedSessions = sqliteTable(
+  "revoked_sessions",
+  {
+    sid: text("sid").primaryKey(),
+    userId: text("user_id").notNull(),
+    revokedAt: text("revoked_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [index("revoked_sessions_user_idx").on(t.userId, t.expiresAt)],
+);
+
 export const passwordResetTokens = sqliteTable(
   "password_reset_tokens",
   {

@@ -34,6 +34,8 @@ async function main() {
   const { runMigrations } = await import("@/db/migrate");
   const { ensureDefaultAdmin } = await import("@/lib/users");
   await runMigrations();
+  const { connectCache } = await import("@/lib/cache");
+  await connectCache();
   if (await ensureDefaultAdmin()) console.log(`Created the default admin "${cfg.adminUser}"; the password must be changed at first login.`);
 
   const { port, host: hostname } = cfg;
@@ -42,9 +44,11 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
   const { serveGateway } = await import("@/lib/gateway/node");
+  const { stampClientIp } = await import("@/lib/auth/client-ip");
   const { flushKeyUse } = await import("@/lib/keys");
 
   const server = http.createServer((req, res) => {
+    stampClientIp(req);
     if (!cfg.gateway.viaNext && req.url?.startsWith("/v1/")) {
       serveGateway(req, res).catch((e) => {
         console.error("[gateway]", e);

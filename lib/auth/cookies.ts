@@ -3,8 +3,6 @@
 // `secure` (the configuration's secureCookies on the server, edgeSecureCookies() in middleware).
 // The impersonation cookie will live here beside the session cookie.
 
-export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
-
 export type CookieOptions = { httpOnly?: boolean; sameSite?: "lax" | "strict"; secure?: boolean; path?: string; maxAge?: number };
 /** What both `cookies()` (server actions) and `NextResponse.cookies` (route handlers) offer. */
 type CookieJar = { set(name: string, value: string, options: CookieOptions): unknown };
@@ -17,10 +15,10 @@ export function sessionCookie(secure: boolean) {
   };
 }
 
-/** Sets a freshly issued session token (e.g. after the user's own password change). */
-export function issueSessionCookie(jar: CookieJar, token: string, secure: boolean) {
+/** Sets a freshly issued session token (after the user's own password change; middleware's idle refresh). */
+export function issueSessionCookie(jar: CookieJar, token: string, { secure, maxAge }: { secure: boolean; maxAge: number }) {
   const { name, options } = sessionCookie(secure);
-  jar.set(name, token, { ...options, maxAge: SESSION_MAX_AGE_SECONDS });
+  jar.set(name, token, { ...options, maxAge: Math.max(0, Math.floor(maxAge)) });
 }
 
 // Everything next-auth may have set for a session, on http and https alike.

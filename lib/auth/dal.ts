@@ -6,6 +6,7 @@ import { AuthError } from "@/lib/errors";
 import { sessionStateOf, type SessionState } from "@/lib/callers";
 import { config } from "@/lib/config";
 import { sessionCookie } from "./cookies";
+import { endedByTime, type SessionClaims } from "@/lib/sessions/policy";
 import { readSessionToken } from "./session-token";
 
 // The data-access layer's gate: the only place that turns a cookie into a user. Pages, server actions
@@ -13,14 +14,25 @@ import { readSessionToken } from "./session-token";
 
 export type SessionUser = SessionState;
 
-/** The signed-in user, or null when there is no session or it has ended (suspended, version bumped). */
-export const getSession = perRequest(async (): Promise<SessionUser | null> => {
-  const claims = await readSessionToken((await cookies()).get(sessionCookie(config().secureCookies).name)?.value);
-  if (!claims) return null;
+/**
+ * The request's session: its token's claims and the user's live record, or null when there is none
+ * or it has ended — by time (idle or absolute lifetime), by sign-out (its id revoked), by suspension
+ * or by a version change (password changed or reset).
+ */
+const currentSession = perRequest(async (): Promise<{ claims: SessionClaims; user: SessionUser } | null> => {
+  const { secureCookies, session } = config();
+  const claims = await readSessionToken((await cookies()).get(sessionCookie(secureCookies).name)?.value);
+  if (!claims || endedByTime(claims, session)) return null;
   const state = await sessionStateOf(claims.uid);
-  if (!state || !state.active || state.sessionVersion !== claims.sv) return null;
-  return state;
+  if (!state || !state.active || state.sessionVersion !== claims.sv || state.revokedSessions.includes(claims.sid)) return null;
+  return { claims, user: state };
 });
+
+/** The signed-in user, or null. */
+export const getSession = perRequest(async (): Promise<SessionUser | null> => (await currentSession())?.user ?? null);
+
+/** The signed-in session's claims (its id and times), for the actions that re-issue or end it. */
+export const getSessionClaims = perRequest(async (): Promise<SessionClaims | null> => (await currentSession())?.claims ?? null);
 
 type Options = { allowPasswordChange?: boolean };
 

@@ -1,41 +1,121 @@
 import "server-only";
-import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterMemory, type RateLimiterAbstract, type RateLimiterRes } from "rate-limiter-flexible";
 import { cache, type Cache } from "@/lib/cache";
 import { shared } from "@/lib/shared";
 
-// Failed sign-ins are limited per username and per client IP, in the cache (Valkey shares the counts
-// between instances). Only failures count; a success clears the username's count.
-const PER_USERNAME = { keyPrefix: "login:user", points: 10, duration: 15 * 60, blockDuration: 15 * 60 };
-const PER_IP = { keyPrefix: "login:ip", points: 50, duration: 15 * 60, blockDuration: 15 * 60 };
+// Sign-in throttling. Every attempt is counted *before* its password is compared, by an atomic
+// consume (Valkey shares the counts between instances; in process without it), so N parallel guesses
+// never get more comparisons than the limits allow; a success gives its points back. Three counters:
+//
+//   PAIR   per (username, client IP): 5 attempts per 15 minutes, then refused until the window ends.
+//          This is what stops one attacker guessing one account.
+//   IP     per client IP: 50 attempts per 15 minutes, whatever the usernames.
+//   USER   per username from all addresses: 10 attempts per 15 minutes freely; past those, one
+//          attempt per slot, the slot 1 s, then 2 s, 4 s … doubling to 30 s. A slowdown, never a
+//          lockout: an attack from elsewhere cannot keep the account's owner out for longer than the
+//          slot (the slot is a key that lives for the delay: whoever creates it gets the attempt).
+//
+// The client IP is the one the server stamped (lib/auth/client-ip); usernames are counted trimmed and
+// lower-cased, as they are looked up.
+//
+// With Valkey the counts are shared by every instance, and there is no silent second budget: a
+// command that fails while Valkey is connected (e.g. a timeout under load) refuses that attempt for a
+// second; only while Valkey is unreachable does each instance count in process, so sign-in keeps
+// working through an outage with the same limits per instance.
 
-type Limiters = { user: RateLimiterAbstract; ip: RateLimiterAbstract };
+const WINDOW = 15 * 60;
+export const LOGIN_LIMITS = {
+  pair: { keyPrefix: "login:pair", points: 5, duration: WINDOW },
+  ip: { keyPrefix: "login:ip", points: 50, duration: WINDOW },
+  user: { keyPrefix: "login:user", points: 10, duration: WINDOW },
+  /** The slot after the n-th attempt beyond the free ones: 1 s, doubling, at most 30 s. */
+  slowdownSeconds: (beyond: number) => Math.min(30, 2 ** (beyond - 1)),
+};
 
-/** The limiters over the current cache (a closed and reopened cache gets new ones). */
+const SLOW = { keyPrefix: "login:slow", points: 1, duration: 30 };
+type Counter = { shared: RateLimiterAbstract; local: RateLimiterAbstract };
+type Limiters = { pair: Counter; ip: Counter; user: Counter; slow: Counter };
+
+/** The counters over the current cache (a closed and reopened cache gets new ones). */
 function limiters(): Limiters {
   const byCache = shared("login-limits", () => new WeakMap<Cache, Limiters>());
   const c = cache();
   let found = byCache.get(c);
-  if (!found) byCache.set(c, (found = { user: c.limiter(PER_USERNAME), ip: c.limiter(PER_IP) }));
+  if (!found) {
+    const counter = (options: typeof SLOW): Counter => ({ shared: c.limiter({ ...options, insurance: false }), local: new RateLimiterMemory(options) });
+    found = { pair: counter(LOGIN_LIMITS.pair), ip: counter(LOGIN_LIMITS.ip), user: counter(LOGIN_LIMITS.user), slow: counter(SLOW) };
+    byCache.set(c, found);
+  }
   return found;
 }
 
-/** Seconds until the next attempt is allowed, or 0 when it is allowed now. */
-export async function loginBlockedFor(username: string, ip: string): Promise<number> {
-  const { user, ip: byIp } = limiters();
-  const [u, i] = await Promise.all([user.get(username), byIp.get(ip)]).catch(() => [null, null]);
-  const waits = [
-    u && u.consumedPoints >= PER_USERNAME.points ? u.msBeforeNext : 0,
-    i && i.consumedPoints >= PER_IP.points ? i.msBeforeNext : 0,
-  ];
-  return Math.ceil(Math.max(...waits) / 1000);
+export const normaliseUsername = (username: string) => username.trim().toLowerCase();
+
+type Take = { ok: boolean; consumed: number; waitMs: number };
+
+/** A consume that answers instead of throwing: whether it fitted, the count so far, and the wait if not. */
+async function consume(limiter: RateLimiterAbstract, key: string, durationSeconds?: number): Promise<Take | Error> {
+  try {
+    const res = await limiter.consume(key, 1, durationSeconds === undefined ? undefined : { customDuration: durationSeconds });
+    return { ok: true, consumed: res.consumedPoints, waitMs: 0 };
+  } catch (e) {
+    if (e instanceof Error) return e;
+    const res = e as RateLimiterRes;
+    return { ok: false, consumed: res.consumedPoints, waitMs: res.msBeforeNext };
+  }
 }
 
-export async function recordLoginFailure(username: string, ip: string) {
-  const { user, ip: byIp } = limiters();
-  // consume() rejects once the limit is passed; that is the expected outcome here, not an error.
-  await Promise.allSettled([user.consume(username), byIp.consume(ip)]);
+/** One attempt on a counter: shared, or in process while Valkey is unreachable; refused if the store failed otherwise. */
+async function take(counter: Counter, key: string, durationSeconds?: number): Promise<Take> {
+  const shared = await consume(counter.shared, key, durationSeconds);
+  if (!(shared instanceof Error)) return shared;
+  if (!cache().reachable) {
+    const local = await consume(counter.local, key, durationSeconds);
+    if (!(local instanceof Error)) return local;
+  }
+  console.warn(`[login-limits] refused an attempt: the count could not be taken (${shared.message})`);
+  return { ok: false, consumed: Infinity, waitMs: 1000 };
 }
 
-export async function recordLoginSuccess(username: string) {
-  await limiters().user.delete(username).catch(() => undefined);
+export type Admission = { admitted: true; succeeded: () => Promise<void> } | { admitted: false; retryAfterSeconds: number };
+
+/** Counts one attempt for (username, ip) and says whether its password may be compared now. */
+export async function admitLogin(rawUsername: string, ip: string): Promise<Admission> {
+  const username = normaliseUsername(rawUsername);
+  const l = limiters();
+  const refuse = (waitMs: number): Admission => ({ admitted: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) });
+
+  const byIp = await take(l.ip, ip);
+  if (!byIp.ok) return refuse(byIp.waitMs);
+  const pairKey = `${username}|${ip}`;
+  const byPair = await take(l.pair, pairKey);
+  if (!byPair.ok) return refuse(byPair.waitMs);
+  // The per-username counter never refuses by itself: past its free attempts, an attempt needs the
+  // account's slot, which lasts longer with every attempt counted.
+  const byUser = await take(l.user, username);
+  const beyond = byUser.consumed - LOGIN_LIMITS.user.points;
+  if (beyond > 0) {
+    const slot = await take(l.slow, username, LOGIN_LIMITS.slowdownSeconds(beyond));
+    if (!slot.ok) return refuse(slot.waitMs);
+  }
+
+  return {
+    admitted: true,
+    succeeded: async () => {
+      // The right password: this attempt does not count, and the account's slowdown ends.
+      const both = (c: Counter, fn: (l: RateLimiterAbstract) => Promise<unknown>) => [fn(c.shared), fn(c.local)];
+      await Promise.allSettled([
+        ...both(l.ip, (x) => x.reward(ip, 1)),
+        ...both(l.pair, (x) => x.delete(pairKey)),
+        ...both(l.user, (x) => x.delete(username)),
+        ...both(l.slow, (x) => x.delete(username)),
+      ]);
+    },
+  };
+}
+
+/** The refusal's wording, the same whoever the username belongs to (or not). */
+export function tooManyAttempts(retryAfterSeconds: number): string {
+  const wait = retryAfterSeconds < 60 ? `${retryAfterSeconds} second${retryAfterSeconds === 1 ? "" : "s"}` : `${Math.ceil(retryAfterSeconds / 60)} minute(s)`;
+  return `Too many failed sign-ins. Try again in ${wait}.`;
 }

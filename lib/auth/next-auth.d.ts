@@ -1,7 +1,7 @@
 import type { Role } from "@/db/enums";
 
 // What Tollgate puts into next-auth's objects, so that they are typed where they are read
-// (lib/auth/options.ts, lib/auth/session-token.ts) instead of cast.
+// (lib/auth/options.ts, lib/sessions/policy.ts) instead of cast.
 
 declare module "next-auth" {
   /** What the credentials provider's authorize() returns. */
@@ -18,9 +18,13 @@ declare module "next-auth" {
 }
 
 declare module "next-auth/jwt" {
+  /** The session's claims (lib/sessions/policy SessionClaims). */
   interface JWT {
     uid?: string;
     sv?: number;
-    role?: Role;
+    role?: Role | string;
+    sid?: string;
+    sat?: number;
+    seen?: number;
   }
 }

@@ -18,3 +18,14 @@ export function cache(): Cache {
 export async function closeCache() {
   await dropShared<Cache>("cache")?.close();
 }
+
+/**
+ * Connects Valkey before the server takes requests, so that the first requests use the shared store
+ * rather than the in-process fallbacks meant for an outage. An unreachable Valkey does not stop the
+ * start: SQLite stays the source of truth, and the client keeps reconnecting.
+ */
+export async function connectCache(): Promise<void> {
+  const c = cache();
+  if (!(c instanceof ValkeyCache)) return;
+  await c.ready().catch((e) => console.warn(`[cache] valkey is not reachable at start (${(e as Error).message}); continuing, and reconnecting`));
+}

@@ -4,6 +4,7 @@ import type { Cache, GuardedRead, LimiterOptions } from "./types";
 /** The single-instance cache: a Map with expiry. Values are copied in and out as JSON, like Valkey's. */
 export class MemoryCache implements Cache {
   readonly kind = "memory" as const;
+  readonly reachable = true;
   private entries = new Map<string, { json: string; expiresAt: number }>();
   private generation = 0;
   private versions = new Map<string, number>();
@@ -41,7 +42,7 @@ export class MemoryCache implements Cache {
     this.versions.set(version, (this.versions.get(version) ?? 0) + 1);
   }
 
-  limiter(options: LimiterOptions) {
+  limiter({ insurance: _insurance, ...options }: LimiterOptions) {
     return new RateLimiterMemory(options);
   }
 

@@ -1,6 +1,17 @@
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 
-export type LimiterOptions = { keyPrefix: string; points: number; duration: number; blockDuration?: number };
+export type LimiterOptions = {
+  keyPrefix: string;
+  points: number;
+  duration: number;
+  blockDuration?: number;
+  /**
+   * With Valkey: when a command fails, count in process instead (the default). Off, the failure is
+   * the caller's to handle: a limit that must hold across instances cannot silently get a second,
+   * per-process budget whenever a command times out.
+   */
+  insurance?: boolean;
+};
 
 /** A guarded read: the value, the eviction generation, and the named versions asked for (undefined = unknown). */
 export type GuardedRead<T> = { value: T | undefined; generation: string; versions: (string | undefined)[] };
@@ -12,6 +23,8 @@ export type GuardedRead<T> = { value: T | undefined; generation: string; version
  */
 export interface Cache {
   readonly kind: "valkey" | "memory";
+  /** False while Valkey is unreachable (the in-process cache always is). */
+  readonly reachable: boolean;
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
   /**

@@ -115,13 +115,17 @@ export class ValkeyCache implements Cache {
     }
   }
 
-  limiter(options: LimiterOptions) {
+  get reachable() {
+    return this.redis.status === "ready";
+  }
+
+  limiter({ insurance = true, ...options }: LimiterOptions) {
     return new RateLimiterRedis({
       storeClient: this.redis,
       ...options,
       keyPrefix: this.prefix + options.keyPrefix,
       // While Valkey is away, limit in process rather than not at all.
-      insuranceLimiter: new RateLimiterMemory(options),
+      insuranceLimiter: insurance ? new RateLimiterMemory(options) : undefined,
     });
   }
 

@@ -1,8 +1,9 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, eq, gt } from "drizzle-orm";
 import { getDb } from "@/db";
-import { apiKeys, users, type BudgetType, type Role } from "@/db/schema";
+import { apiKeys, revokedSessions, users, type BudgetType, type Role } from "@/db/schema";
 import { cache } from "@/lib/cache";
+import { nowIso } from "@/lib/time";
 
 // What the app caches about its callers, in one place: the session record every page and action
 // checks, and the auth record every gateway call checks. Both are filled from SQLite on a miss through
@@ -34,6 +35,8 @@ export type SessionState = {
   active: boolean;
   sessionVersion: number;
   mustChangePassword: boolean;
+  /** Ids of this user's sessions that were signed out and have not expired yet. */
+  revokedSessions: string[];
 };
 
 export async function sessionStateOf(userId: string): Promise<SessionState | undefined> {
@@ -53,8 +56,12 @@ export async function sessionStateOf(userId: string): Promise<SessionState | und
     .from(users)
     .where(eq(users.id, userId));
   if (!row) return undefined;
+  const revoked = await getDb()
+    .select({ sid: revokedSessions.sid })
+    .from(revokedSessions)
+    .where(and(eq(revokedSessions.userId, userId), gt(revokedSessions.expiresAt, nowIso())));
   const { isActive, mustChangePassword, ...rest } = row;
-  const state: SessionState = { ...rest, active: isActive === 1, mustChangePassword: mustChangePassword === 1 };
+  const state: SessionState = { ...rest, active: isActive === 1, mustChangePassword: mustChangePassword === 1, revokedSessions: revoked.map((r) => r.sid) };
   await cache().setGuarded(key, state, RECORD_TTL_SECONDS, generation);
   return state;
 }

@@ -8,3 +8,13 @@ export function edgeAuthSecret(): string | undefined {
 export function edgeSecureCookies(): boolean {
   return (process.env.APP_URL ?? process.env.NEXTAUTH_URL ?? "").startsWith("https://");
 }
+
+// Session lifetimes (SESSION_IDLE_MINUTES, SESSION_MAX_HOURS): lib/config validates them at start;
+// these defaults are the one copy both read.
+export const SESSION_DEFAULTS = { idleMinutes: 120, maxHours: 12 };
+
+export function edgeSessionLifetimes(): { idleSeconds: number; maxSeconds: number } {
+  const idle = Number(process.env.SESSION_IDLE_MINUTES) || SESSION_DEFAULTS.idleMinutes;
+  const max = Number(process.env.SESSION_MAX_HOURS) || SESSION_DEFAULTS.maxHours;
+  return { idleSeconds: idle * 60, maxSeconds: max * 3600 };
+}

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
+import proxyaddr from "proxy-addr";
 import { z } from "zod";
+import { SESSION_DEFAULTS } from "./edge";
 
 // The only module that reads process.env. Parsed once; an invalid value fails at start
 // with one line naming the variable.
@@ -53,7 +55,36 @@ const EnvSchema = z.object({
   GATEWAY_UPSTREAM_TIMEOUT_MS: optionalInt(100, 3_600_000),
   GATEWAY_MAX_BODY_BYTES: optionalInt(1024, 100 * 1024 * 1024),
   GATEWAY_VIA_NEXT: optionalString.pipe(z.enum(["true", "false"]).optional()),
+  TRUST_PROXY: optionalString.transform((v, ctx) => {
+    const trust = parseTrustProxy(v);
+    if (trust === "invalid") {
+      ctx.addIssue({ code: "custom", message: "must be a number of proxy hops (e.g. 1), or proxy addresses / CIDRs separated by commas (e.g. 10.0.0.0/8, loopback)" });
+      return z.NEVER;
+    }
+    return trust;
+  }),
+  SESSION_IDLE_MINUTES: optionalInt(1, 7 * 24 * 60),
+  SESSION_MAX_HOURS: optionalInt(1, 30 * 24),
 });
+
+/**
+ * Which proxies in front of the server to believe about the client's address (X-Forwarded-For):
+ * none (unset), the nearest N hops, or the listed addresses and CIDRs (proxy-addr's names loopback,
+ * linklocal and uniquelocal allowed).
+ */
+export type TrustProxy = { hops: number } | { addresses: string[] } | undefined;
+
+function parseTrustProxy(value: string | undefined): TrustProxy | "invalid" {
+  if (value === undefined || value === "false") return undefined;
+  if (/^\d+$/.test(value)) return Number(value) === 0 ? undefined : { hops: Number(value) };
+  const addresses = value.split(",").map((a) => a.trim()).filter(Boolean);
+  try {
+    proxyaddr.compile(addresses);
+    return addresses.length ? { addresses } : "invalid";
+  } catch {
+    return "invalid";
+  }
+}
 
 export type Config = {
   databaseUrl: string;
@@ -71,6 +102,9 @@ export type Config = {
   secureCookies: boolean;
   bcryptCost: number;
   gateway: { upstreamTimeoutMs: number; maxBodyBytes: number; viaNext: boolean };
+  trustProxy: TrustProxy;
+  /** Sessions end after this long without a request, and this long after sign-in whatever happens. */
+  session: { idleSeconds: number; maxSeconds: number };
 };
 
 function dataDirOf(databaseUrl: string): string {
@@ -133,6 +167,11 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       // Route /v1 through Next's route handlers instead of the server's direct path (slower; what
       // hosts without this server run, and how the tests cover those handlers).
       viaNext: env.GATEWAY_VIA_NEXT === "true",
+    },
+    trustProxy: env.TRUST_PROXY,
+    session: {
+      idleSeconds: (env.SESSION_IDLE_MINUTES ?? SESSION_DEFAULTS.idleMinutes) * 60,
+      maxSeconds: (env.SESSION_MAX_HOURS ?? SESSION_DEFAULTS.maxHours) * 3600,
     },
   };
 }

@@ -10,19 +10,29 @@ function cookiesFrom(res: Response): string[] {
   return res.headers.getSetCookie().map((c) => c.split(";")[0]);
 }
 
-export async function login(url: string, username: string, password: string): Promise<Session | { error: string }> {
-  const csrfRes = await fetch(`${url}/api/auth/csrf`);
+/**
+ * Signs in through next-auth's credentials endpoint; `headers` are added to both requests (e.g. an
+ * X-Forwarded-For), and `callbackUrl` is sent as a browser would; `onAnswer` sees the raw answer.
+ */
+export async function login(
+  url: string,
+  username: string,
+  password: string,
+  opts: { headers?: Record<string, string>; callbackUrl?: string; onAnswer?: (res: Response, body: { url?: string }) => void } = {},
+): Promise<Session | { error: string }> {
+  const csrfRes = await fetch(`${url}/api/auth/csrf`, { headers: opts.headers });
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
   const jar = cookiesFrom(csrfRes);
   const res = await fetch(`${url}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.join("; "), "x-auth-return-redirect": "1" },
-    body: new URLSearchParams({ csrfToken, username, password, json: "true" }),
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.join("; "), "x-auth-return-redirect": "1", ...opts.headers },
+    body: new URLSearchParams({ csrfToken, username, password, json: "true", ...(opts.callbackUrl !== undefined ? { callbackUrl: opts.callbackUrl } : {}) }),
   });
   const session = cookiesFrom(res).find((c) => c.startsWith("next-auth.session-token="));
+  const body = (await res.clone().json().catch(() => ({}))) as { url?: string };
+  opts.onAnswer?.(res, body);
   if (session) return { cookie: session };
-  const body = (await res.json().catch(() => ({}))) as { url?: string };
   const error = body.url ? new URL(body.url).searchParams.get("error") : null;
   return { error: error ?? `HTTP ${res.status}` };
 }

@@ -1,11 +1,13 @@
 import { redirect } from "next/navigation";
 import { getSession } from "@/lib/auth/dal";
+import { sameSitePath } from "@/lib/auth/redirects";
+import { config } from "@/lib/config";
 import { LoginForm } from "./login-form";
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const { next } = await searchParams;
-  // Only same-site paths: an open redirect through ?next= would be a phishing aid.
-  const target = typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+  // Only this site: an open redirect through ?next= would be a phishing aid.
+  const target = sameSitePath(next, config().appUrl) ?? "/";
   if (await getSession()) redirect(target);
   return (
     <main className="flex min-h-screen items-center justify-center p-4 sm:p-6">
