@@ -40,6 +40,18 @@ export function getClient(): Client {
   return connection().client;
 }
 
+/**
+ * Rewrites a local database file in full (VACUUM) and empties its write-ahead log, so that values
+ * overwritten before (upstream keys in clear, or encrypted under a retired key) leave no copy behind
+ * in free pages or in the log. A libSQL server keeps its own storage: nothing to do there.
+ */
+export async function compactDatabase() {
+  if (config().databaseFile === undefined) return;
+  await getClient().execute("VACUUM");
+  const [row] = (await getClient().execute("PRAGMA wal_checkpoint(TRUNCATE)")).rows;
+  if (row && Number(row[0]) !== 0) console.warn("[db] the write-ahead log could not be emptied (another connection was reading); it is at the next checkpoint.");
+}
+
 export function closeDb() {
   dropShared<ReturnType<typeof open>>("db")?.client.close();
 }

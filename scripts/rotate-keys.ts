@@ -15,9 +15,7 @@ async function main() {
   console.log(`Keys from ${encryptionKeysFrom}: newest ${newest.id}${older.length ? `, older ${older.map((k) => k.id).join(", ")}` : ""}.`);
   const report = await rotateKeys();
   closeDb();
-  console.log(
-    `Re-encrypted ${report.rotated} upstream API key(s) under ${newest.id}, encrypted ${report.sealed} stored in clear; ${report.current} already under ${newest.id}.`,
-  );
+  console.log(`Upstream API keys now under key ${newest.id}: ${report.rotated} re-encrypted, ${report.sealed} encrypted from clear, ${report.current} already under it.`);
   if (report.unreadable.length > 0) {
     for (const u of report.unreadable) console.error(`Endpoint "${u.name}": ${u.problem}`);
     console.error(`${report.unreadable.length} key(s) left as they are: add the key they were encrypted under to ENCRYPTION_KEYS (after the newest) and run this again, or enter them again on /endpoints.`);

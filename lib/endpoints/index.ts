@@ -223,7 +223,10 @@ const TEST_TIMEOUT_MS = 5000;
 export async function testConnection(id: string): Promise<ConnectionResult> {
   const ep = await requireEndpointRow(id);
   const stored = readKey(ep.upstreamApiKey, ep);
-  if (!stored.ok) return { ok: false, message: `The stored API key cannot be decrypted. ${stored.problem} Enter the key again, or add the key it was encrypted under to ENCRYPTION_KEYS.` };
+  if (!stored.ok) {
+    const remedy = stored.unknownKey ? "Add the key it was encrypted under to ENCRYPTION_KEYS, or enter the API key again." : "Enter the API key again.";
+    return { ok: false, message: `The stored API key cannot be decrypted. ${stored.problem} ${remedy}` };
+  }
   const key = stored.key;
   const headers: Record<string, string> = { accept: "application/json" };
   if (ep.apiStyle === "anthropic") {

@@ -16,7 +16,7 @@ const context = (owner: Owner) => `model_endpoints.upstream_api_key\n${owner.id}
 /** The column's value for a key entered by an admin. */
 export const sealKey = (key: string, owner: Owner) => seal(key, context(owner), config().encryptionKeys);
 
-export type StoredKey = { ok: true; key: string | null } | { ok: false; problem: string; keyId?: string };
+export type StoredKey = { ok: true; key: string | null } | { ok: false; problem: string; keyId?: string; unknownKey: boolean };
 
 /** The clear key behind the column's value, or why it cannot be had. */
 export function readKey(stored: string | null, owner: Owner): StoredKey {
@@ -26,7 +26,7 @@ export function readKey(stored: string | null, owner: Owner): StoredKey {
     return { ok: true, key: unseal(stored, context(owner), config().encryptionKeys) };
   } catch (e) {
     if (!(e instanceof SealError)) throw e;
-    return { ok: false, problem: e.message, keyId: e.keyId };
+    return { ok: false, problem: e.message, keyId: e.keyId, unknownKey: e.reason === "unknown_key" };
   }
 }
 
@@ -38,9 +38,10 @@ export function readKey(stored: string | null, owner: Owner): StoredKey {
 export function usableKey(stored: string | null, owner: Owner & { name: string }): string | null {
   const read = readKey(stored, owner);
   if (read.ok) return read.key;
+  const remedy = read.unknownKey ? `key ${read.keyId} is added to ENCRYPTION_KEYS (after the newest), or ` : "";
   console.error(
     `[endpoints] the upstream API key of endpoint "${owner.name}" cannot be decrypted: ${read.problem} ` +
-      `The endpoint is used without a key until ${read.keyId ? `key ${read.keyId} is added to ENCRYPTION_KEYS (after the newest), or ` : ""}an admin enters its key again. (This instance's keys: ${config().encryptionKeysFrom}.)`,
+      `The endpoint is used without a key until ${remedy}an admin enters its key again. (This instance's keys: ${config().encryptionKeysFrom}.)`,
   );
   return null;
 }
