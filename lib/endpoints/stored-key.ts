@@ -11,10 +11,11 @@ import { config } from "@/lib/config";
 
 type Owner = { id: string; baseUrl: string };
 
-const context = (owner: Owner) => `model_endpoints.upstream_api_key\n${owner.id}\n${owner.baseUrl}`;
+/** What a sealed key is bound to (lib/cipher's context): its column, its endpoint's id and base URL. */
+export const keyContext = (owner: Owner) => `model_endpoints.upstream_api_key\n${owner.id}\n${owner.baseUrl}`;
 
 /** The column's value for a key entered by an admin. */
-export const sealKey = (key: string, owner: Owner) => seal(key, context(owner), config().encryptionKeys);
+export const sealKey = (key: string, owner: Owner) => seal(key, keyContext(owner), config().encryptionKeys);
 
 export type StoredKey = { ok: true; key: string | null } | { ok: false; problem: string; keyId?: string; unknownKey: boolean };
 
@@ -23,7 +24,7 @@ export function readKey(stored: string | null, owner: Owner): StoredKey {
   if (stored === null) return { ok: true, key: null };
   if (!isSealed(stored)) return { ok: true, key: stored };
   try {
-    return { ok: true, key: unseal(stored, context(owner), config().encryptionKeys) };
+    return { ok: true, key: unseal(stored, keyContext(owner), config().encryptionKeys) };
   } catch (e) {
     if (!(e instanceof SealError)) throw e;
     return { ok: false, problem: e.message, keyId: e.keyId, unknownKey: e.reason === "unknown_key" };
