@@ -12,9 +12,9 @@ import { readKey, sealKey, underNewestKey } from "./stored-key";
 // re-encrypt under `new` while the others, still on `old`, can no longer read the keys.
 // Each row is written only if it still holds the value read (compare-and-set), so a start or rotation
 // running beside an admin's edit, or beside another instance's start, never overwrites a newer key.
-// The clear keys do not change, so the gateway's routing copies stay valid: no version bump. When
-// anything was rewritten, a local database file is compacted, so that the values it replaced (keys in
-// clear, or under the retired key) do not live on in free pages or the write-ahead log.
+// The clear keys do not change, so the gateway's routing copies stay valid: no version bump. After a
+// rotation, or a start that sealed keys, a local database file is compacted, so that the values
+// replaced (keys in clear, or under the retired key) do not live on in free pages or the write-ahead log.
 
 export type ResealReport = {
   /** Keys that were in clear and are now encrypted. */
@@ -58,7 +58,8 @@ async function reseal(rotate: boolean): Promise<ResealReport> {
     if (clear) report.sealed += 1;
     else report.rotated += 1;
   }
-  if (report.sealed + report.rotated > 0) await compactDatabase();
+  // A rotation always compacts, so that running it again finishes one whose compaction failed.
+  if (rotate || report.sealed > 0) await compactDatabase();
   return report;
 }
 

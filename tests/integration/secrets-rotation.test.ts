@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { keyIdOf } from "@/lib/cipher";
@@ -13,7 +13,8 @@ import { unique } from "../support/names";
 
 const root = path.resolve(__dirname, "../..");
 const dir = mkdtempSync(path.join(inject("tmpRoot"), "secrets-rotation-"));
-const dbUrl = `file:${path.join(dir, "tollgate.db")}`;
+const dbFile = path.join(dir, "tollgate.db");
+const dbUrl = `file:${dbFile}`;
 const [OLD, NEW] = [randomBytes(32), randomBytes(32)];
 // Written two ways, as an operator may: the old one as base64url, the new one as hex.
 const [OLD_TEXT, NEW_TEXT] = [OLD.toString("base64url"), NEW.toString("hex")];
@@ -42,7 +43,10 @@ function run(args: string[], env: Record<string, string | undefined>): Promise<R
 }
 const rotate = (keys: string) => run(["--conditions=react-server", "scripts/rotate-keys.ts"], { DATABASE_URL: dbUrl, ENCRYPTION_KEYS: keys });
 
-const keyIdInColumn = async (id: string) => String((await m.db.getClient().execute({ sql: "SELECT upstream_api_key FROM model_endpoints WHERE id = ?", args: [id] })).rows[0].upstream_api_key).split(":")[2];
+const column = async (id: string) => String((await m.db.getClient().execute({ sql: "SELECT upstream_api_key FROM model_endpoints WHERE id = ?", args: [id] })).rows[0].upstream_api_key);
+const keyIdInColumn = async (id: string) => (await column(id)).split(":")[2];
+/** True when the text is anywhere in the database file or its write-ahead log. */
+const inFiles = (text: string) => [dbFile, `${dbFile}-wal`].some((f) => existsSync(f) && readFileSync(f).includes(Buffer.from(text)));
 
 beforeAll(async () => {
   m = await load();
@@ -74,12 +78,16 @@ describe("npm run keys:rotate", () => {
     for (const name of names) expect(tooEarly.stderr).toContain(`Endpoint "${name}": It was encrypted under key id ${keyIdOf(OLD)}`);
     expect(await Promise.all(ids.map(keyIdInColumn))).toEqual([keyIdOf(OLD), keyIdOf(OLD)]);
 
+    const underOld = await Promise.all(ids.map(column));
+    expect(underOld.every(inFiles)).toBe(true);
     const rotated = await rotate(`${NEW_TEXT},${OLD_TEXT}`);
     expect(rotated.stderr).toBe("");
     expect(rotated.code).toBe(0);
     expect(rotated.stdout).toContain(`Keys from ENCRYPTION_KEYS: newest ${keyIdOf(NEW)}, older ${keyIdOf(OLD)}.`);
     expect(rotated.stdout).toContain(`Upstream API keys now under key ${keyIdOf(NEW)}: 2 re-encrypted, 0 encrypted from clear, 0 already under it.`);
     expect(await Promise.all(ids.map(keyIdInColumn))).toEqual([keyIdOf(NEW), keyIdOf(NEW)]);
+    // The values under the retired key are gone from the file too (compacted), not left in free pages.
+    expect(underOld.some(inFiles)).toBe(false);
 
     // Now the new key alone reads every row (the command opens each one), and a second run has nothing to do.
     const again = await rotate(NEW_TEXT);
