@@ -1,7 +1,7 @@
 import { createClient, type Client } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
-import { mkdirSync } from "node:fs";
 import { config } from "@/lib/config";
+import { prepareDatabaseFile } from "@/lib/config/data-folder";
 import { dropShared, shared } from "@/lib/shared";
 import * as schema from "./schema";
 
@@ -13,9 +13,11 @@ export type Db = LibSQLDatabase<typeof schema>;
 // (atomic, one short synchronous call) and never through interactive transactions, which would hold
 // that connection across awaits.
 function open(): { client: Client; db: Db } {
-  const { databaseUrl, databaseAuthToken, dataDir } = config();
-  const isFile = databaseUrl.startsWith("file:");
-  if (isFile) mkdirSync(dataDir, { recursive: true });
+  const { databaseUrl, databaseAuthToken, databaseFile } = config();
+  const isFile = databaseFile !== undefined;
+  // Owner-only before SQLite opens it (0700 folder, 0600 file, which its -wal and -shm files inherit),
+  // and tightened where an earlier version left them at the umask's modes.
+  if (isFile) prepareDatabaseFile(databaseFile);
   const client = createClient({ url: databaseUrl, authToken: databaseAuthToken, concurrency: isFile ? 1 : undefined });
   if (isFile) {
     // Issued before any other statement can be, and the client serves calls in order, so every later
@@ -36,6 +38,18 @@ export function getDb(): Db {
 
 export function getClient(): Client {
   return connection().client;
+}
+
+/**
+ * Rewrites a local database file in full (VACUUM) and empties its write-ahead log, so that values
+ * overwritten before (upstream keys in clear, or encrypted under a retired key) leave no copy behind
+ * in free pages or in the log. A libSQL server keeps its own storage: nothing to do there.
+ */
+export async function compactDatabase() {
+  if (config().databaseFile === undefined) return;
+  await getClient().execute("VACUUM");
+  const [row] = (await getClient().execute("PRAGMA wal_checkpoint(TRUNCATE)")).rows;
+  if (row && Number(row[0]) !== 0) console.warn("[db] the write-ahead log could not be emptied (another connection was reading); it is at the next checkpoint.");
 }
 
 export function closeDb() {

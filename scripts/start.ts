@@ -1,6 +1,7 @@
 // `npm start` / `npm run dev`: the Tollgate server process.
 // 1. Resolves the configuration (one clear line and exit 1 when it is invalid).
-// 2. Applies pending migrations and creates the default admin on first start.
+// 2. Applies pending migrations, encrypts upstream API keys still stored in clear (by a version before
+//    encryption at rest), and creates the default admin on first start.
 // 3. Serves HTTP on PORT: the gateway (/v1/*) straight from Node (lib/gateway/node), everything else
 //    through Next in the same process. One process means one SQLite connection and one in-process
 //    cache shared by the admin pages and the gateway, so an eviction made by an admin action reaches
@@ -33,7 +34,12 @@ async function main() {
 
   const { runMigrations } = await import("@/db/migrate");
   const { ensureDefaultAdmin } = await import("@/lib/users");
+  const { sealClearKeys } = await import("@/lib/endpoints");
   await runMigrations();
+  // Here rather than in runMigrations: the column and its encryption belong to lib/endpoints, which
+  // db/ (below lib/) does not import; and `npm run db:migrate` stays a schema step.
+  const { sealed } = await sealClearKeys();
+  if (sealed > 0) console.log(`Encrypted ${sealed} upstream API key${sealed === 1 ? "" : "s"} stored in clear.`);
   const { connectCache } = await import("@/lib/cache");
   await connectCache();
   if (await ensureDefaultAdmin()) console.log(`Created the default admin "${cfg.adminUser}"; the password must be changed at first login.`);

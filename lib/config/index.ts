@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import proxyaddr from "proxy-addr";
 import { z } from "zod";
+import { decodeKey, newKeyText, type Keyring } from "@/lib/cipher";
+import { secretFile } from "./data-folder";
 import { SESSION_DEFAULTS } from "./edge";
 
 // The only module that reads process.env. Parsed once; an invalid value fails at start
@@ -65,6 +66,8 @@ const EnvSchema = z.object({
   }),
   SESSION_IDLE_MINUTES: optionalInt(1, 7 * 24 * 60),
   SESSION_MAX_HOURS: optionalInt(1, 30 * 24),
+  // Parsed by encryptionKeys() below: whether it is required depends on DATABASE_URL.
+  ENCRYPTION_KEYS: optionalString,
 });
 
 /**
@@ -89,7 +92,13 @@ function parseTrustProxy(value: string | undefined): TrustProxy | "invalid" {
 export type Config = {
   databaseUrl: string;
   databaseAuthToken?: string;
+  /** The SQLite file, for a file: URL (undefined with a libSQL server). */
+  databaseFile?: string;
   dataDir: string;
+  /** The keys that seal secrets at rest (upstream API keys), newest first; the first seals. */
+  encryptionKeys: Keyring;
+  /** Where they came from, for messages: "ENCRYPTION_KEYS" or the generated key file. */
+  encryptionKeysFrom: string;
   valkeyUrl?: string;
   valkeyPrefix: string;
   authSecret: string;
@@ -107,22 +116,48 @@ export type Config = {
   session: { idleSeconds: number; maxSeconds: number };
 };
 
-function dataDirOf(databaseUrl: string): string {
-  if (!databaseUrl.startsWith("file:")) return path.resolve("data");
-  const file = databaseUrl.slice("file:".length).replace(/^\/\/(localhost)?/, "");
-  return path.dirname(path.resolve(file));
+function databaseFileOf(databaseUrl: string): string | undefined {
+  if (!databaseUrl.startsWith("file:")) return undefined;
+  return path.resolve(databaseUrl.slice("file:".length).replace(/^\/\/(localhost)?/, ""));
 }
 
-/** AUTH_SECRET / NEXTAUTH_SECRET, else one generated on first start and kept in the data folder. */
+/** AUTH_SECRET / NEXTAUTH_SECRET, else one generated on first start and kept in the data folder (0600). */
 function resolveSecret(env: z.infer<typeof EnvSchema>, dataDir: string): string {
-  const given = env.AUTH_SECRET ?? env.NEXTAUTH_SECRET;
-  if (given) return given;
-  const file = path.join(dataDir, "auth-secret");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString("base64url");
-  writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
-  return secret;
+  return env.AUTH_SECRET ?? env.NEXTAUTH_SECRET ?? secretFile(dataDir, "auth-secret", () => randomBytes(32).toString("base64url"));
+}
+
+const KEY_FORMAT = "32 bytes as base64 / base64url (43-44 characters) or 64 hex characters";
+
+/**
+ * ENCRYPTION_KEYS: comma-separated, newest first (`new,old` during a rotation). Unset with a local
+ * SQLite file: one key generated on first start into the data folder (0600), like the auth secret.
+ * Unset with a libSQL server: an error, since every instance must hold the same keys and a key
+ * generated on one machine would leave the others unable to read what it sealed. No message ever
+ * repeats a key: configuration errors end up in logs.
+ */
+function encryptionKeys(given: string | undefined, databaseFile: string | undefined, dataDir: string): { keys: Keyring; from: string } {
+  if (given === undefined) {
+    if (!databaseFile) {
+      throw new Error("Invalid configuration: ENCRYPTION_KEYS is required with a remote DATABASE_URL (libsql:, http(s):, ws(s):): set the same keys on every instance");
+    }
+    const file = path.join(dataDir, "encryption-key");
+    const key = decodeKey(secretFile(dataDir, "encryption-key", newKeyText));
+    if (!key) throw new Error(`Invalid configuration: ENCRYPTION_KEYS is unset and ${file} does not hold a key (${KEY_FORMAT}): restore that file, or set ENCRYPTION_KEYS`);
+    return { keys: [key], from: file };
+  }
+  const entries = given.split(",").map((e) => e.trim());
+  const keys = entries.map((entry, i) => {
+    const where = entries.length > 1 ? `entry ${i + 1} of ENCRYPTION_KEYS` : "ENCRYPTION_KEYS";
+    if (entry === "") throw new Error(`Invalid configuration: ${where} is empty (keys are comma-separated, newest first)`);
+    const key = decodeKey(entry);
+    if (!key) throw new Error(`Invalid configuration: ${where} is not a key: each must be ${KEY_FORMAT}`);
+    return key;
+  });
+  keys.forEach((k, i) => {
+    const first = keys.findIndex((o) => o.id === k.id);
+    if (first !== i) throw new Error(`Invalid configuration: ENCRYPTION_KEYS lists the same key twice (entries ${first + 1} and ${i + 1})`);
+  });
+  return { keys, from: "ENCRYPTION_KEYS" };
 }
 
 export function parseConfig(source: Record<string, string | undefined>): Config {
@@ -132,14 +167,19 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     throw new Error(`Invalid configuration: ${String(issue.path[0])} ${issue.message}`);
   }
   const env = parsed.data;
-  const dataDir = dataDirOf(env.DATABASE_URL);
+  const databaseFile = databaseFileOf(env.DATABASE_URL);
+  const dataDir = databaseFile ? path.dirname(databaseFile) : path.resolve("data");
   const port = env.PORT ?? 3000;
   const appUrl = (env.APP_URL ?? `http://localhost:${port}`).replace(/\/$/, "");
   if (env.SMTP_HOST && !env.SMTP_FROM) throw new Error("Invalid configuration: SMTP_FROM is required when SMTP_HOST is set");
+  const encryption = encryptionKeys(env.ENCRYPTION_KEYS, databaseFile, dataDir);
   return {
     databaseUrl: env.DATABASE_URL,
     databaseAuthToken: env.DATABASE_AUTH_TOKEN,
+    databaseFile,
     dataDir,
+    encryptionKeys: encryption.keys,
+    encryptionKeysFrom: encryption.from,
     valkeyUrl: env.VALKEY_URL,
     valkeyPrefix: env.VALKEY_PREFIX,
     authSecret: resolveSecret(env, dataDir),

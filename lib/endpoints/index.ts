@@ -1,21 +1,28 @@
 import "server-only";
+import os from "node:os";
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { modelEndpoints, type ModelEndpoint } from "@/db/schema";
 import { uniqueViolation } from "@/db/errors";
 import { auditAfterChange, type Actor } from "@/lib/audit";
+import { isSealed } from "@/lib/cipher";
 import { resourcesChanged } from "@/lib/callers";
+import { config } from "@/lib/config";
 import { DomainError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { shared } from "@/lib/shared";
 import { nowIso } from "@/lib/time";
 import type { CreateEndpointInput, UpdateEndpointInput } from "./schemas";
+import { pointsAtSelf } from "./self-url";
+import { readKey, sealKey, usableKey } from "./stored-key";
+
+export { rotateKeys, sealClearKeys, type ResealReport } from "./reseal";
 
 // The model endpoints domain: every read and write of `model_endpoints` goes through here. The
 // upstream API key is write-only: it leaves this module only through listRoutingEndpoints() (for the
 // gateway, on the server) and as the header testConnection() sends; never to a page, an action's
-// answer or the audit log.
-
+// answer or the audit log. In the database it is encrypted (./stored-key); only this folder reads or
+// writes the column.
 
 /** What the admin table and the edit dialog show: everything but the key, which is only "set or not". */
 const rowColumns = {
@@ -43,9 +50,12 @@ export async function getEndpoint(id: string): Promise<EndpointRow | undefined> 
 
 export type RoutingEndpoint = Pick<ModelEndpoint, "id" | "name" | "baseUrl" | "apiStyle" | "upstreamApiKey" | "models" | "eurPerMInput" | "eurPerMOutput">;
 
-/** For the gateway only (server-side; never hand it to a client component): the routing table, key included. */
+/**
+ * For the gateway only (server-side; never hand it to a client component): the routing table, key
+ * included, decrypted. A key that cannot be decrypted is logged and left out (./stored-key).
+ */
 export async function listRoutingEndpoints(): Promise<RoutingEndpoint[]> {
-  return getDb()
+  const rows = await getDb()
     .select({
       id: modelEndpoints.id,
       name: modelEndpoints.name,
@@ -58,6 +68,7 @@ export async function listRoutingEndpoints(): Promise<RoutingEndpoint[]> {
     })
     .from(modelEndpoints)
     .orderBy(asc(modelEndpoints.name));
+  return rows.map((row) => ({ ...row, upstreamApiKey: usableKey(row.upstreamApiKey, row) }));
 }
 
 // ---------------------------------------------------------------- mutations
@@ -74,6 +85,15 @@ const NAME_TAKEN = "An endpoint with this name already exists";
 
 /** A UNIQUE violation (two admins saving the same name at once) as the field error the form shows. */
 const takenError = (e: unknown) => (uniqueViolation(e) === "model_endpoints.name" ? DomainError.field("name", NAME_TAKEN) : undefined);
+
+const SELF_URL = "This URL points at this Tollgate itself: calls sent there would come back into the gateway and loop. Enter the upstream provider's URL.";
+
+/** Refuses a base URL that reaches this deployment (its APP_URL, or the address and port it listens on). */
+function assertNotSelf(baseUrl: string) {
+  const { appUrl, port, host } = config();
+  const localAddresses = [os.hostname(), ...Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address))];
+  if (pointsAtSelf(baseUrl, { appUrl, port, host, localAddresses })) throw new DomainError("Please correct the highlighted fields.", { baseUrl: [SELF_URL] });
+}
 
 async function assertNameFree(name: string, exceptId?: string) {
   const cond = exceptId ? and(eq(modelEndpoints.name, name), ne(modelEndpoints.id, exceptId)) : eq(modelEndpoints.name, name);
@@ -115,6 +135,7 @@ async function routingChanged() {
 }
 
 export async function createEndpoint(actor: Actor, input: CreateEndpointInput): Promise<{ id: string; name: string }> {
+  assertNotSelf(input.baseUrl);
   await assertNameFree(input.name);
   const id = newId();
   const at = nowIso();
@@ -122,7 +143,7 @@ export async function createEndpoint(actor: Actor, input: CreateEndpointInput): 
   const db = getDb();
   try {
     await db.batch([
-      db.insert(modelEndpoints).values({ id, ...fields, upstreamApiKey: apiKey, createdAt: at, updatedAt: at }),
+      db.insert(modelEndpoints).values({ id, ...fields, upstreamApiKey: apiKey === null ? null : sealKey(apiKey, { id, baseUrl: fields.baseUrl }), createdAt: at, updatedAt: at }),
       auditAfterChange(actor, "endpoint.create", target({ id, name: input.name }), {
         baseUrl: input.baseUrl,
         apiStyle: input.apiStyle,
@@ -141,6 +162,7 @@ export async function createEndpoint(actor: Actor, input: CreateEndpointInput): 
 
 export async function updateEndpoint(actor: Actor, id: string, input: UpdateEndpointInput) {
   const before = await requireEndpointRow(id);
+  assertNotSelf(input.baseUrl);
   await assertNameFree(input.name, id);
   const { apiKey, removeApiKey, ...fields } = input;
   const changes: Record<string, unknown> = {};
@@ -149,10 +171,20 @@ export async function updateEndpoint(actor: Actor, id: string, input: UpdateEndp
   }
   if (JSON.stringify(before.models) !== JSON.stringify(fields.models)) changes.models = { from: before.models, to: fields.models };
   // The key itself is never compared in the log, only said to have changed.
-  const keyUpdate = removeApiKey ? { upstreamApiKey: null } : apiKey !== null ? { upstreamApiKey: apiKey } : {};
+  const beforeKey = readKey(before.upstreamApiKey, before);
   if (removeApiKey && before.upstreamApiKey !== null) changes.apiKeyRemoved = true;
-  if (apiKey !== null && apiKey !== before.upstreamApiKey) changes.apiKeyChanged = true;
+  if (apiKey !== null && !(beforeKey.ok && apiKey === beforeKey.key)) changes.apiKeyChanged = true;
   if (Object.keys(changes).length === 0) return;
+  const owner = { id, baseUrl: fields.baseUrl };
+  // A kept key is sealed again when its base URL moves (the seal names it) or it was still in clear.
+  const kept = beforeKey.ok && beforeKey.key !== null && (before.baseUrl !== fields.baseUrl || !isSealed(before.upstreamApiKey!)) ? beforeKey.key : null;
+  const keyUpdate = removeApiKey
+    ? { upstreamApiKey: null }
+    : apiKey !== null
+      ? { upstreamApiKey: sealKey(apiKey, owner) }
+      : kept !== null
+        ? { upstreamApiKey: sealKey(kept, owner) }
+        : {};
   const db = getDb();
   try {
     await db.batch([
@@ -190,16 +222,22 @@ const TEST_TIMEOUT_MS = 5000;
  */
 export async function testConnection(id: string): Promise<ConnectionResult> {
   const ep = await requireEndpointRow(id);
+  const stored = readKey(ep.upstreamApiKey, ep);
+  if (!stored.ok) {
+    const remedy = stored.unknownKey ? "Add the key it was encrypted under to ENCRYPTION_KEYS, or enter the API key again." : "Enter the API key again.";
+    return { ok: false, message: `The stored API key cannot be decrypted. ${stored.problem} ${remedy}` };
+  }
+  const key = stored.key;
   const headers: Record<string, string> = { accept: "application/json" };
   if (ep.apiStyle === "anthropic") {
     headers["anthropic-version"] = "2023-06-01";
-    if (ep.upstreamApiKey) headers["x-api-key"] = ep.upstreamApiKey;
-  } else if (ep.upstreamApiKey) {
-    headers.authorization = `Bearer ${ep.upstreamApiKey}`;
+    if (key) headers["x-api-key"] = key;
+  } else if (key) {
+    headers.authorization = `Bearer ${key}`;
   }
   // Anthropic pages its list (20 by default); ask for its maximum so the count means something.
   const url = `${ep.baseUrl}/models${ep.apiStyle === "anthropic" ? "?limit=1000" : ""}`;
-  const scrub = (message: string) => (ep.upstreamApiKey ? message.replaceAll(ep.upstreamApiKey, "••••") : message);
+  const scrub = (message: string) => (key ? message.replaceAll(key, "••••") : message);
   try {
     // No redirects: following one would carry the key (x-api-key is not dropped) to wherever it points.
     const res = await fetch(url, { headers, redirect: "manual", signal: AbortSignal.timeout(TEST_TIMEOUT_MS) });

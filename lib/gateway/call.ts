@@ -8,7 +8,7 @@ import { readJsonBody, type GatewayRequest, type Json } from "./request";
 import { resolveModel, type Target } from "./routing";
 import { SseMeter } from "./sse";
 import { adapters, NO_USAGE, type StyleAdapter, type Usage } from "./styles";
-import { headerOf, isTimeout, sendUpstream, timeoutError, upstreamRefusal, type Upstream } from "./upstream";
+import { headerOf, isTimeout, refuseForwardedCall, sendUpstream, timeoutError, upstreamRefusal, type Upstream } from "./upstream";
 
 /** What a call reaches outside itself; lib/gateway/index wires the real ones, tests their own. */
 export type GatewayDeps = {
@@ -27,7 +27,7 @@ export type GatewayDeps = {
 /**
  * One gateway call (POST /v1/chat/completions or /v1/messages), in a fixed order:
  *
- *   authenticate → resolve → permit → transform → reserve → forward → finish
+ *   authenticate → (refuse a forwarded call) → resolve → permit → transform → reserve → forward → finish
  *
  * A call without a valid caller (any 401) ends without a ledger row. From the moment the caller is
  * known, every way out — success, a refusal, an upstream error, a timeout, an unreachable upstream,
@@ -58,6 +58,8 @@ export class GatewayCall {
   async run(): Promise<Response> {
     try {
       await this.authenticate();
+      // After the key, so that the refusal has its ledger row; before the body, which it never needs.
+      refuseForwardedCall(this.request.headers);
       const body = await readJsonBody(this.request, this.deps.maxBodyBytes);
       const target = await this.resolve(body);
       // permit: the caller's grants for the target (the permissions issue) are checked here.

@@ -9,6 +9,26 @@ import type { StyleAdapter } from "./styles";
 
 export type Upstream = Dispatcher.ResponseData;
 
+/**
+ * Marks every call this gateway forwards. A gateway that receives a call carrying it refuses it
+ * (call.ts): an endpoint pointing back at a Tollgate — this one under another name, a sibling
+ * instance, or another deployment whose endpoint points back here — would otherwise forward the call
+ * again and again (one such call once recursed about a thousand times a second). The base URL rule in
+ * lib/endpoints stops the plain cases at the form; this stops the rest after one hop.
+ */
+export const HOP_HEADER = "x-tollgate-hop";
+
+/** A forwarded call arriving back at a gateway: refused with 400 and its own ledger status. */
+export function refuseForwardedCall(headers: Headers) {
+  if (headers.has(HOP_HEADER)) {
+    throw new GatewayError(
+      "invalid_request",
+      `This request was forwarded by a Tollgate gateway (it carries ${HOP_HEADER}): a model endpoint points at a Tollgate, which would loop. Point that endpoint at the upstream provider instead.`,
+      "loop_refused",
+    );
+  }
+}
+
 export const headerOf = (u: Upstream, name: string) => {
   const v = u.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -34,7 +54,7 @@ export async function sendUpstream(
   try {
     const upstream = await undiciRequest(endpoint.baseUrl + adapter.path, {
       method: "POST",
-      headers: adapter.upstreamHeaders(endpoint, client.headers),
+      headers: { ...adapter.upstreamHeaders(endpoint, client.headers), [HOP_HEADER]: "1" },
       body: JSON.stringify(body),
       signal: controller.signal,
       // Until the response headers; then, between two chunks of a stream.

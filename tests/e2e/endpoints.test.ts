@@ -5,6 +5,7 @@ import { startApp, type App } from "../support/app";
 import { launchChromium } from "../support/browser";
 import { freePort } from "../support/ports";
 import { storySteps } from "../support/steps";
+import { upstreamKeyOf } from "../support/secrets";
 import { toastWith } from "../support/toast";
 
 // An admin manages a model endpoint in real headless Chromium against the built app (real SQLite
@@ -108,11 +109,10 @@ describe("an admin manages a model endpoint", () => {
       expect(await row().getByTestId("prices").textContent()).toBe("€2.5 / €10 per 1M in/out");
       expect(text).toContain("yes");
       expect(await page.content()).not.toContain(UPSTREAM_KEY);
-      expect(await dbValue("SELECT base_url, upstream_api_key, models FROM model_endpoints WHERE name = 'local-llm'")).toMatchObject({
-        base_url: `${upstreamUrl}/v1`,
-        upstream_api_key: UPSTREAM_KEY,
-        models: JSON.stringify(["m-1", "m-2", "m-3"]),
-      });
+      const stored = await dbValue("SELECT id, base_url, upstream_api_key, models FROM model_endpoints WHERE name = 'local-llm'");
+      expect(stored).toMatchObject({ base_url: `${upstreamUrl}/v1`, upstream_api_key: expect.stringMatching(/^enc:v1:/), models: JSON.stringify(["m-1", "m-2", "m-3"]) });
+      expect(String(stored.upstream_api_key)).not.toContain(UPSTREAM_KEY); // encrypted at rest
+      expect(await upstreamKeyOf(app, String(stored.id))).toBe(UPSTREAM_KEY);
     });
 
     await step("tests the connection against the local upstream and shows the result inline", async () => {
@@ -135,11 +135,9 @@ describe("an admin manages a model endpoint", () => {
       await dialog.getByRole("button", { name: "Save" }).click();
       await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
       await expect.poll(() => row().getByTestId("prices").textContent()).toBe("€3 / €12.75 per 1M in/out");
-      expect(await dbValue("SELECT eur_per_m_input, eur_per_m_output, upstream_api_key FROM model_endpoints WHERE name = 'local-llm'")).toMatchObject({
-        eur_per_m_input: 3,
-        eur_per_m_output: 12.75,
-        upstream_api_key: UPSTREAM_KEY,
-      });
+      const stored = await dbValue("SELECT id, eur_per_m_input, eur_per_m_output FROM model_endpoints WHERE name = 'local-llm'");
+      expect(stored).toMatchObject({ eur_per_m_input: 3, eur_per_m_output: 12.75 });
+      expect(await upstreamKeyOf(app, String(stored.id))).toBe(UPSTREAM_KEY);
     });
 
     await step("deletes it after a confirmation naming it", async () => {

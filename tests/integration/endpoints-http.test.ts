@@ -1,4 +1,6 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEndpointAs, createKeyAs, createUserAs, readyUser, signedInAdmin, snapshot, usersActionAs } from "../support/admin";
 import { startApp, type App } from "../support/app";
@@ -7,6 +9,7 @@ import { callAction, type ActionResult, type Session } from "../support/http";
 import { unique } from "../support/names";
 import { freePort } from "../support/ports";
 import { VALID_ENDPOINT_FORM } from "../support/forms";
+import { upstreamKeyOf } from "../support/secrets";
 
 // The /endpoints admin surface over real HTTP against the built app (real SQLite file, real
 // valkey-server), with tiny real upstream servers for the connection test. Every action is posted
@@ -43,7 +46,8 @@ async function rows(sql: string, args: (string | number)[] = []) {
 }
 /** The endpoints and the audit log's length: unchanged means nothing was written. */
 const written = () => snapshot(app, ["model_endpoints"]);
-const storedKey = async (id: string) => (await rows("SELECT upstream_api_key FROM model_endpoints WHERE id = ?", [id]))[0]?.upstream_api_key;
+/** The endpoint's key, decrypted from the column with the app's key (the column itself never holds it). */
+const storedKey = (id: string) => upstreamKeyOf(app, id);
 const lastUpdateDetails = async (id: string) =>
   JSON.parse(String((await rows("SELECT details FROM audit_log WHERE action = 'endpoint.update' AND target_id = ? ORDER BY id DESC LIMIT 1", [id]))[0].details));
 
@@ -242,6 +246,36 @@ describe("bad input: a field error, nothing written, never a 500", () => {
   });
 });
 
+// ---------------------------------------------------------------- no gateway loops
+
+describe("a base URL pointing at this app is refused at its field", () => {
+  const SELF = "This URL points at this Tollgate itself: calls sent there would come back into the gateway and loop. Enter the upstream provider's URL.";
+  const port = () => new URL(app.url).port;
+
+  it("on create: its own APP_URL, and its listening address on its port, each a field error with nothing written", async () => {
+    for (const baseUrl of [`${app.url}/v1`, `http://localhost:${port()}/v1`, `http://[::1]:${port()}/v1`, `http://0.0.0.0:${port()}/v1/`]) {
+      const before = await written();
+      const r = await act("createEndpointAction", { ...valid, name: unique("loop"), baseUrl });
+      expect(r.status, baseUrl).toBe(200);
+      expect(r.state, baseUrl).toMatchObject({ ok: false, fieldErrors: { baseUrl: [SELF] } });
+      expect(await written(), baseUrl).toBe(before);
+    }
+  });
+
+  it("on edit, too", async () => {
+    const id = await createEndpoint({ apiKey: KEY_SECOND });
+    const before = await written();
+    const r = await act("updateEndpointAction", await editPayload(id, { baseUrl: `${app.url}/v1` }));
+    expect(r.state).toMatchObject({ ok: false, fieldErrors: { baseUrl: [SELF] } });
+    expect(await written()).toBe(before);
+  });
+
+  it("localhost on another port (a local model server) is fine", async () => {
+    const r = await act("createEndpointAction", { ...valid, name: unique("local"), baseUrl: `http://localhost:${await freePort()}/v1` });
+    expect(r.state).toMatchObject({ ok: true });
+  });
+});
+
 // ---------------------------------------------------------------- the work itself
 
 describe("add, edit and delete", () => {
@@ -258,7 +292,9 @@ describe("add, edit and delete", () => {
     });
     expect(r.state).toMatchObject({ ok: true });
     const [e] = await rows("SELECT * FROM model_endpoints WHERE name = ?", [name]);
-    expect(e).toMatchObject({ base_url: "https://api.openai.com/v1", api_style: "openai", upstream_api_key: KEY_OPENAI, eur_per_m_input: 2.5, eur_per_m_output: 0 });
+    expect(e).toMatchObject({ base_url: "https://api.openai.com/v1", api_style: "openai", upstream_api_key: expect.stringMatching(/^enc:v1:/), eur_per_m_input: 2.5, eur_per_m_output: 0 });
+    expectNoKey(String(e.upstream_api_key), "the column");
+    expect(await storedKey(String(e.id))).toBe(KEY_OPENAI);
     expect(JSON.parse(String(e.models))).toEqual(["gpt-4o", "gpt-4o-mini", "o3"]);
   });
 
@@ -283,7 +319,8 @@ describe("add, edit and delete", () => {
     const r = await act("updateEndpointAction", await editPayload(id, { eurPerMInput: "3", eurPerMOutput: "12.5", models: "gpt-4o\ngpt-4.1" }));
     expect(r.state).toMatchObject({ ok: true });
     const [e] = await rows("SELECT * FROM model_endpoints WHERE id = ?", [id]);
-    expect(e).toMatchObject({ eur_per_m_input: 3, eur_per_m_output: 12.5, upstream_api_key: KEY_OPENAI });
+    expect(e).toMatchObject({ eur_per_m_input: 3, eur_per_m_output: 12.5 });
+    expect(await storedKey(id)).toBe(KEY_OPENAI);
     expect(JSON.parse(String(e.models))).toEqual(["gpt-4o", "gpt-4.1"]);
     const details = await lastUpdateDetails(id);
     expect(details).toMatchObject({ eurPerMInput: { from: 2.5, to: 3 }, eurPerMOutput: { from: 0, to: 12.5 } });
@@ -472,5 +509,24 @@ describe("the upstream key is write-only", () => {
     expect(refusing.seen.map((s) => s.headers.authorization)).toEqual([`Bearer ${KEY_OPENAI}`]);
     expectNoKey(answers.map((r) => r.body).join("\n"), "the answers");
     expectNoKey(JSON.stringify(await rows("SELECT * FROM audit_log")), "the audit log");
+  });
+
+  it("no key is in the database file or its write-ahead log in clear, and the column holds only sealed values", async () => {
+    await createEndpoint({ apiKey: KEY_ANTHROPIC }); // one more, written just now
+    for (const file of [app.dbFile, `${app.dbFile}-wal`]) {
+      if (existsSync(file)) expectNoKey(readFileSync(file).toString("latin1"), path.basename(file));
+    }
+    const stored = (await rows("SELECT upstream_api_key FROM model_endpoints WHERE upstream_api_key IS NOT NULL")).map((r) => String(r.upstream_api_key));
+    expect(stored.length).toBeGreaterThan(0);
+    for (const value of stored) expect(value).toMatch(/^enc:v1:[0-9a-f]{8}:/);
+  });
+
+  it("the app's data folder is the owner's alone: folder 0700, database and its companions 0600", async () => {
+    const mode = (p: string) => statSync(p).mode & 0o777;
+    const folder = path.dirname(app.dbFile);
+    expect(mode(folder)).toBe(0o700);
+    for (const file of [app.dbFile, `${app.dbFile}-wal`, `${app.dbFile}-shm`, path.join(folder, "encryption-key")]) {
+      if (existsSync(file)) expect(mode(file), file).toBe(0o600);
+    }
   });
 });

@@ -83,9 +83,12 @@ const scripts: Record<string, Script> = {
 let server: Server;
 let base: string;
 let closedPort: number;
+/** The headers of every request the scripted upstream received, in order. */
+const received: IncomingMessage["headers"][] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    received.push(req.headers);
     let raw = "";
     req.on("data", (d) => (raw += d));
     req.on("end", () => {
@@ -132,8 +135,8 @@ function world(over: Partial<GatewayDeps> = {}) {
   return { deps, rows };
 }
 
-function request(body: unknown, opts: { key?: string | null; signal?: AbortSignal; raw?: string } = {}): GatewayRequest {
-  const headers = new Headers({ "content-type": "application/json" });
+function request(body: unknown, opts: { key?: string | null; signal?: AbortSignal; raw?: string; headers?: Record<string, string> } = {}): GatewayRequest {
+  const headers = new Headers({ "content-type": "application/json", ...opts.headers });
   const key = opts.key === undefined ? KEY : opts.key;
   if (key) headers.set("authorization", `Bearer ${key}`);
   const bytes = new TextEncoder().encode(opts.raw ?? JSON.stringify(body));
@@ -293,6 +296,37 @@ describe("every way out after the key is accepted writes exactly one row", () =>
     });
     expect(response.status).toBe(200);
     expect(JSON.parse(text).choices).toHaveLength(1);
+  });
+});
+
+describe("no gateway loops", () => {
+  it("every forwarded call carries the hop header", async () => {
+    const { response } = await call(chat("ok"));
+    expect(response.status).toBe(200);
+    expect(received.at(-1)?.["x-tollgate-hop"]).toBe("1");
+  });
+
+  it("a call that carries it (forwarded by a gateway) → 400 in the client's shape, status loop_refused, nothing forwarded", async () => {
+    const before = received.length;
+    const { response, text, rows } = await call(chat("ok"), { headers: { "x-tollgate-hop": "1" } });
+    expect(response.status).toBe(400);
+    expect(JSON.parse(text).error).toMatchObject({ type: "invalid_request_error", message: expect.stringMatching(/x-tollgate-hop.*loop/) });
+    expect(onlyRow(rows, response)).toMatchObject({ status: "loop_refused", endpoint: null, inputTokens: 0, outputTokens: 0, costEur: 0 });
+    expect(received.length).toBe(before);
+  });
+
+  it("in the Anthropic shape on /v1/messages", async () => {
+    const { deps, rows } = world();
+    const response = await runCompletion(deps, request({ model: "ok", max_tokens: 5, messages: [] }, { headers: { "x-tollgate-hop": "1" } }), "anthropic");
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
+    expect(onlyRow(rows, response)).toMatchObject({ status: "loop_refused" });
+  });
+
+  it("without a valid key it is a 401 like any other, with no row", async () => {
+    const { response, rows } = await call(chat("ok"), { key: null, headers: { "x-tollgate-hop": "1" } });
+    expect(response.status).toBe(401);
+    expect(rows).toEqual([]);
   });
 });
 
