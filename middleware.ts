@@ -1,7 +1,9 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { encode, getToken } from "next-auth/jwt";
 import { clearSessionCookies, issueSessionCookie, sessionCookie } from "@/lib/auth/cookies";
-import { edgeAuthSecret, edgeSecureCookies, edgeSessionLifetimes } from "@/lib/config/edge";
+import { isSameOrigin } from "@/lib/auth/origin";
+import { ACTION_BODY_LIMIT_BYTES, edgeAuthSecret, edgeSecureCookies, edgeSessionLifetimes } from "@/lib/config/edge";
+import { jsonTooDeep } from "@/lib/json-depth";
 import { claimsOf, endedByTime, needsRefresh, nowSeconds } from "@/lib/sessions/policy";
 
 // Convenience, and the idle refresh: sends visitors without a live session cookie to /login before a
@@ -50,16 +52,39 @@ export const config = {
 };
 
 /**
- * Next decodes a server action's body before any of our code runs and answers a malformed one with a
- * 500. Our actions take JSON (see components/forms.ts), so a body that is not JSON is refused here as
- * the client error it is.
+ * Next decodes a server action's body before any of our code runs, and answers a body over its size
+ * limit, a foreign Origin or a malformed body with a 500. Those are the client's errors, so they are
+ * refused here, before Next sees them: 403 for another origin, 413 over the limit, 400 for a body
+ * that is not JSON (our actions take JSON, see components/forms.tsx) or is nested without end.
  */
 async function checkActionBody(request: NextRequest) {
-  if (request.method !== "POST" || !(request.headers.get("content-type") ?? "").startsWith("text/plain")) return NextResponse.next();
+  if (request.method !== "POST") return NextResponse.next();
+  if (!isSameOrigin(request)) return NextResponse.json({ error: "Cross-site request refused" }, { status: 403 });
+  const tooLarge = () => NextResponse.json({ error: `The request body is larger than ${ACTION_BODY_LIMIT_BYTES} bytes` }, { status: 413 });
+  if (Number(request.headers.get("content-length") ?? 0) > ACTION_BODY_LIMIT_BYTES) return tooLarge();
+  if (!(request.headers.get("content-type") ?? "").startsWith("text/plain")) return NextResponse.next();
+  const text = await request.clone().text();
+  if (new TextEncoder().encode(text).byteLength > ACTION_BODY_LIMIT_BYTES) return tooLarge();
+  if (jsonTooDeep(text)) return NextResponse.json({ error: "Malformed request body: nested too deeply" }, { status: 400 });
+  let parsed: unknown;
   try {
-    JSON.parse(await request.clone().text());
-    return NextResponse.next();
+    parsed = JSON.parse(text);
   } catch {
     return NextResponse.json({ error: "Malformed request body" }, { status: 400 });
   }
+  if (hasForeignReference(parsed)) return NextResponse.json({ error: "Malformed request body: unexpected $-reference" }, { status: 400 });
+  return NextResponse.next();
+}
+
+/**
+ * React encodes an action's arguments so that a string starting with `$` is a reference ($undefined,
+ * $@1 …) and a user's own `$` is escaped as `$$`. Our actions take plain objects of strings and
+ * booleans, so the only references a browser sends them are `$undefined`; any other (a hand-made
+ * `"$where"`) would make React's decoder throw a 500, and is refused here instead.
+ */
+function hasForeignReference(value: unknown): boolean {
+  if (typeof value === "string") return value.startsWith("$") && !value.startsWith("$$") && value !== "$undefined";
+  if (Array.isArray(value)) return value.some(hasForeignReference);
+  if (value && typeof value === "object") return Object.values(value).some(hasForeignReference);
+  return false;
 }

@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { ACTION_BODY_LIMIT_BYTES } from "./lib/config/edge";
 
 const nextConfig: NextConfig = {
   // Native and Node-only modules stay outside the server bundle.
@@ -9,7 +10,7 @@ const nextConfig: NextConfig = {
   compress: false,
   experimental: {
     // The create/edit forms post small payloads; keep the action body limit tight.
-    serverActions: { bodySizeLimit: "100kb" },
+    serverActions: { bodySizeLimit: ACTION_BODY_LIMIT_BYTES },
   },
 };
 

@@ -1,8 +1,9 @@
-import "server-only";
+// Edge-safe (no server-only): middleware applies it to server actions too.
 
 /**
- * Route handlers that act on a session cookie accept only same-origin requests. Server actions get
- * Next's own Origin check; route handlers do not, so this is theirs. A browser always sends
+ * Route handlers and server actions that act on a session cookie accept only same-origin requests.
+ * (Next checks a server action's Origin itself, but answers a foreign one with a 500; middleware
+ * refuses it first with a 403.) A browser always sends
  * Sec-Fetch-Site (or at least Origin on a POST); a request that sends neither is not a browser's
  * cross-site request and carries no ambient cookie risk.
  */

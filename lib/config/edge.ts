@@ -18,3 +18,6 @@ export function edgeSessionLifetimes(): { idleSeconds: number; maxSeconds: numbe
   const max = Number(process.env.SESSION_MAX_HOURS) || SESSION_DEFAULTS.maxHours;
   return { idleSeconds: idle * 60, maxSeconds: max * 3600 };
 }
+
+/** The largest server-action body (next.config's serverActions.bodySizeLimit, and middleware's 413). */
+export const ACTION_BODY_LIMIT_BYTES = 100 * 1024;

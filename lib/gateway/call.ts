@@ -156,14 +156,18 @@ export class GatewayCall {
 
   /** Any way out by an exception: the error in the client's shape, after the call's one finish. */
   private async fail(e: unknown): Promise<Response> {
+    // The client going away (also in the middle of sending its body) is no failure of ours: no stack
+    // in the log, and the row says so.
+    const clientGone = this.request.signal.aborted || (e as NodeJS.ErrnoException)?.code === "ECONNRESET" || (e as Error)?.message === "aborted";
     let error: GatewayError;
     if (e instanceof GatewayError) error = e;
+    else if (clientGone) error = new GatewayError("invalid_request", "The client closed the request.", "client_aborted");
     else if (isTimeout(e) && this.target) error = timeoutError(this.target.endpoint, this.deps.upstreamTimeoutMs);
     else {
-      if (!this.request.signal.aborted) console.error(`[gateway] ${this.requestId} failed:`, e);
+      console.error(`[gateway] ${this.requestId} failed:`, e);
       error = new GatewayError("internal", "The gateway failed to handle this request.");
     }
-    await this.finish(this.request.signal.aborted ? "client_aborted" : error.ledgerStatus);
+    await this.finish(clientGone ? "client_aborted" : error.ledgerStatus);
     return errorResponse(this.style, error, this.headers);
   }
 

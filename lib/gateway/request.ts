@@ -1,3 +1,4 @@
+import { jsonTooDeep, MAX_JSON_DEPTH } from "@/lib/json-depth";
 import { GatewayError } from "./errors";
 
 /** What a call needs of its request: a web Request (route handlers) or Node's request (lib/gateway/node). */
@@ -24,9 +25,11 @@ export async function readJsonBody(request: GatewayRequest, max: number): Promis
       chunks.push(value);
     }
   }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (jsonTooDeep(text)) throw new GatewayError("invalid_request", `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
   let body: unknown;
   try {
-    body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    body = JSON.parse(text);
   } catch {
     throw new GatewayError("invalid_request", "The request body is not valid JSON.");
   }

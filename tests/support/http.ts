@@ -53,6 +53,14 @@ export function actionId(exportedName: string): string {
   return hit[0];
 }
 
+/** As React's client encodes an action's argument: a string that starts with "$" is escaped as "$$". */
+function escapeDollars(value: unknown): unknown {
+  if (typeof value === "string") return value.startsWith("$") ? "$" + value : value;
+  if (Array.isArray(value)) return value.map(escapeDollars);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeDollars(v)]));
+  return value;
+}
+
 export type ActionResult = { status: number; state?: { ok: boolean; message?: string; fieldErrors?: Record<string, string[]>; data?: unknown }; body: string };
 
 /** Posts a payload to a server action as React's client does: [prevState, payload] as JSON. */
@@ -74,7 +82,7 @@ export async function callAction(
       ...(opts.session ? { cookie: opts.session.cookie } : {}),
       ...opts.headers,
     },
-    body: opts.rawBody ?? JSON.stringify(["$undefined", payload]),
+    body: opts.rawBody ?? JSON.stringify(["$undefined", escapeDollars(payload)]),
   });
   const body = await res.text();
   // The answer is React's flight format: row 0 is the envelope, row 1 the action's return value.
