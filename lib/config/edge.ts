@@ -8,3 +8,8 @@ export function edgeAuthSecret(): string | undefined {
 export function edgeSecureCookies(): boolean {
   return (process.env.APP_URL ?? process.env.NEXTAUTH_URL ?? "").startsWith("https://");
 }
+
+/** `npm run dev`: the CSP then allows the eval React's development build needs (lib/security/csp). */
+export function edgeDevelopment(): boolean {
+  return process.env.NODE_ENV !== "production";
+}
