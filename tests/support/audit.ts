@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { expect } from "vitest";
 import { AUDIT_SCRIPT } from "./audit-browser";
+import { watchedContext } from "./browser";
 import type { Session } from "./http";
 
 // The checks of the shell audit (tests/e2e/shell.test.ts), each one function that throws an Error
@@ -25,10 +26,10 @@ const audit = <T>(page: Page, call: string): Promise<T> => page.evaluate<T>(`win
 /**
  * A browser context at the given viewport (no mobile emulation: a 390 px wide window, device scale 1,
  * so that innerWidth is exactly the width), signed in with `session` if given, with the audit
- * script in every page it opens.
+ * script in every page it opens, watched for CSP violations (./csp.ts).
  */
 export async function auditContext(browser: Browser, url: string, viewport: Viewport, session?: Session): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height }, colorScheme: viewport.colorScheme ?? "light", deviceScaleFactor: 1 });
+  const context = await watchedContext(browser, { viewport: { width: viewport.width, height: viewport.height }, colorScheme: viewport.colorScheme ?? "light", deviceScaleFactor: 1 });
   await context.addInitScript(AUDIT_SCRIPT);
   if (session) {
     const cut = session.cookie.indexOf("=");
