@@ -2,33 +2,53 @@ import { NextResponse, type NextRequest } from "next/server";
 import { encode, getToken } from "next-auth/jwt";
 import { clearSessionCookies, issueSessionCookie, sessionCookie } from "@/lib/auth/cookies";
 import { isSameOrigin } from "@/lib/auth/origin";
-import { ACTION_BODY_LIMIT_BYTES, edgeAuthSecret, edgeSecureCookies, edgeSessionLifetimes } from "@/lib/config/edge";
+import { ACTION_BODY_LIMIT_BYTES, edgeAuthSecret, edgeDevelopment, edgeSecureCookies, edgeSessionLifetimes } from "@/lib/config/edge";
 import { jsonTooDeep } from "@/lib/json-depth";
+import { contentSecurityPolicy, newNonce } from "@/lib/security/csp";
 import { claimsOf, endedByTime, needsRefresh, nowSeconds } from "@/lib/sessions/policy";
 
-// Convenience, and the idle refresh: sends visitors without a live session cookie to /login before a
-// page renders, and moves a live session's last-seen time on (server components cannot set cookies).
-// It reads and verifies cookies, never the database; every page, action and route handler checks the
-// session itself through lib/auth/dal (sign-out, suspension, versions), so a request that skips this
-// (e.g. a forged x-middleware-subrequest header) gains nothing.
+// Three jobs, all before a page renders:
+// 1. The Content-Security-Policy, with a nonce made for this response alone. It goes to Next on the
+//    request's Content-Security-Policy header (Next takes the nonce from there and puts it on every
+//    script it renders) and to the browser on the response. It is made here, not in the server, because
+//    the nonce must reach the render. The headers that never change (nosniff, HSTS, …) come from the
+//    server for everything it serves (scripts/start.ts, lib/security/headers.ts), so none is set twice.
+// 2. Server-action bodies that would make Next answer with a 500 are refused as the client errors
+//    they are (checkActionBody).
+// 3. Convenience, and the idle refresh: sends visitors without a live session cookie to /login, and
+//    moves a live session's last-seen time on (server components cannot set cookies). It reads and
+//    verifies cookies, never the database; every page, action and route handler checks the session
+//    itself through lib/auth/dal (sign-out, suspension, versions), so a request that skips this (e.g.
+//    a forged x-middleware-subrequest header) gains nothing.
 
 const PUBLIC = ["/login", "/user/login", "/api/auth", "/logout"];
 
 export async function middleware(request: NextRequest) {
+  const csp = contentSecurityPolicy(newNonce(), { dev: edgeDevelopment() });
+  const headers = new Headers(request.headers);
+  headers.set("content-security-policy", csp);
+  // Every answer carries it, redirects and JSON included: only HTML needs it, but a policy on an answer
+  // that is not a page costs nothing, and a server action posted without JavaScript answers with HTML.
+  const response = await route(request, () => NextResponse.next({ request: { headers } }));
+  response.headers.set("content-security-policy", csp);
+  return response;
+}
+
+async function route(request: NextRequest, next: () => NextResponse): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
-  if (PUBLIC.some((p) => pathname === p || pathname.startsWith(p + "/"))) return NextResponse.next();
+  if (PUBLIC.some((p) => pathname === p || pathname.startsWith(p + "/"))) return next();
   // A server action answers a missing session itself, as a form state the client can show.
-  if (request.headers.has("next-action")) return checkActionBody(request);
+  if (request.headers.has("next-action")) return checkActionBody(request, next);
 
   const secret = edgeAuthSecret();
-  if (!secret) return NextResponse.next(); // started without the launcher: leave it to the DAL
+  if (!secret) return next(); // started without the launcher: leave it to the DAL
   const secure = edgeSecureCookies();
   const token = await getToken({ req: request, secret, secureCookie: secure, cookieName: sessionCookie(secure).name }).catch(() => null);
   const claims = claimsOf(token);
   const lifetimes = edgeSessionLifetimes();
   const now = nowSeconds();
   if (token && claims && !endedByTime(claims, lifetimes, now)) {
-    const response = NextResponse.next();
+    const response = next();
     if (needsRefresh(claims, now)) {
       // The same session seen again: only `seen` moves; the sign-in time, and so the absolute
       // lifetime, stay as they were.
@@ -46,8 +66,9 @@ export async function middleware(request: NextRequest) {
 }
 
 export const config = {
-  // Pages only: static assets and Next internals never need a session, and the gateway (/v1/…)
-  // authenticates with API keys; keeping it out of middleware spares every gateway call the edge sandbox.
+  // Pages (and the actions and route handlers beside them) only: static assets and Next internals need
+  // neither a session nor a nonce, and the gateway (/v1/…) authenticates with API keys; keeping it out
+  // of middleware spares every gateway call the edge sandbox.
   matcher: ["/((?!_next/static|_next/image|favicon.ico|v1/|.*\\.(?:png|svg|ico|css|js)$).*)"],
 };
 
@@ -55,14 +76,15 @@ export const config = {
  * Next decodes a server action's body before any of our code runs, and answers a body over its size
  * limit, a foreign Origin or a malformed body with a 500. Those are the client's errors, so they are
  * refused here, before Next sees them: 403 for another origin, 413 over the limit, 400 for a body
- * that is not JSON (our actions take JSON, see components/forms.tsx) or is nested without end.
+ * that is not JSON (our actions take JSON, see components/forms.tsx), is nested without end, or
+ * carries a reference no browser sends.
  */
-async function checkActionBody(request: NextRequest) {
-  if (request.method !== "POST") return NextResponse.next();
+async function checkActionBody(request: NextRequest, next: () => NextResponse) {
+  if (request.method !== "POST") return next();
   if (!isSameOrigin(request)) return NextResponse.json({ error: "Cross-site request refused" }, { status: 403 });
   const tooLarge = () => NextResponse.json({ error: `The request body is larger than ${ACTION_BODY_LIMIT_BYTES} bytes` }, { status: 413 });
   if (Number(request.headers.get("content-length") ?? 0) > ACTION_BODY_LIMIT_BYTES) return tooLarge();
-  if (!(request.headers.get("content-type") ?? "").startsWith("text/plain")) return NextResponse.next();
+  if (!(request.headers.get("content-type") ?? "").startsWith("text/plain")) return next();
   const text = await request.clone().text();
   if (new TextEncoder().encode(text).byteLength > ACTION_BODY_LIMIT_BYTES) return tooLarge();
   if (jsonTooDeep(text)) return NextResponse.json({ error: "Malformed request body: nested too deeply" }, { status: 400 });
@@ -73,7 +95,7 @@ async function checkActionBody(request: NextRequest) {
     return NextResponse.json({ error: "Malformed request body" }, { status: 400 });
   }
   if (hasForeignReference(parsed)) return NextResponse.json({ error: "Malformed request body: unexpected $-reference" }, { status: 400 });
-  return NextResponse.next();
+  return next();
 }
 
 /**

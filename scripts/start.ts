@@ -52,6 +52,14 @@ async function main() {
   const { serveGateway } = await import("@/lib/gateway/node");
   const { stampClientIp } = await import("@/lib/auth/client-ip");
   const { flushKeyUse } = await import("@/lib/keys");
+  const { gatewayHeaders, siteHeaders } = await import("@/lib/security/headers");
+  // Set here, at run time, on everything Next serves (pages, actions, route handlers, error pages,
+  // static files): next.config's headers() are fixed at build time, and HSTS follows APP_URL. Next
+  // keeps headers already on the response and sets none of these itself; the pages' CSP, which needs a
+  // fresh nonce per response, comes from middleware.ts. The direct gateway path sets its own
+  // (lib/gateway/node.ts), the same as /v1 gets here when it goes through Next.
+  const site = Object.entries(siteHeaders({ https: cfg.https }));
+  const gateway = Object.entries(gatewayHeaders({ https: cfg.https }));
 
   const server = http.createServer((req, res) => {
     stampClientIp(req);
@@ -63,6 +71,7 @@ async function main() {
       });
       return;
     }
+    for (const [name, value] of req.url?.startsWith("/v1/") ? gateway : site) res.setHeader(name, value);
     handle(req, res);
   });
   // Longer than the usual 60 s idle timeout of load balancers, so they close idle connections first.

@@ -3,8 +3,8 @@ import { useEffect, useRef, useState } from "react";
 import { useListView } from "@/components/ui/list-view";
 import { ROLES } from "@/db/enums";
 import { cn } from "@/lib/cn";
-import { usersUrl } from "@/lib/users/list-url";
-import { SORT_COLUMNS, type ListQueryInput } from "@/lib/users/schemas";
+import { SORT_COLUMNS, usersUrl } from "@/lib/users/list-url";
+import type { ListQueryInput } from "@/lib/users/schemas";
 
 const SORT_LABELS: Record<ListQueryInput["sort"], string> = { username: "Username", email: "Email", role: "Role", status: "Status", created: "Created" };
 

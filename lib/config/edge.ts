@@ -21,3 +21,8 @@ export function edgeSessionLifetimes(): { idleSeconds: number; maxSeconds: numbe
 
 /** The largest server-action body (next.config's serverActions.bodySizeLimit, and middleware's 413). */
 export const ACTION_BODY_LIMIT_BYTES = 100 * 1024;
+
+/** `npm run dev`: the CSP then allows the eval React's development build needs (lib/security/csp). */
+export function edgeDevelopment(): boolean {
+  return process.env.NODE_ENV !== "production";
+}

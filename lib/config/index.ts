@@ -108,6 +108,8 @@ export type Config = {
   appUrl: string;
   port: number;
   host: string;
+  /** APP_URL is https: secure cookies and Strict-Transport-Security (lib/security/headers). */
+  https: boolean;
   secureCookies: boolean;
   bcryptCost: number;
   gateway: { upstreamTimeoutMs: number; maxBodyBytes: number; viaNext: boolean };
@@ -171,6 +173,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   const dataDir = databaseFile ? path.dirname(databaseFile) : path.resolve("data");
   const port = env.PORT ?? 3000;
   const appUrl = (env.APP_URL ?? `http://localhost:${port}`).replace(/\/$/, "");
+  const https = appUrl.startsWith("https://");
   if (env.SMTP_HOST && !env.SMTP_FROM) throw new Error("Invalid configuration: SMTP_FROM is required when SMTP_HOST is set");
   const encryption = encryptionKeys(env.ENCRYPTION_KEYS, databaseFile, dataDir);
   return {
@@ -198,7 +201,8 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     appUrl,
     port,
     host: env.HOST ?? "0.0.0.0",
-    secureCookies: appUrl.startsWith("https://"),
+    https,
+    secureCookies: https,
     bcryptCost: env.BCRYPT_COST ?? 12,
     gateway: {
       // Time allowed until the upstream's response headers; a stream may then run as long as it runs.

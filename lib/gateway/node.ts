@@ -1,5 +1,7 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { config } from "@/lib/config";
+import { gatewayHeaders } from "@/lib/security/headers";
 import { handleCompletion, handleModels } from "./index";
 
 // The gateway served straight from Node's HTTP server (scripts/start.ts sends /v1/* here), without
@@ -21,6 +23,8 @@ function headersOf(req: IncomingMessage): Headers {
 }
 
 export async function serveGateway(req: IncomingMessage, res: ServerResponse) {
+  // On every answer, the 404 below and the server's 500 included (headers set here survive writeHead).
+  for (const [name, value] of Object.entries(gatewayHeaders({ https: config().https }))) res.setHeader(name, value);
   const path = (req.url ?? "").split("?")[0];
   const route = ROUTES[`${req.method} ${path}`];
   if (!route) {
@@ -36,6 +40,9 @@ export async function serveGateway(req: IncomingMessage, res: ServerResponse) {
   const response = await route(req, controller.signal);
   const headers: Record<string, string> = {};
   response.headers.forEach((v, k) => (headers[k] = v));
+  // An API key is the gateway's only credential: no answer of it ever sets a cookie (tests assert it),
+  // and none would reach the client if one slipped in.
+  delete headers["set-cookie"];
   // An answer given before the request body was read (e.g. 413) closes the connection.
   if (!req.complete) res.shouldKeepAlive = false;
   res.writeHead(response.status, headers);

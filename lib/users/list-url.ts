@@ -1,5 +1,11 @@
 import type { ListQueryInput } from "./schemas";
 
+// What client components need of the /users view, without zod: a value imported from ./schemas would
+// bring zod into the browser, where it probes for eval (`Function("")`) and the CSP refuses that.
+
+/** The columns the list sorts by (ListQuery in ./schemas accepts these). */
+export const SORT_COLUMNS = ["username", "email", "role", "status", "created"] as const;
+
 const DEFAULTS: Partial<Record<string, string>> = { q: "", sort: "created", dir: "desc", page: "1", size: "25" };
 
 /** The /users URL for a view, so that reloads and shared links show the same thing; defaults omitted. */

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { BUDGET_TYPES, ROLES } from "@/db/enums";
 import { idOf } from "@/lib/ids";
+import { SORT_COLUMNS } from "./list-url";
+
+export { SORT_COLUMNS };
 
 // The rules of the create / edit forms, in one place. Server actions parse with these; the types the
 // forms and the domain use come from them (z.infer), not from hand-written twins.
@@ -95,8 +98,6 @@ export const ChangeOwnPassword = z
   })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The passwords do not match" })
   .refine((v) => v.password !== v.current, { path: ["password"], message: "The new password must differ from the current one" });
-
-export const SORT_COLUMNS = ["username", "email", "role", "status", "created"] as const;
 
 /** The /users view state, read from the URL: anything malformed falls back to the default view. */
 export const ListQuery = z.object({

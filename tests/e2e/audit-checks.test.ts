@@ -1,4 +1,4 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   auditContext,
@@ -16,6 +16,7 @@ import {
   type Viewport,
 } from "../support/audit";
 import { launchChromium } from "../support/browser";
+import { expectNoCspViolations, expectPageHasCsp } from "../support/csp";
 
 // The checks of the shell audit (tests/support/audit.ts) against small hand-written pages, no app:
 // each passes a page that does it right and fails one that does not, so that a green shell.test.ts
@@ -31,13 +32,14 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** `body` served at http://audit.test<path> (routed inside the browser) in an audit context. */
-async function pageWith(body: string, viewport: Viewport = PHONE, path = "/users"): Promise<Page> {
-  const context = await auditContext(browser, "http://audit.test", viewport);
+/** `body` served at http://audit.test<path> (routed inside the browser) in an audit context (or in `context`). */
+async function pageWith(body: string, viewport: Viewport = PHONE, path = "/users", opts: { headers?: Record<string, string>; context?: BrowserContext } = {}): Promise<Page> {
+  const context = opts.context ?? (await auditContext(browser, "http://audit.test", viewport));
   const page = await context.newPage();
   await page.route("http://audit.test/**", (route) =>
     route.fulfill({
       contentType: "text/html",
+      headers: opts.headers,
       body: `<!doctype html><html lang="en"><head><title>audit</title><meta name="viewport" content="width=device-width"><style>body{margin:0;font:16px sans-serif}</style></head><body>${body}</body></html>`,
     }),
   );
@@ -100,5 +102,31 @@ describe("the shell audit's checks", () => {
     expect(await expectToastAfter(page, "toast", () => page.getByRole("button", { name: "Toast" }).click())).toBe("Saved.");
     await expect.poll(() => page.locator("[data-sonner-toast]").count()).toBe(0);
     await expect(expectToastAfter(page, "status", () => page.getByRole("button", { name: "Status" }).click(), 1000)).rejects.toThrow(/no toast[\s\S]*shown instead: body: p#s\[role="status"\] "Saved."/);
+  });
+
+  it("see every CSP refusal (events and console), a page without a policy or reusing a nonce, and a page not rendered under a nonce", async () => {
+    // A policy like the app's: scripts by nonce only, inline styles allowed (the test pages have a <style>).
+    const policy = (nonce: string) => ({ "content-security-policy": `default-src 'self'; script-src 'self' 'nonce-${nonce}' 'strict-dynamic'; style-src 'self' 'unsafe-inline'` });
+    const good = await pageWith(`<script nonce="n1">document.title = "ran"</script>`, DESKTOP, "/good", { headers: policy("n1") });
+    expect(await good.title()).toBe("ran");
+    await expectPageHasCsp(good, "good");
+    await expectNoCspViolations(good.context(), "good");
+
+    const bad = await pageWith(`<script nonce="n2">try { eval("1") } catch {}</script><script>document.title = "injected"</script>`, DESKTOP, "/bad", { headers: policy("n2") });
+    expect(await bad.title()).toBe("audit"); // the injected script did not run
+    const refused = expectNoCspViolations(bad.context(), "bad");
+    await expect(refused).rejects.toThrow(/bad: Content-Security-Policy trouble:[\s\S]*securitypolicyviolation: script-src-elem refused inline at http:\/\/audit.test\/bad/);
+    await expect(refused).rejects.toThrow(/securitypolicyviolation: script-src refused eval/);
+    await expect(refused).rejects.toThrow(/console error: Executing inline script violates the following Content Security Policy directive/);
+    // Reported once: the next check starts clean.
+    await expectNoCspViolations(bad.context(), "bad, checked again");
+
+    const none = await pageWith(`<script>document.title = "no policy"</script>`, DESKTOP, "/none");
+    await expect(expectPageHasCsp(none, "none")).rejects.toThrow(/none: no <script nonce>/);
+    await expect(expectNoCspViolations(none.context(), "none")).rejects.toThrow(/http:\/\/audit.test\/none \(200\) came without a Content-Security-Policy with a script nonce: none/);
+
+    const first = await pageWith(`<script nonce="same">1</script>`, DESKTOP, "/first", { headers: policy("same") });
+    await pageWith(`<script nonce="same">2</script>`, DESKTOP, "/second", { headers: policy("same"), context: first.context() });
+    await expect(expectNoCspViolations(first.context(), "reused")).rejects.toThrow(/audit.test\/second \(200\) reused the nonce of an earlier page: same/);
   });
 });

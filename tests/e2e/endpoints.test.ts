@@ -1,8 +1,9 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type App } from "../support/app";
-import { launchChromium } from "../support/browser";
+import { launchChromium, watchedContext } from "../support/browser";
+import { expectNoCspViolations, expectPageHasCsp } from "../support/csp";
 import { freePort } from "../support/ports";
 import { storySteps } from "../support/steps";
 import { upstreamKeyOf } from "../support/secrets";
@@ -14,6 +15,7 @@ import { toastWith } from "../support/toast";
 
 let app: App;
 let browser: Browser;
+let context: BrowserContext;
 let page: Page;
 let upstream: Server;
 let upstreamUrl: string;
@@ -42,11 +44,13 @@ beforeAll(async () => {
   upstreamUrl = `http://127.0.0.1:${port}`;
   app = await startApp({ valkey: true, smtp: false });
   browser = await launchChromium();
-  page = await (await browser.newContext()).newPage();
+  context = await watchedContext(browser);
+  page = await context.newPage();
 });
 
-// A failing step leaves a screenshot in test-results/ to look at.
-const step = storySteps("endpoints", () => ({ page }));
+// A failing step leaves a screenshot in test-results/ to look at. After each step, the browser has
+// seen no CSP violation, and every page it loaded had a policy of its own.
+const step = storySteps("endpoints", () => ({ page }), () => expectNoCspViolations(context, "the browser"));
 
 afterAll(async () => {
   await browser?.close();
@@ -71,6 +75,7 @@ describe("an admin manages a model endpoint", () => {
       await page.getByRole("link", { name: "Endpoints" }).click();
       await page.waitForURL(/\/endpoints$/);
       await expect.poll(() => page.getByRole("heading", { name: "Model endpoints" }).isVisible()).toBe(true);
+      await expectPageHasCsp(page, "/endpoints");
       expect(await page.getByText("No endpoints yet").isVisible()).toBe(true);
     });
 

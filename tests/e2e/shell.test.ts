@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createEndpointAs, createKeyAs, createUserAs, FIRST_PASSWORD, readyUser, signedInAdmin, usersActionAs } from "../support/admin";
 import { startApp, type App } from "../support/app";
 import {
@@ -25,6 +25,7 @@ import {
   type Viewport,
 } from "../support/audit";
 import { launchChromium } from "../support/browser";
+import { expectNoCspViolations, expectPageHasCsp } from "../support/csp";
 import { loginOrThrow, type Session } from "../support/http";
 import { unique } from "../support/names";
 
@@ -59,7 +60,12 @@ function contextFor(role: Role, viewport: Viewport): Promise<BrowserContext> {
   return contexts.get(key)!;
 }
 
-const open = async (role: Role, viewport: Viewport, path: string) => openPage(await contextFor(role, viewport), app.url + path);
+/** A page of the app, opened and settled; it must have been rendered under the nonce policy. */
+async function open(role: Role, viewport: Viewport, path: string): Promise<Page> {
+  const page = await openPage(await contextFor(role, viewport), app.url + path);
+  await expectPageHasCsp(page, `${path} (${role}, ${viewport.width})`);
+  return page;
+}
 
 beforeAll(async () => {
   app = await startApp({ valkey: true, smtp: true });
@@ -93,6 +99,12 @@ beforeAll(async () => {
   const forced = unique("forced");
   await createUserAs(app, admin, forced);
   forcedUser = await loginOrThrow(app.url, forced, FIRST_PASSWORD);
+});
+
+// Every page and dialog runs under the app's real CSP: after each test, no browser context has seen a
+// violation since the test before, and every page it loaded came with a policy and a nonce of its own.
+afterEach(async ({ task }) => {
+  for (const [key, context] of contexts) await expectNoCspViolations(await context, `${task.name} (browser context ${key})`);
 });
 
 afterAll(async () => {

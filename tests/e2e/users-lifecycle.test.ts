@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startApp, type App } from "../support/app";
-import { launchChromium } from "../support/browser";
+import { launchChromium, watchedContext } from "../support/browser";
+import { expectNoCspViolations, expectPageHasCsp } from "../support/csp";
 import { unique } from "../support/names";
 import { waitForMail } from "../support/smtp";
 import { storySteps } from "../support/steps";
@@ -45,14 +46,18 @@ async function changePassword(page: Page, current: string, next: string) {
 beforeAll(async () => {
   app = await startApp({ valkey: true });
   browser = await launchChromium();
-  adminCtx = await browser.newContext();
-  userCtx = await browser.newContext();
+  adminCtx = await watchedContext(browser);
+  userCtx = await watchedContext(browser);
   admin = await adminCtx.newPage();
   alice = await userCtx.newPage();
 });
 
-// A failing step leaves screenshots of both browsers in test-results/ to look at.
-const step = storySteps("lifecycle", () => ({ admin, user: alice }));
+// A failing step leaves screenshots of both browsers in test-results/ to look at. After each step,
+// neither browser has seen a CSP violation, and every page they loaded had a policy of its own.
+const step = storySteps("lifecycle", () => ({ admin, user: alice }), async () => {
+  await expectNoCspViolations(adminCtx, "the admin's browser");
+  await expectNoCspViolations(userCtx, "the user's browser");
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -63,11 +68,13 @@ describe("an admin manages a user through their whole life cycle", () => {
   it("creates, edits, suspends, resets and deletes a user, each change felt in the user's own browser and written to the audit trail", async () => {
     await step("first login as admin/changeme forces a password change, then lands on /users", async () => {
       await signIn(admin, "admin", "changeme");
+      await expectPageHasCsp(admin, "/login");
       await changePassword(admin, "changeme", ADMIN_PW);
       await admin.waitForURL(/\/users$/);
       await expect.poll(() => admin.getByRole("heading", { name: "Users" }).isVisible()).toBe(true);
       expect(await admin.getByRole("heading", { name: "Users" }).locator("xpath=following-sibling::p").textContent()).toBe("1 user");
       expect((await dbValue("SELECT must_change_password FROM users WHERE username = 'admin'")).must_change_password).toBe(0);
+      await expectPageHasCsp(admin, "/users");
     });
 
     await step("creates a user with the dialog, and the welcome mail arrives", async () => {

@@ -42,6 +42,15 @@ describe("the gateway through Next's route handlers", () => {
     ]);
   });
 
+  it("answers with the gateway's security headers, never a cookie, as on the direct path", async () => {
+    for (const res of [await fetch(`${app.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } }), await fetch(`${app.url}/v1/models`)]) {
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(res.headers.get("x-frame-options")).toBeNull();
+      expect(res.headers.getSetCookie()).toEqual([]);
+    }
+  });
+
   it("refuses a bad key in the client's shape", async () => {
     const e = await new OpenAI({ apiKey: "tg-sk-" + "2".repeat(48), baseURL: `${app.url}/v1`, maxRetries: 0 }).models.list().catch((x) => x);
     expect(e).toBeInstanceOf(OpenAI.AuthenticationError);

@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { expect } from "vitest";
 import { AUDIT_SCRIPT } from "./audit-browser";
+import { watchedContext } from "./browser";
 import type { Session } from "./http";
 
 // The checks of the shell audit (tests/e2e/shell.test.ts), each one function that throws an Error
@@ -25,10 +26,10 @@ const audit = <T>(page: Page, call: string): Promise<T> => page.evaluate<T>(`win
 /**
  * A browser context at the given viewport (no mobile emulation: a 390 px wide window, device scale 1,
  * so that innerWidth is exactly the width), signed in with `session` if given, with the audit
- * script in every page it opens.
+ * script in every page it opens, watched for CSP violations (./csp.ts).
  */
 export async function auditContext(browser: Browser, url: string, viewport: Viewport, session?: Session): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height }, colorScheme: viewport.colorScheme ?? "light", deviceScaleFactor: 1 });
+  const context = await watchedContext(browser, { viewport: { width: viewport.width, height: viewport.height }, colorScheme: viewport.colorScheme ?? "light", deviceScaleFactor: 1 });
   await context.addInitScript(AUDIT_SCRIPT);
   if (session) {
     const cut = session.cookie.indexOf("=");
@@ -164,16 +165,23 @@ export async function expectFreshDialog(page: Page, where: string, errorTexts: s
 
 /**
  * 6. `act` (a completed action) makes a toast appear: an element [data-sonner-toast] with text. The
- * watch starts before the action, so a toast that comes and goes is seen.
+ * watch starts before the action, so a toast that comes and goes is seen. It polls from here rather
+ * than with page.waitForFunction, which compiles its predicate with `new Function` inside the page:
+ * the app's CSP refuses that, and the refusal would count as the page's own violation.
  */
 export async function expectToastAfter(page: Page, where: string, act: () => Promise<void>, timeoutMs = 5000): Promise<string> {
-  const seen = page
-    .waitForFunction("(() => { const t = window.__audit.toasts(); return t.length ? t.join(' | ') : false; })()", undefined, { timeout: timeoutMs, polling: 50 })
-    .then((h) => h.jsonValue() as Promise<string>)
-    .catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+  const deadline = Date.now() + timeoutMs;
+  const seen = (async () => {
+    do {
+      const toasts = await audit<string[]>(page, "toasts()").catch(() => []); // e.g. mid-navigation
+      if (toasts.length) return toasts.join(" | ");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } while (Date.now() < deadline);
+    return null;
+  })();
   await act();
   const text = await seen;
-  if (!(text instanceof Error)) return text;
+  if (text !== null) return text;
   const other = await audit<string[]>(page, "otherFeedback()").catch(() => []);
   fail(where, `no toast ([data-sonner-toast] with text) within ${timeoutMs} ms of the action`, other.length ? other.map((o) => `shown instead: ${o}`) : ["and no other feedback (role=status/alert, aria-live) either"]);
 }

@@ -1,4 +1,5 @@
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from "playwright-core";
+import { watchCsp } from "./csp";
 
 /** Debian's Chromium, headless, driven by playwright-core (no browser download; playwright gives each launch a fresh profile). */
 export async function launchChromium(): Promise<Browser> {
@@ -15,4 +16,14 @@ export async function launchChromium(): Promise<Browser> {
       "--no-first-run",
     ],
   });
+}
+
+/**
+ * A browser context that runs pages under their real Content-Security-Policy (never bypassCSP) and is
+ * watched for violations: check it with expectNoCspViolations (./csp.ts).
+ */
+export async function watchedContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  await watchCsp(context);
+  return context;
 }

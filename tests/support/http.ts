@@ -61,7 +61,7 @@ function escapeDollars(value: unknown): unknown {
   return value;
 }
 
-export type ActionResult = { status: number; state?: { ok: boolean; message?: string; fieldErrors?: Record<string, string[]>; data?: unknown }; body: string };
+export type ActionResult = { status: number; state?: { ok: boolean; message?: string; fieldErrors?: Record<string, string[]>; data?: unknown }; body: string; headers: Headers };
 
 /** Posts a payload to a server action as React's client does: [prevState, payload] as JSON. */
 export async function callAction(
@@ -93,5 +93,5 @@ export async function callAction(
   } catch {
     state = undefined;
   }
-  return { status: res.status, state, body };
+  return { status: res.status, state, body, headers: res.headers };
 }

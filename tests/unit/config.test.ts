@@ -12,7 +12,7 @@ describe("configuration", () => {
   it("runs on embedded defaults and keeps a generated secret in the data folder", () => {
     const dir = tmp();
     const cfg = parseConfig({ DATABASE_URL: `file:${dir}/tollgate.db` });
-    expect(cfg).toMatchObject({ adminUser: "admin", adminPassword: "changeme", valkeyUrl: undefined, smtp: undefined, dataDir: dir, secureCookies: false, bcryptCost: 12 });
+    expect(cfg).toMatchObject({ adminUser: "admin", adminPassword: "changeme", valkeyUrl: undefined, smtp: undefined, dataDir: dir, https: false, secureCookies: false, bcryptCost: 12 });
     expect(cfg.authSecret.length).toBeGreaterThanOrEqual(40);
     expect(readFileSync(path.join(dir, "auth-secret"), "utf8").trim()).toBe(cfg.authSecret);
     expect(statSync(path.join(dir, "auth-secret")).mode & 0o077).toBe(0);
@@ -43,6 +43,7 @@ describe("configuration", () => {
     expect(cfg.smtp).toEqual({ host: "mail.example", port: 2525, secure: false, user: undefined, password: undefined, from: "x@y.z" });
     expect(cfg.appUrl).toBe("https://gate.example");
     expect(cfg.secureCookies).toBe(true);
+    expect(cfg.https).toBe(true);
   });
 });
 
