@@ -75,16 +75,18 @@ export const config = {
 /**
  * Next decodes a server action's body before any of our code runs, and answers a body over its size
  * limit, a foreign Origin or a malformed body with a 500. Those are the client's errors, so they are
- * refused here, before Next sees them: 403 for another origin, 413 over the limit, 400 for a body
- * that is not JSON (our actions take JSON, see components/forms.tsx), is nested without end, or
- * carries a reference no browser sends.
+ * refused here, before Next sees them: 403 for another origin, 413 over the limit, 415 for a body
+ * that is not text/plain, 400 for one that is not JSON (our actions take JSON, see
+ * components/forms.tsx), is nested without end, or carries a reference no browser sends.
  */
 async function checkActionBody(request: NextRequest, next: () => NextResponse) {
   if (request.method !== "POST") return next();
   if (!isSameOrigin(request)) return NextResponse.json({ error: "Cross-site request refused" }, { status: 403 });
   const tooLarge = () => NextResponse.json({ error: `The request body is larger than ${ACTION_BODY_LIMIT_BYTES} bytes` }, { status: 413 });
   if (Number(request.headers.get("content-length") ?? 0) > ACTION_BODY_LIMIT_BYTES) return tooLarge();
-  if (!(request.headers.get("content-type") ?? "").startsWith("text/plain")) return next();
+  // Our forms send their fields as JSON (text/plain); no browser posts our actions as multipart, whose
+  // over-long chunked bodies Next would answer with a 500.
+  if (!(request.headers.get("content-type") ?? "").startsWith("text/plain")) return NextResponse.json({ error: "Server actions here take JSON (text/plain)" }, { status: 415 });
   const text = await request.clone().text();
   if (new TextEncoder().encode(text).byteLength > ACTION_BODY_LIMIT_BYTES) return tooLarge();
   if (jsonTooDeep(text)) return NextResponse.json({ error: "Malformed request body: nested too deeply" }, { status: 400 });

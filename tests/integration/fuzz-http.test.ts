@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEndpointAs, createKeyAs, createUserAs, keyIdOf, signedInAdmin, snapshot } from "../support/admin";
@@ -140,6 +141,34 @@ describe("generated bad input", () => {
     expect(foreign.status).toBe(403);
     const large = await callAction(app.url, "/users", "createUserAction", null, { session: admin, rawBody: "x".repeat(200_000) });
     expect(large.status).toBe(413);
+    // Multipart, which our forms never send: refused whatever its size, chunked or not.
+    for (const chunked of [false, true]) {
+      const boundary = "----fuzz";
+      const part = `--${boundary}\r\nContent-Disposition: form-data; name="1_username"\r\n\r\n${"x".repeat(200_000)}\r\n--${boundary}--\r\n`;
+      const status = await new Promise<number>((resolve) => {
+        const req = httpRequest(
+          {
+            host: "127.0.0.1",
+            port: Number(new URL(app.url).port),
+            path: "/users",
+            method: "POST",
+            headers: {
+              "next-action": actionId("createUserAction"),
+              origin: app.url,
+              cookie: admin.cookie,
+              "content-type": `multipart/form-data; boundary=${boundary}`,
+              ...(chunked ? { "transfer-encoding": "chunked" } : { "content-length": String(Buffer.byteLength(part)) }),
+            },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.end(part);
+      });
+      expect(status, chunked ? "chunked" : "with a length").toBeLessThan(500);
+    }
   });
 
   it("never gets a 500 from the sign-in, whatever the fields", async () => {
