@@ -50,6 +50,7 @@ const EnvSchema = z.object({
   // Not HOSTNAME: container runtimes set that to the container's name.
   HOST: optionalString,
   BCRYPT_COST: optionalInt(10, 15),
+  PASSWORD_HASHING: optionalString.pipe(z.enum(["pool", "inline"]).optional()),
   GATEWAY_UPSTREAM_TIMEOUT_MS: optionalInt(100, 3_600_000),
   GATEWAY_MAX_BODY_BYTES: optionalInt(1024, 100 * 1024 * 1024),
   GATEWAY_VIA_NEXT: optionalString.pipe(z.enum(["true", "false"]).optional()),
@@ -70,6 +71,7 @@ export type Config = {
   host: string;
   secureCookies: boolean;
   bcryptCost: number;
+  passwordHashing: "pool" | "inline";
   gateway: { upstreamTimeoutMs: number; maxBodyBytes: number; viaNext: boolean };
 };
 
@@ -126,6 +128,9 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     host: env.HOST ?? "0.0.0.0",
     secureCookies: appUrl.startsWith("https://"),
     bcryptCost: env.BCRYPT_COST ?? 12,
+    // "inline" hashes on the event loop, as before the worker pool: a baseline for `npm run bench`
+    // only, never for a deployment (one sign-in stalls every gateway call for the whole hash).
+    passwordHashing: env.PASSWORD_HASHING ?? "pool",
     gateway: {
       // Time allowed until the upstream's response headers; a stream may then run as long as it runs.
       upstreamTimeoutMs: env.GATEWAY_UPSTREAM_TIMEOUT_MS ?? 120_000,
