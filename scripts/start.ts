@@ -1,10 +1,11 @@
 // `npm start` / `npm run dev`: the Tollgate server process.
 // 1. Resolves the configuration (one clear line and exit 1 when it is invalid).
 // 2. Applies pending migrations and creates the default admin on first start.
-// 3. Serves HTTP on PORT: the gateway (/v1/*) straight from Node (lib/gateway/node), everything else
-//    through Next in the same process. One process means one SQLite connection and one in-process
-//    cache shared by the admin pages and the gateway, so an eviction made by an admin action reaches
-//    the gateway before the action returns even without Valkey.
+// 3. Serves HTTP on PORT: the gateway (/v1/*) straight from Node (lib/gateway/node), and so the refusal
+//    of sign-ins while the password hashing pool is full; everything else through Next in the same
+//    process. One process means one SQLite connection and one in-process cache shared by the admin
+//    pages and the gateway, so an eviction made by an admin action reaches the gateway before the
+//    action returns even without Valkey.
 import { register } from "node:module";
 import http from "node:http";
 import path from "node:path";
@@ -43,6 +44,7 @@ async function main() {
   await app.prepare();
   const { serveGateway } = await import("@/lib/gateway/node");
   const { flushKeyUse } = await import("@/lib/keys");
+  const { refuseSignInEarly } = await import("@/lib/auth/sign-in-admission");
 
   const server = http.createServer((req, res) => {
     if (!cfg.gateway.viaNext && req.url?.startsWith("/v1/")) {
@@ -53,6 +55,8 @@ async function main() {
       });
       return;
     }
+    // A sign-in that finds the password hashing pool full is refused here, before Next (see the function).
+    if (refuseSignInEarly(req, res)) return;
     handle(req, res);
   });
   // Longer than the usual 60 s idle timeout of load balancers, so they close idle connections first.

@@ -77,6 +77,11 @@ export function bcryptCompare(password: string, hash: string): Promise<boolean> 
   return hashPool().pool.run({ password, hash }, { name: "compare" });
 }
 
+/** True while every sign-in slot is taken (a look only: reserveSignIn() is what takes one). */
+export function signInSlotsFull(): boolean {
+  return !inline() && hashPool().signIns >= SIGN_IN_SLOTS;
+}
+
 /**
  * A slot for one sign-in attempt, or null at once when all SIGN_IN_SLOTS are taken. Call the returned
  * function when the attempt has ended. Only sign-ins are counted: the hashing of admin actions and of a
@@ -85,8 +90,8 @@ export function bcryptCompare(password: string, hash: string): Promise<boolean> 
  */
 export function reserveSignIn(): (() => void) | null {
   if (inline()) return () => {}; // the code before the pool had no bound
+  if (signInSlotsFull()) return null;
   const state = hashPool();
-  if (state.signIns >= SIGN_IN_SLOTS) return null;
   state.signIns++;
   let released = false;
   return () => {

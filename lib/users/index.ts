@@ -3,4 +3,4 @@ export { changeOwnPassword, verifyCredentials } from "./credentials";
 export { getUserDetail, keyCountsOf, listUsers, type UserDetail, type UserRow } from "./list";
 export { createUser, deleteUser, recordWelcomeMail, resetPassword, setActive, setRole, updateUser } from "./mutations";
 export { ensureDefaultAdmin } from "./setup";
-export { reserveSignIn } from "./hash-pool";
+export { reserveSignIn, signInSlotsFull } from "./hash-pool";

@@ -1,6 +1,6 @@
 import NextAuth from "next-auth";
 import { authOptions } from "@/lib/auth/options";
-import { admitSignIn } from "@/lib/auth/sign-in-admission";
+import { admitSignIn, CREDENTIALS_CALLBACK } from "@/lib/auth/sign-in-admission";
 
 // next-auth's own endpoints (csrf, credentials callback, session). Built on first use, not at import,
 // so that configuration is read at run time. A credentials sign-in first takes a slot of the password
@@ -9,8 +9,7 @@ type Handler = (req: Request, ctx: { params: Promise<{ nextauth: string[] }> }) 
 let handler: Handler | undefined;
 const route: Handler = async (req, ctx) => {
   const nextAuth = (handler ??= NextAuth(authOptions()) as Handler);
-  const { nextauth } = await ctx.params;
-  if (req.method === "POST" && nextauth.join("/") === "callback/credentials") return admitSignIn(() => nextAuth(req, ctx));
+  if (req.method === "POST" && new URL(req.url).pathname === CREDENTIALS_CALLBACK) return admitSignIn(() => nextAuth(req, ctx));
   return nextAuth(req, ctx);
 };
 
