@@ -10,21 +10,41 @@ function cookiesFrom(res: Response): string[] {
   return res.headers.getSetCookie().map((c) => c.split(";")[0]);
 }
 
-export async function login(url: string, username: string, password: string): Promise<Session | { error: string }> {
-  const csrfRes = await fetch(`${url}/api/auth/csrf`);
-  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const jar = cookiesFrom(csrfRes);
+/** A csrf token and the cookie that goes with it: what a sign-in posts. One pair serves many attempts. */
+export async function csrfOf(url: string): Promise<{ csrfToken: string; cookie: string }> {
+  const res = await fetch(`${url}/api/auth/csrf`);
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { csrfToken, cookie: cookiesFrom(res).join("; ") };
+}
+
+/** What one sign-in got: a session, or the error the login form would show; the status and retry-after too. */
+export type SignInAnswer = { status: number; retryAfter: string | null; session?: Session; error?: string };
+
+/** One post to next-auth's credentials callback, as its client sends it (`headers` e.g. an x-forwarded-for). */
+export async function signInAttempt(
+  url: string,
+  username: string,
+  password: string,
+  opts: { csrf?: { csrfToken: string; cookie: string }; headers?: Record<string, string> } = {},
+): Promise<SignInAnswer> {
+  const { csrfToken, cookie } = opts.csrf ?? (await csrfOf(url));
   const res = await fetch(`${url}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.join("; "), "x-auth-return-redirect": "1" },
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie, "x-auth-return-redirect": "1", ...opts.headers },
     body: new URLSearchParams({ csrfToken, username, password, json: "true" }),
   });
+  const answer = { status: res.status, retryAfter: res.headers.get("retry-after") };
   const session = cookiesFrom(res).find((c) => c.startsWith("next-auth.session-token="));
-  if (session) return { cookie: session };
+  if (session) return { ...answer, session: { cookie: session } };
   const body = (await res.json().catch(() => ({}))) as { url?: string };
   const error = body.url ? new URL(body.url).searchParams.get("error") : null;
-  return { error: error ?? `HTTP ${res.status}` };
+  return { ...answer, error: error ?? `HTTP ${res.status}` };
+}
+
+export async function login(url: string, username: string, password: string): Promise<Session | { error: string }> {
+  const answer = await signInAttempt(url, username, password);
+  return answer.session ?? { error: answer.error! };
 }
 
 export async function loginOrThrow(url: string, username: string, password: string): Promise<Session> {
