@@ -29,9 +29,11 @@ const WORKER_NICENESS = 10;
 const WORKER_FILE = "lib/users/hash-worker.cjs";
 
 /**
- * The worker file, by absolute path. This module runs from lib/users (dev, vitest), from dist/ (the
- * built server) and from .next/server/chunks/… (Next's bundles): walking up from where it runs, then
- * from the working directory, finds the project root in each.
+ * The worker file, by absolute path, found by walking up from this module's own URL to the folder that
+ * holds it: lib/users itself from source (`npm run dev`, vitest), dist/ in the built server (esbuild
+ * leaves import.meta.url as dist/server.mjs), and lib/users again in Next's bundles (Turbopack gives
+ * each module the URL of its source file, under the project root as found at run time). The working
+ * directory is the fallback.
  */
 function workerFile(): string {
   const starts = [process.cwd()];
