@@ -1,6 +1,7 @@
 // `npm start` / `npm run dev`: the Tollgate server process.
 // 1. Resolves the configuration (one clear line and exit 1 when it is invalid).
-// 2. Applies pending migrations and creates the default admin on first start.
+// 2. Applies pending migrations, creates the default admin on first start, and starts the password
+//    hashing threads (lib/users/hash-pool).
 // 3. Serves HTTP on PORT: the gateway (/v1/*) straight from Node (lib/gateway/node), and so the refusal
 //    of sign-ins while the password hashing pool is full; everything else through Next in the same
 //    process. One process means one SQLite connection and one in-process cache shared by the admin
@@ -33,9 +34,10 @@ async function main() {
   process.env.APP_URL = cfg.appUrl;
 
   const { runMigrations } = await import("@/db/migrate");
-  const { ensureDefaultAdmin } = await import("@/lib/users");
+  const { ensureDefaultAdmin, warmPasswordHashing } = await import("@/lib/users");
   await runMigrations();
   if (await ensureDefaultAdmin()) console.log(`Created the default admin "${cfg.adminUser}"; the password must be changed at first login.`);
+  await warmPasswordHashing();
 
   const { port, host: hostname } = cfg;
   const { default: next } = await import("next");

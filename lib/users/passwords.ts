@@ -23,3 +23,11 @@ export function dummyPasswordHash(): Promise<string> {
     }),
   );
 }
+
+/**
+ * Starts the hashing threads and makes the dummy hash at server start: a worker that cannot load stops
+ * the start with its error instead of failing the first sign-in, and no sign-in waits for either.
+ */
+export async function warmPasswordHashing(): Promise<void> {
+  await dummyPasswordHash();
+}
