@@ -16,7 +16,7 @@ const SEQUENTIAL = 300;
 
 type Load = { rps: number; p50: number; p99: number; errors: number };
 
-function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+export function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let out = "";
@@ -35,7 +35,7 @@ function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Pr
   });
 }
 
-const stop = (child?: ChildProcess) => {
+export const stop = (child?: ChildProcess) => {
   if (!child?.pid) return;
   try {
     process.kill(-child.pid, process.env.BENCH_PROFILE ? "SIGTERM" : "SIGKILL");
@@ -65,7 +65,7 @@ async function load(url: string, headers: Record<string, string>, body: string, 
   return { rps: total / elapsed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const { createServer } = await import("node:net");
   return new Promise((resolve) => {
     const s = createServer().listen(0, "127.0.0.1", () => {

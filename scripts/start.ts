@@ -1,11 +1,13 @@
 // `npm start` / `npm run dev`: the Tollgate server process.
 // 1. Resolves the configuration (one clear line and exit 1 when it is invalid).
 // 2. Applies pending migrations, encrypts upstream API keys still stored in clear (by a version before
-//    encryption at rest), and creates the default admin on first start.
-// 3. Serves HTTP on PORT: the gateway (/v1/*) straight from Node (lib/gateway/node), everything else
-//    through Next in the same process. One process means one SQLite connection and one in-process
-//    cache shared by the admin pages and the gateway, so an eviction made by an admin action reaches
-//    the gateway before the action returns even without Valkey.
+//    encryption at rest), creates the default admin on first start, and starts the password hashing
+//    threads (lib/users/hash-pool).
+// 3. Serves HTTP on PORT: the gateway (/v1/*) straight from Node (lib/gateway/node), and so the refusal
+//    of sign-ins while the password hashing pool is full; everything else through Next in the same
+//    process. One process means one SQLite connection and one in-process cache shared by the admin
+//    pages and the gateway, so an eviction made by an admin action reaches the gateway before the
+//    action returns even without Valkey.
 import { register } from "node:module";
 import http from "node:http";
 import path from "node:path";
@@ -33,7 +35,7 @@ async function main() {
   process.env.APP_URL = cfg.appUrl;
 
   const { runMigrations } = await import("@/db/migrate");
-  const { ensureDefaultAdmin } = await import("@/lib/users");
+  const { ensureDefaultAdmin, warmPasswordHashing } = await import("@/lib/users");
   const { sealClearKeys } = await import("@/lib/endpoints");
   await runMigrations();
   // Here rather than in runMigrations: the column and its encryption belong to lib/endpoints, which
@@ -43,6 +45,7 @@ async function main() {
   const { connectCache } = await import("@/lib/cache");
   await connectCache();
   if (await ensureDefaultAdmin()) console.log(`Created the default admin "${cfg.adminUser}"; the password must be changed at first login.`);
+  await warmPasswordHashing();
 
   const { port, host: hostname } = cfg;
   const { default: next } = await import("next");
@@ -60,6 +63,7 @@ async function main() {
   // (lib/gateway/node.ts), the same as /v1 gets here when it goes through Next.
   const site = Object.entries(siteHeaders({ https: cfg.https }));
   const gateway = Object.entries(gatewayHeaders({ https: cfg.https }));
+  const { refuseSignInEarly } = await import("@/lib/auth/sign-in-admission");
 
   const server = http.createServer((req, res) => {
     stampClientIp(req);
@@ -72,6 +76,8 @@ async function main() {
       return;
     }
     for (const [name, value] of req.url?.startsWith("/v1/") ? gateway : site) res.setHeader(name, value);
+    // A sign-in that finds the password hashing pool full is refused here, before Next (see the function).
+    if (refuseSignInEarly(req, res)) return;
     handle(req, res);
   });
   // Longer than the usual 60 s idle timeout of load balancers, so they close idle connections first.

@@ -53,6 +53,7 @@ const EnvSchema = z.object({
   // Not HOSTNAME: container runtimes set that to the container's name.
   HOST: optionalString,
   BCRYPT_COST: optionalInt(10, 15),
+  PASSWORD_HASHING: optionalString.pipe(z.enum(["pool", "inline"]).optional()),
   GATEWAY_UPSTREAM_TIMEOUT_MS: optionalInt(100, 3_600_000),
   GATEWAY_MAX_BODY_BYTES: optionalInt(1024, 100 * 1024 * 1024),
   GATEWAY_VIA_NEXT: optionalString.pipe(z.enum(["true", "false"]).optional()),
@@ -112,6 +113,7 @@ export type Config = {
   https: boolean;
   secureCookies: boolean;
   bcryptCost: number;
+  passwordHashing: "pool" | "inline";
   gateway: { upstreamTimeoutMs: number; maxBodyBytes: number; viaNext: boolean };
   trustProxy: TrustProxy;
   /** Sessions end after this long without a request, and this long after sign-in whatever happens. */
@@ -204,6 +206,9 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     https,
     secureCookies: https,
     bcryptCost: env.BCRYPT_COST ?? 12,
+    // "inline" hashes on the event loop, as before the worker pool: a baseline for `npm run bench`
+    // only, never for a deployment (one sign-in stalls every gateway call for the whole hash).
+    passwordHashing: env.PASSWORD_HASHING ?? "pool",
     gateway: {
       // Time allowed until the upstream's response headers; a stream may then run as long as it runs.
       upstreamTimeoutMs: env.GATEWAY_UPSTREAM_TIMEOUT_MS ?? 120_000,

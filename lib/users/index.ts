@@ -2,4 +2,6 @@
 export { changeOwnPassword, verifyCredentials } from "./credentials";
 export { getUserDetail, keyCountsOf, listUsers, type UserDetail, type UserRow } from "./list";
 export { createUser, deleteUser, recordWelcomeMail, resetPassword, setActive, setRole, updateUser } from "./mutations";
+export { warmPasswordHashing } from "./passwords";
 export { ensureDefaultAdmin } from "./setup";
+export { reserveSignIn, signInSlotsFull } from "./hash-pool";

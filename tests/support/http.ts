@@ -10,31 +10,48 @@ function cookiesFrom(res: Response): string[] {
   return res.headers.getSetCookie().map((c) => c.split(";")[0]);
 }
 
-/**
- * Signs in through next-auth's credentials endpoint; `headers` are added to both requests (e.g. an
- * X-Forwarded-For), and `callbackUrl` is sent as a browser would; `onAnswer` sees the raw answer.
- */
-export async function login(
-  url: string,
-  username: string,
-  password: string,
-  opts: { headers?: Record<string, string>; callbackUrl?: string; onAnswer?: (res: Response, body: { url?: string }) => void } = {},
-): Promise<Session | { error: string }> {
-  const csrfRes = await fetch(`${url}/api/auth/csrf`, { headers: opts.headers });
-  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const jar = cookiesFrom(csrfRes);
+/** A csrf token and the cookie that goes with it: what a sign-in posts. One pair serves many attempts. */
+export async function csrfOf(url: string, headers?: Record<string, string>): Promise<{ csrfToken: string; cookie: string }> {
+  const res = await fetch(`${url}/api/auth/csrf`, { headers });
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { csrfToken, cookie: cookiesFrom(res).join("; ") };
+}
+
+/** What one sign-in got: a session, or the error the login form would show; the status and retry-after too. */
+export type SignInAnswer = { status: number; retryAfter: string | null; session?: Session; error?: string };
+
+export type SignInOptions = {
+  csrf?: { csrfToken: string; cookie: string };
+  /** Added to the requests, e.g. an x-forwarded-for. */
+  headers?: Record<string, string>;
+  /** Sent as a browser would. */
+  callbackUrl?: string;
+  /** Sees the raw answer. */
+  onAnswer?: (res: Response, body: { url?: string }) => void;
+};
+
+/** One post to next-auth's credentials callback, as its client sends it. */
+export async function signInAttempt(url: string, username: string, password: string, opts: SignInOptions = {}): Promise<SignInAnswer> {
+  const { csrfToken, cookie } = opts.csrf ?? (await csrfOf(url, opts.headers));
   const res = await fetch(`${url}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.join("; "), "x-auth-return-redirect": "1", ...opts.headers },
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie, "x-auth-return-redirect": "1", ...opts.headers },
     body: new URLSearchParams({ csrfToken, username, password, json: "true", ...(opts.callbackUrl !== undefined ? { callbackUrl: opts.callbackUrl } : {}) }),
   });
+  const answer = { status: res.status, retryAfter: res.headers.get("retry-after") };
   const session = cookiesFrom(res).find((c) => c.startsWith("next-auth.session-token="));
-  const body = (await res.clone().json().catch(() => ({}))) as { url?: string };
+  const body = (await res.json().catch(() => ({}))) as { url?: string };
   opts.onAnswer?.(res, body);
-  if (session) return { cookie: session };
+  if (session) return { ...answer, session: { cookie: session } };
   const error = body.url ? new URL(body.url).searchParams.get("error") : null;
-  return { error: error ?? `HTTP ${res.status}` };
+  return { ...answer, error: error ?? `HTTP ${res.status}` };
+}
+
+/** Signs in: the session, or the error the login form would show. */
+export async function login(url: string, username: string, password: string, opts: SignInOptions = {}): Promise<Session | { error: string }> {
+  const answer = await signInAttempt(url, username, password, opts);
+  return answer.session ?? { error: answer.error! };
 }
 
 export async function loginOrThrow(url: string, username: string, password: string): Promise<Session> {

@@ -12,7 +12,7 @@ describe("configuration", () => {
   it("runs on embedded defaults and keeps a generated secret in the data folder", () => {
     const dir = tmp();
     const cfg = parseConfig({ DATABASE_URL: `file:${dir}/tollgate.db` });
-    expect(cfg).toMatchObject({ adminUser: "admin", adminPassword: "changeme", valkeyUrl: undefined, smtp: undefined, dataDir: dir, https: false, secureCookies: false, bcryptCost: 12 });
+    expect(cfg).toMatchObject({ adminUser: "admin", adminPassword: "changeme", valkeyUrl: undefined, smtp: undefined, dataDir: dir, https: false, secureCookies: false, bcryptCost: 12, passwordHashing: "pool" });
     expect(cfg.authSecret.length).toBeGreaterThanOrEqual(40);
     expect(readFileSync(path.join(dir, "auth-secret"), "utf8").trim()).toBe(cfg.authSecret);
     expect(statSync(path.join(dir, "auth-secret")).mode & 0o077).toBe(0);
@@ -31,6 +31,8 @@ describe("configuration", () => {
       [{ DATABASE_URL: "postgres://x" }, /^Invalid configuration: DATABASE_URL /],
       [{ APP_URL: "not a url" }, /^Invalid configuration: APP_URL /],
       [{ BCRYPT_COST: "4" }, /^Invalid configuration: BCRYPT_COST /],
+      [{ BCRYPT_COST: "16" }, /^Invalid configuration: BCRYPT_COST /],
+      [{ PASSWORD_HASHING: "threads" }, /^Invalid configuration: PASSWORD_HASHING /],
       [{ SMTP_HOST: "mail.example" }, /^Invalid configuration: SMTP_FROM is required/],
     ];
     for (const [env, message] of bad) {
@@ -117,5 +119,12 @@ describe("ENCRYPTION_KEYS", () => {
     const file = path.join(dir, "encryption-key");
     writeFileSync(file, "damaged\n");
     expect(() => parseConfig({ DATABASE_URL: `file:${dir}/t.db` })).toThrow(/^Invalid configuration: ENCRYPTION_KEYS is unset and .*encryption-key does not hold a key/);
+  });
+
+  it("takes a bcrypt cost from 10 to 15, and the inline hashing of the benchmark's baseline", () => {
+    const dir = tmp();
+    expect(parseConfig({ DATABASE_URL: `file:${dir}/t.db`, BCRYPT_COST: "10" }).bcryptCost).toBe(10);
+    expect(parseConfig({ DATABASE_URL: `file:${dir}/t.db`, BCRYPT_COST: "15" }).bcryptCost).toBe(15);
+    expect(parseConfig({ DATABASE_URL: `file:${dir}/t.db`, PASSWORD_HASHING: "inline" }).passwordHashing).toBe("inline");
   });
 });
