@@ -4,6 +4,7 @@ import { createUserAs, readyUser, signedInAdmin } from "../support/admin";
 import { startApp, type App } from "../support/app";
 import { callAction, login, type Session } from "../support/http";
 import { unique } from "../support/names";
+import { BUSY_LOGIN_ERROR } from "@/lib/auth/sign-in-admission";
 
 // Sign-in, sessions and redirects over HTTP against the built app: throttling that parallel guesses
 // cannot race and an attacker cannot turn against the owner, sign-out that ends the session on every
@@ -44,9 +45,12 @@ describe("sign-in throttling", () => {
     await createUserAs(app, admin, username);
     const results = await Promise.all(Array.from({ length: 60 }, () => login(app.url, username, "not-the-password", from("198.51.100.7"))));
     const errors = results.map((r) => ("error" in r ? r.error : "signed in"));
-    // A generic answer means the password was compared; a refusal means it was not.
-    expect(errors.filter((e) => e === GENERIC)).toHaveLength(5);
-    expect(errors.filter((e) => /^Too many failed sign-ins\. Try again in /.test(e))).toHaveLength(55);
+    // A generic answer means the password was compared; every other one is a refusal before any
+    // comparison: by the sign-in limits, or (most of a burst this size) by the full hashing pool's 503.
+    const compared = errors.filter((e) => e === GENERIC).length;
+    expect(compared).toBeGreaterThan(0);
+    expect(compared).toBeLessThanOrEqual(5);
+    expect(errors.filter((e) => e !== GENERIC).every((e) => /^Too many failed sign-ins\. Try again in /.test(e) || e === BUSY_LOGIN_ERROR), errors.join(" | ")).toBe(true);
     expect("cookie" in (await login(app.url, username, "first-password", from("203.0.113.9")))).toBe(true);
   });
 
