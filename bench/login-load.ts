@@ -14,7 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, startProcess, stop } from "./gateway";
 import type { FloodOutcome } from "./login-flood";
-import { ms, percentile, table } from "./stats";
+import { ms, percentile, runWhenMain, table } from "./stats";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const CALLS = 300;
@@ -212,11 +212,4 @@ export async function run() {
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  run()
-    .then(() => process.exit(0))
-    .catch((e) => {
-      console.error(e instanceof Error ? (e.stack ?? e.message) : e);
-      process.exit(1);
-    });
-}
+runWhenMain(import.meta.url, run);

@@ -1,3 +1,6 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
 /** Nearest-rank percentile of sorted values. */
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
@@ -11,4 +14,15 @@ export function table(head: string[], rows: string[][], alignLeft: number[] = [0
   const line = (cells: string[]) =>
     "| " + cells.map((c, i) => (alignLeft.includes(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ") + " |";
   return [line(head), "|" + widths.map((w, i) => (alignLeft.includes(i) ? ":" : "-") + "-".repeat(w) + (alignLeft.includes(i) ? "-" : ":")).join("|") + "|", ...rows.map(line)].join("\n");
+}
+
+/** Runs a benchmark when its file is the one executed (alone, or by bench/index.ts), exiting 1 on error. */
+export function runWhenMain(moduleUrl: string, run: () => Promise<unknown>) {
+  if (!process.argv[1] || path.resolve(process.argv[1]) !== fileURLToPath(moduleUrl)) return;
+  run()
+    .then(() => process.exit(0))
+    .catch((e) => {
+      console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+      process.exit(1);
+    });
 }

@@ -5,9 +5,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { ListQueryInput } from "@/lib/users/schemas";
-import { ms, percentile, table } from "./stats";
+import { ms, percentile, runWhenMain, table } from "./stats";
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const WARMUP = 3;
@@ -202,9 +201,4 @@ export async function run() {
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  run().catch((e) => {
-    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
-    process.exitCode = 1;
-  });
-}
+runWhenMain(import.meta.url, run);

@@ -1,7 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { unique } from "../support/names";
+import { suiteModules } from "../support/domain";
 
 // lib/endpoints against a real SQLite file (in-process cache): the routing list the gateway reads.
 // Each test adds its own endpoints and looks at those only.
@@ -19,18 +20,10 @@ const load = async () => ({
   cache: await import("@/lib/cache"),
   migrate: await import("@/db/migrate"),
 });
-let m: Awaited<ReturnType<typeof load>>;
+const m = suiteModules(load);
 const system = { id: "system", username: "system" };
 const add = (fields: Record<string, unknown>) => m.endpoints.createEndpoint(system, m.schemas.CreateEndpoint.parse(fields));
 
-beforeAll(async () => {
-  m = await load();
-  await m.migrate.runMigrations();
-});
-afterAll(async () => {
-  await m.cache.closeCache();
-  m.db.closeDb();
-});
 
 describe("endpoints domain", () => {
   it("lists the routing table for the gateway by name, key included; the admin list has only hasApiKey", async () => {

@@ -1,8 +1,9 @@
 import { createClient } from "@libsql/client";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { describe, expect, inject, it, vi } from "vitest";
 import { unique } from "../support/names";
+import { suiteModules } from "../support/domain";
 
 // Secrets at rest against a real SQLite file (in-process cache), through lib/endpoints and db/ as the
 // server uses them: the data folder's modes, the upstream keys encrypted in the column and absent from
@@ -31,7 +32,7 @@ const load = async () => ({
   cache: await import("@/lib/cache"),
   migrate: await import("@/db/migrate"),
 });
-let m: Awaited<ReturnType<typeof load>>;
+const m = suiteModules(load);
 const system = { id: "system", username: "system" };
 const add = (fields: Record<string, unknown>) => m.endpoints.createEndpoint(system, m.schemas.CreateEndpoint.parse({ apiStyle: "openai", models: ["m"], ...fields }));
 
@@ -50,14 +51,6 @@ const routedKey = async (id: string) => (await m.endpoints.listRoutingEndpoints(
  */
 const secret = (what: string) => ["sk", what, "5ecret", unique("k")].join("-");
 
-beforeAll(async () => {
-  m = await load();
-  await m.migrate.runMigrations();
-});
-afterAll(async () => {
-  await m.cache.closeCache();
-  m.db.closeDb();
-});
 
 describe("the data folder", () => {
   it("is created owner-only: folder 0700; database, -wal, -shm and the generated secrets 0600", async () => {

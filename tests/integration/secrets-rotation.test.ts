@@ -2,9 +2,10 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { describe, expect, inject, it, vi } from "vitest";
 import { keyIdOf } from "@/lib/cipher";
 import { unique } from "../support/names";
+import { suiteModules } from "../support/domain";
 
 // Rotating the encryption key of the upstream keys, on a database of its own (rotation reads every
 // row): this test process is an instance that holds only the old key, and `npm run keys:rotate` runs
@@ -29,7 +30,7 @@ const load = async () => ({
   cache: await import("@/lib/cache"),
   migrate: await import("@/db/migrate"),
 });
-let m: Awaited<ReturnType<typeof load>>;
+const m = suiteModules(load);
 const system = { id: "system", username: "system" };
 
 type Run = { code: number; stdout: string; stderr: string };
@@ -48,14 +49,6 @@ const keyIdInColumn = async (id: string) => (await column(id)).split(":")[2];
 /** True when the text is anywhere in the database file or its write-ahead log. */
 const inFiles = (text: string) => [dbFile, `${dbFile}-wal`].some((f) => existsSync(f) && readFileSync(f).includes(Buffer.from(text)));
 
-beforeAll(async () => {
-  m = await load();
-  await m.migrate.runMigrations();
-});
-afterAll(async () => {
-  await m.cache.closeCache();
-  m.db.closeDb();
-});
 
 describe("npm run keys:rotate", () => {
   it("re-encrypts every key under the newest of `new,old`; an instance still on the old key reads them until then, and only then fails, without crashing", async () => {

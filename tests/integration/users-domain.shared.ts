@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished, vi } from "vitest";
+import { describe, expect, inject, it, onTestFinished, vi } from "vitest";
 import { unique } from "../support/names";
+import { suiteModules } from "../support/domain";
 
 /**
  * The users domain against a real SQLite file, with the cache given by `kind`: the same suite runs
@@ -33,7 +34,7 @@ export function usersDomainSuite(kind: "valkey" | "memory") {
     migrate: await import("@/db/migrate"),
   });
   type Modules = Awaited<ReturnType<typeof load>>;
-  let m: Modules;
+  const m = suiteModules(load);
   const system = { id: "system", username: "system" };
   const input = (username: string, role: "user" | "admin" = "user") => ({
     username,
@@ -92,15 +93,6 @@ export function usersDomainSuite(kind: "valkey" | "memory") {
       latencyMs: 1,
       createdAt,
     });
-
-  beforeAll(async () => {
-    m = await load();
-    await m.migrate.runMigrations();
-  });
-  afterAll(async () => {
-    await m.cache.closeCache();
-    m.db.closeDb();
-  });
 
   describe(`users domain (${kind} cache)`, () => {
     it("uses the configured cache", () => {
