@@ -75,11 +75,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Builds the app when no build is there (the benchmarks time the built server). */
+export function ensureBuilt() {
+  if (existsSync(path.join(root, ".next/BUILD_ID")) && existsSync(path.join(root, "dist/server.mjs"))) return;
+  console.log("building the app first (npm run build)…");
+  spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
+}
+
 export async function run() {
-  if (!existsSync(path.join(root, ".next/BUILD_ID")) || !existsSync(path.join(root, "dist/server.mjs"))) {
-    console.log("building the app first (npm run build)…");
-    spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
-  }
+  ensureBuilt();
   const dir = mkdtempSync(path.join(os.tmpdir(), "tollgate-bench-gw-"));
   const children: ChildProcess[] = [];
   try {

@@ -7,12 +7,12 @@
 // sign-ins got (compared, refused, limited) and where the CPU went in each phase.
 // Run through `npm run bench`, or alone: `tsx --conditions=react-server bench/login-load.ts`.
 import bcrypt from "bcryptjs";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, startProcess, stop } from "./gateway";
+import { ensureBuilt, freePort, startProcess, stop } from "./gateway";
 import type { FloodOutcome } from "./login-flood";
 import { ms, percentile, runWhenMain, table } from "./stats";
 
@@ -95,10 +95,7 @@ function startFlood(url: string, niceness = 0): Promise<{ child: ChildProcess; s
 }
 
 export async function run() {
-  if (!existsSync(path.join(root, ".next/BUILD_ID")) || !existsSync(path.join(root, "dist/server.mjs"))) {
-    console.log("building the app first (npm run build)…");
-    spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
-  }
+  ensureBuilt();
   const dir = mkdtempSync(path.join(os.tmpdir(), "tollgate-bench-login-"));
   const children: ChildProcess[] = [];
   try {
