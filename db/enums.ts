@@ -9,3 +9,6 @@ export const API_STYLES = ["openai", "anthropic"] as const;
 export type ApiStyle = (typeof API_STYLES)[number];
 export const KEY_STATUSES = ["active", "suspended"] as const;
 export type KeyStatus = (typeof KEY_STATUSES)[number];
+/** The output cap field an OpenAI-style endpoint takes (Anthropic's is always max_tokens). */
+export const OUTPUT_CAP_FIELDS = ["max_tokens", "max_completion_tokens"] as const;
+export type OutputCapField = (typeof OUTPUT_CAP_FIELDS)[number];

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Every table of SPEC §2 in one file. SQL names follow the spec (snake_case); TS names are camelCase.
 // Timestamps are ISO-8601 UTC strings, as the seed's users table has them.
 
-import { API_STYLES, BUDGET_TYPES, KEY_STATUSES, RESOURCE_TYPES, ROLES } from "./enums";
+import { API_STYLES, BUDGET_TYPES, KEY_STATUSES, OUTPUT_CAP_FIELDS, RESOURCE_TYPES, ROLES } from "./enums";
 
 export { API_STYLES, BUDGET_TYPES, KEY_STATUSES, RESOURCE_TYPES, ROLES, type ApiStyle, type BudgetType, type KeyStatus, type Role } from "./enums";
 
@@ -36,6 +36,10 @@ export const users = sqliteTable(
     totalLimit: integer("total_limit"),
     budgetType: text("budget_type", { enum: BUDGET_TYPES }).notNull().default("subscription"),
     budgetSetAt: text("budget_set_at"),
+    // A changed timezone_offset_hours applies to the budget windows from the user's next local day
+    // (lib/budgets/windows): until tz_switch_at the windows still follow the previous offset.
+    tzPreviousOffsetHours: real("tz_previous_offset_hours"),
+    tzSwitchAt: text("tz_switch_at"),
     mustChangePassword: integer("must_change_password").notNull().default(0),
     sessionVersion: integer("session_version").notNull().default(1),
   },
@@ -95,6 +99,13 @@ export const modelEndpoints = sqliteTable("model_endpoints", {
   models: text("models", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
   eurPerMInput: real("eur_per_m_input").notNull().default(0),
   eurPerMOutput: real("eur_per_m_output").notNull().default(0),
+  // Prices of cached input per million tokens; null = 0.1× (read) and 1.25× (write) the input price.
+  eurPerMCacheRead: real("eur_per_m_cache_read"),
+  eurPerMCacheWrite: real("eur_per_m_cache_write"),
+  // The most output tokens a call may ask of each model (absent = 32,768): the budget's output bound.
+  maxOutputTokens: text("max_output_tokens", { mode: "json" }).$type<Record<string, number>>().notNull().default(sql`'{}'`),
+  // Which field an OpenAI-style upstream takes for the output cap when the client sent none.
+  outputCapField: text("output_cap_field", { enum: OUTPUT_CAP_FIELDS }).notNull().default("max_tokens"),
   createdAt: text("created_at").notNull().default(now),
   updatedAt: text("updated_at").notNull().default(now),
 });
@@ -141,6 +152,14 @@ export const usageEvents = sqliteTable(
     model: text("model"),
     inputTokens: integer("input_tokens").notNull().default(0),
     outputTokens: integer("output_tokens").notNull().default(0),
+    // Parts of input_tokens (which counts every input token) that were read from or written to the
+    // upstream's prompt cache, priced apart.
+    cacheReadTokens: integer("cache_read_tokens").notNull().default(0),
+    cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
+    // 1 when the upstream's usage report never came and the tokens were counted by Tollgate's tokenizer.
+    estimated: integer("estimated").notNull().default(0),
+    // 1 when the upstream reported more output than the cap it was sent.
+    overCap: integer("over_cap").notNull().default(0),
     costEur: real("cost_eur").notNull().default(0),
     status: text("status").notNull().default("ok"),
     latencyMs: integer("latency_ms"),
@@ -149,6 +168,29 @@ export const usageEvents = sqliteTable(
   (t) => [index("usage_events_user_time_idx").on(t.userId, t.createdAt)],
 );
 export type UsageEvent = typeof usageEvents.$inferSelect;
+
+// Budget counters without Valkey (lib/budgets/sqlite-store): tokens used per user and window, kept in
+// the same transaction as each ledger row, and the reservations of calls in flight.
+export const budgetUsage = sqliteTable(
+  "budget_usage",
+  {
+    userId: text("user_id").notNull(),
+    windowId: text("window_id").notNull(),
+    used: integer("used").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.windowId] })],
+);
+
+export const budgetReservations = sqliteTable(
+  "budget_reservations",
+  {
+    requestId: text("request_id").primaryKey(),
+    userId: text("user_id").notNull(),
+    amount: integer("amount").notNull(),
+    expiresAt: integer("expires_at").notNull(), // epoch ms: a crashed call's reservation lapses
+  },
+  (t) => [index("budget_reservations_user_idx").on(t.userId, t.expiresAt)],
+);
 
 export const auditLog = sqliteTable(
   "audit_log",

@@ -28,6 +28,8 @@ const detailColumns = {
   budgetType: users.budgetType,
   timezoneOffsetHours: users.timezoneOffsetHours,
   budgetSetAt: users.budgetSetAt,
+  tzPreviousOffsetHours: users.tzPreviousOffsetHours,
+  tzSwitchAt: users.tzSwitchAt,
   mustChangePassword: users.mustChangePassword,
 };
 export type UserDetail = { [K in keyof typeof detailColumns]: User[K] };

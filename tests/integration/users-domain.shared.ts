@@ -186,7 +186,7 @@ export function usersDomainSuite(kind: "valkey" | "memory") {
       await usageRow(id, "2026-03-14T23:30:00.000Z", 10, 0, 0.1); // yesterday in UTC, today at UTC+2
       await usageRow(id, "2026-03-02T00:00:00.000Z", 1000, 0, 1); // this month
       await usageRow(id, "2026-02-20T00:00:00.000Z", 5000, 0, 5); // last month
-      const base = { id, budgetType: "subscription" as const, budgetSetAt: null };
+      const base = { id, budgetType: "subscription" as const, budgetSetAt: null, dailyLimit: null, monthlyLimit: null, totalLimit: null, tzPreviousOffsetHours: null, tzSwitchAt: null };
       const utc = await m.usage.usageSummary({ ...base, timezoneOffsetHours: 0 }, now);
       expect(utc.today).toEqual({ tokens: 150, eur: 0.5 });
       expect(utc.month.tokens).toBe(1160);

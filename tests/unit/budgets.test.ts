@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { localDayStart, localMonthStart, monthlyWindowStart } from "@/lib/budgets";
+import { budgetWindows, localDayStart, localMonthStart, offsetAt, timezoneChange, type BudgetTerms } from "@/lib/budgets/windows";
+
+const NO_LIMITS = { dailyLimit: null, monthlyLimit: null, totalLimit: null, tzPreviousOffsetHours: null, tzSwitchAt: null };
+/** Where the monthly window starts, from the user's budget terms. */
+const monthlyWindowStart = (now: Date, terms: Pick<BudgetTerms, "timezoneOffsetHours" | "budgetType" | "budgetSetAt">) =>
+  new Date(budgetWindows({ ...NO_LIMITS, ...terms }, now)[1].start!);
 
 const HOUR = 3_600_000;
 const iso = (d: Date) => d.toISOString();
@@ -137,5 +142,101 @@ describe("the monthly window", () => {
 
   it("counts everything for a one-time budget that was never set", () => {
     expect(iso(monthlyWindowStart(at("2026-04-01T03:00:00.000Z"), { timezoneOffsetHours: 3, budgetType: "one_time", budgetSetAt: null }))).toBe("1970-01-01T00:00:00.000Z");
+  });
+});
+
+describe("the windows of a user", () => {
+  const terms = (over: Partial<BudgetTerms> = {}): BudgetTerms => ({
+    ...NO_LIMITS,
+    budgetType: "subscription",
+    budgetSetAt: "2026-01-10T08:00:00.000Z",
+    timezoneOffsetHours: 0,
+    ...over,
+  });
+  const byKind = (t: BudgetTerms, now: string) => Object.fromEntries(budgetWindows(t, at(now)).map((w) => [w.kind, w]));
+
+  it("names each window by its kind and start, with its limit and next reset", () => {
+    const w = byKind(terms({ dailyLimit: 100, totalLimit: 5000, timezoneOffsetHours: 5.5 }), "2026-03-31T20:00:00.000Z"); // 01:30 on Apr 1 at +5:30
+    expect(w.daily).toEqual({ kind: "daily", id: "d:2026-03-31T18:30:00.000Z", start: "2026-03-31T18:30:00.000Z", resetsAt: "2026-04-01T18:30:00.000Z", limit: 100 });
+    expect(w.monthly).toEqual({ kind: "monthly", id: "m:2026-03-31T18:30:00.000Z", start: "2026-03-31T18:30:00.000Z", resetsAt: "2026-04-30T18:30:00.000Z", limit: null });
+    expect(w.total).toEqual({ kind: "total", id: "t", start: null, resetsAt: null, limit: 5000 });
+  });
+
+  it("resets a subscription's month at the user's month end, −8 and +14 around it", () => {
+    const before = byKind(terms({ timezoneOffsetHours: -8 }), "2026-05-01T07:59:59.999Z"); // 23:59:59 on Apr 30 at −8
+    const after = byKind(terms({ timezoneOffsetHours: -8 }), "2026-05-01T08:00:00.000Z");
+    expect(before.monthly.id).toBe("m:2026-04-01T08:00:00.000Z");
+    expect(before.monthly.resetsAt).toBe("2026-05-01T08:00:00.000Z");
+    expect(after.monthly.id).toBe("m:2026-05-01T08:00:00.000Z");
+    expect(after.daily.id).not.toBe(before.daily.id);
+    const east = byKind(terms({ timezoneOffsetHours: 14 }), "2026-04-30T10:00:00.000Z"); // 00:00 on May 1 at +14
+    expect(east.monthly.id).toBe("m:2026-04-30T10:00:00.000Z");
+  });
+
+  it("never resets a one-time budget's allotment, only its day", () => {
+    const t = terms({ budgetType: "one_time", monthlyLimit: 1000 });
+    const a = byKind(t, "2026-03-31T23:00:00.000Z");
+    const b = byKind(t, "2026-04-01T01:00:00.000Z");
+    expect(a.monthly).toEqual(b.monthly);
+    expect(a.monthly.start).toBe("2026-01-10T08:00:00.000Z");
+    expect(a.monthly.resetsAt).toBeNull();
+    expect(a.daily.id).not.toBe(b.daily.id);
+  });
+});
+
+describe("a timezone change", () => {
+  const base = { ...NO_LIMITS, budgetType: "subscription" as const, budgetSetAt: null, dailyLimit: 100 };
+  const dayAt = (t: BudgetTerms, now: string) => budgetWindows(t, at(now))[0];
+
+  it("applies from the user's next local day: the day in progress keeps its start until the new offset's next midnight", () => {
+    // At 20:00 UTC on Mar 10 a UTC user moves to −8. Their day (from 00:00 UTC) runs on past UTC
+    // midnight until the first midnight at −8 after it: 08:00 UTC on Mar 11.
+    const changed = { ...base, ...timezoneChange({ timezoneOffsetHours: 0, tzPreviousOffsetHours: null, tzSwitchAt: null }, -8, at("2026-03-10T20:00:00.000Z")) };
+    expect(changed).toMatchObject({ timezoneOffsetHours: -8, tzPreviousOffsetHours: 0, tzSwitchAt: "2026-03-11T08:00:00.000Z" });
+    for (const now of ["2026-03-10T20:00:00.000Z", "2026-03-11T00:30:00.000Z", "2026-03-11T07:59:59.999Z"]) {
+      expect(dayAt(changed, now), now).toMatchObject({ id: "d:2026-03-10T00:00:00.000Z", resetsAt: "2026-03-11T08:00:00.000Z" });
+    }
+    expect(dayAt(changed, "2026-03-11T08:00:00.000Z")).toMatchObject({ id: "d:2026-03-11T08:00:00.000Z", resetsAt: "2026-03-12T08:00:00.000Z" });
+  });
+
+  it("cannot squeeze in an extra day by moving east: the spent day ends at its own midnight, then the new days run", () => {
+    // 23:00 at +5:30 on Mar 10 (17:30 UTC): move to +14. The day ends at its natural end (18:30 UTC),
+    // which is already past a +14 midnight (10:00 UTC), so it runs to the next one: 10:00 UTC on Mar 11.
+    const changed = { ...base, timezoneOffsetHours: 5.5, ...timezoneChange({ timezoneOffsetHours: 5.5, tzPreviousOffsetHours: null, tzSwitchAt: null }, 14, at("2026-03-10T17:30:00.000Z")) };
+    expect(changed.tzSwitchAt).toBe("2026-03-11T10:00:00.000Z");
+    expect(dayAt(changed, "2026-03-10T17:30:00.000Z").id).toBe("d:2026-03-09T18:30:00.000Z");
+    expect(dayAt(changed, "2026-03-11T09:00:00.000Z").id).toBe("d:2026-03-09T18:30:00.000Z");
+    expect(dayAt(changed, "2026-03-11T10:00:00.000Z").id).toBe("d:2026-03-11T10:00:00.000Z");
+    const length = Date.parse(changed.tzSwitchAt!) - Date.parse("2026-03-09T18:30:00.000Z");
+    expect(length).toBeGreaterThanOrEqual(24 * HOUR);
+    expect(length).toBeLessThan(48 * HOUR);
+  });
+
+  it("lasts between 24 and 48 hours for any pair of offsets and any moment of the day", () => {
+    for (let from = -12; from <= 14; from += 2.75) {
+      for (let to = -12; to <= 14; to += 3.25) {
+        if (from === to) continue;
+        for (const when of ["2026-03-10T00:00:00.000Z", "2026-03-10T07:45:00.000Z", "2026-03-10T23:59:59.999Z"]) {
+          const c = timezoneChange({ timezoneOffsetHours: from, tzPreviousOffsetHours: null, tzSwitchAt: null }, to, at(when));
+          const t = { ...base, ...c };
+          const day = dayAt(t, when);
+          const what = `${from} → ${to} at ${when}`;
+          expect(day.id, what).toBe(`d:${localDayStart(at(when), from).toISOString()}`);
+          const length = Date.parse(day.resetsAt!) - Date.parse(day.start!);
+          expect(length, what).toBeGreaterThanOrEqual(24 * HOUR);
+          expect(length, what).toBeLessThan(48 * HOUR);
+          expect(dayAt(t, day.resetsAt!).start, what).toBe(day.resetsAt);
+        }
+      }
+    }
+  });
+
+  it("keeps the switch moment when changed again before it, and cancels when set back", () => {
+    const first = timezoneChange({ timezoneOffsetHours: 0, tzPreviousOffsetHours: null, tzSwitchAt: null }, -8, at("2026-03-10T20:00:00.000Z"));
+    const second = timezoneChange(first, 3, at("2026-03-11T01:00:00.000Z"));
+    expect(second).toEqual({ timezoneOffsetHours: 3, tzPreviousOffsetHours: 0, tzSwitchAt: first.tzSwitchAt });
+    expect(timezoneChange(second, 0, at("2026-03-11T02:00:00.000Z"))).toEqual({ timezoneOffsetHours: 0, tzPreviousOffsetHours: null, tzSwitchAt: null });
+    // After the switch, the previous offset no longer matters.
+    expect(offsetAt(second, at("2026-03-11T08:00:00.000Z"))).toBe(3);
   });
 });
