@@ -44,6 +44,8 @@ async function main() {
   if (sealed > 0) console.log(`Encrypted ${sealed} upstream API key${sealed === 1 ? "" : "s"} stored in clear.`);
   const { connectCache } = await import("@/lib/cache");
   await connectCache();
+  const { budgetStore } = await import("@/lib/budgets");
+  const budgetsReady = budgetStore().start();
   if (await ensureDefaultAdmin()) console.log(`Created the default admin "${cfg.adminUser}"; the password must be changed at first login.`);
   await warmPasswordHashing();
 
@@ -52,6 +54,7 @@ async function main() {
   const app = next({ dev, dir: root, hostname, port });
   const handle = app.getRequestHandler();
   await app.prepare();
+  await budgetsReady;
   const { serveGateway } = await import("@/lib/gateway/node");
   const { stampClientIp } = await import("@/lib/auth/client-ip");
   const { flushKeyUse } = await import("@/lib/keys");

@@ -25,7 +25,7 @@ export class ValkeyCache implements Cache {
   private pendingBumps = new Set<string>();
   private retryTimer: NodeJS.Timeout | undefined;
 
-  constructor(url: string, private prefix: string) {
+  constructor(url: string, readonly prefix: string) {
     this.redis = new Redis(url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,

@@ -1,0 +1,3 @@
+import { budgetStoreSuite } from "./budget-store.shared";
+
+budgetStoreSuite("valkey");
