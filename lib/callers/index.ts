@@ -85,6 +85,8 @@ export type KeyAuth =
       budgetType: BudgetType;
       budgetSetAt: string | null;
       timezoneOffsetHours: number;
+      tzPreviousOffsetHours: number | null;
+      tzSwitchAt: string | null;
     };
 
 /** A key's record and the resources version, read in one round trip. */
@@ -114,6 +116,8 @@ export async function keyCallerOf(keyHash: string): Promise<KeyCaller> {
       budgetType: users.budgetType,
       budgetSetAt: users.budgetSetAt,
       timezoneOffsetHours: users.timezoneOffsetHours,
+      tzPreviousOffsetHours: users.tzPreviousOffsetHours,
+      tzSwitchAt: users.tzSwitchAt,
     })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))

@@ -57,6 +57,8 @@ const EnvSchema = z.object({
   GATEWAY_UPSTREAM_TIMEOUT_MS: optionalInt(100, 3_600_000),
   GATEWAY_MAX_BODY_BYTES: optionalInt(1024, 100 * 1024 * 1024),
   GATEWAY_VIA_NEXT: optionalString.pipe(z.enum(["true", "false"]).optional()),
+  BUDGET_IMAGE_TOKENS: optionalInt(1, 1_000_000),
+  BUDGET_TOOLS_TOKENS: optionalInt(0, 1_000_000),
   TRUST_PROXY: optionalString.transform((v, ctx) => {
     const trust = parseTrustProxy(v);
     if (trust === "invalid") {
@@ -115,6 +117,8 @@ export type Config = {
   bcryptCost: number;
   passwordHashing: "pool" | "inline";
   gateway: { upstreamTimeoutMs: number; maxBodyBytes: number; viaNext: boolean };
+  /** What a reservation counts for inputs whose bytes do not bound their tokens (lib/budgets/bounds). */
+  budgetAllowances: { imageTokens: number; toolsTokens: number };
   trustProxy: TrustProxy;
   /** Sessions end after this long without a request, and this long after sign-in whatever happens. */
   session: { idleSeconds: number; maxSeconds: number };
@@ -209,6 +213,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     // "inline" hashes on the event loop, as before the worker pool: a baseline for `npm run bench`
     // only, never for a deployment (one sign-in stalls every gateway call for the whole hash).
     passwordHashing: env.PASSWORD_HASHING ?? "pool",
+    budgetAllowances: { imageTokens: env.BUDGET_IMAGE_TOKENS ?? 3_000, toolsTokens: env.BUDGET_TOOLS_TOKENS ?? 1_024 },
     gateway: {
       // Time allowed until the upstream's response headers; a stream may then run as long as it runs.
       upstreamTimeoutMs: env.GATEWAY_UPSTREAM_TIMEOUT_MS ?? 120_000,

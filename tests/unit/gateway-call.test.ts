@@ -31,6 +31,8 @@ const caller = (over: Partial<Extract<KeyAuth, { found: true }>> = {}): KeyAuth 
   budgetType: "subscription",
   budgetSetAt: null,
   timezoneOffsetHours: 0,
+  tzPreviousOffsetHours: null,
+  tzSwitchAt: null,
   ...over,
 });
 const records: Record<string, KeyAuth> = {
