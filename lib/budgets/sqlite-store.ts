@@ -36,7 +36,7 @@ export class SqliteBudgetStore implements BudgetStore {
         const now = Date.now();
         const { used, reserved } = await this.read(ask, now);
         const d = decide(ask, used, reserved);
-        if (!d.ok) return { ok: false, reason: "budget", window: standing(ask, used)[d.short], standing: standing(ask, used) };
+        if (!d.ok) return { ok: false, reason: "budget", window: standing(ask, used)[d.short], standing: standing(ask, used), reserved };
         if (d.cap === undefined) return { ok: true, cap: undefined, reserved, standing: standing(ask, used) };
         if (await this.reserve(ask, d.amount, now)) {
           this.inFlight.add(ask.requestId, { userId: ask.userId, amount: d.amount });

@@ -33,7 +33,7 @@ export type Standing = { kind: WindowKind; used: number; limit: number | null; r
 export type Admission =
   | { ok: true; cap: number | undefined; reserved: number; standing: Standing[] }
   /** Refused: the window that is short, and where every window stands. */
-  | { ok: false; reason: "budget"; window: Standing; standing: Standing[] }
+  | { ok: false; reason: "budget"; window: Standing; standing: Standing[]; reserved: number }
   /** The shared store cannot be reached (or is rebuilding): nothing was reserved. */
   | { ok: false; reason: "unavailable"; retryAfterSeconds: number };
 

@@ -99,7 +99,7 @@ export class ValkeyBudgetStore implements BudgetStore {
         const reserved = Number(reply[3]);
         const used = reply.slice(4).map(Number);
         const where = standing(ask, used);
-        if (status === "refused") return { ok: false, reason: "budget", window: where[third - 1], standing: where };
+        if (status === "refused") return { ok: false, reason: "budget", window: where[third - 1], standing: where, reserved };
         if (third < 0) return { ok: true, cap: undefined, reserved, standing: where };
         this.inFlight.add(ask.requestId, { userId: ask.userId, amount: ask.inputBound + third * ask.n });
         return { ok: true, cap: third, reserved, standing: where };
@@ -116,6 +116,9 @@ export class ValkeyBudgetStore implements BudgetStore {
     const written = await getClient().execute({ ...usageInsert(row), sql: usageInsert(row).sql + " RETURNING id" });
     const rowId = written.rows.length ? Number(written.rows[0].id) : -1;
     const held = this.inFlight.held.has(requestId);
+    const tokens = row.inputTokens + row.outputTokens;
+    // Nothing reserved and nothing to count (a refusal, an error before the upstream answered).
+    if (!held && tokens === 0) return undefined;
     try {
       const reply = await this.redis.budgetSettle(
         this.key("bgt", row.userId),
@@ -124,7 +127,7 @@ export class ValkeyBudgetStore implements BudgetStore {
         this.key("bgp", row.userId),
         requestId,
         rowId,
-        row.inputTokens + row.outputTokens,
+        tokens,
         s.windows.length,
         ...windowArgs(s.windows),
       );

@@ -48,7 +48,10 @@ export async function getEndpoint(id: string): Promise<EndpointRow | undefined> 
   return row;
 }
 
-export type RoutingEndpoint = Pick<ModelEndpoint, "id" | "name" | "baseUrl" | "apiStyle" | "upstreamApiKey" | "models" | "eurPerMInput" | "eurPerMOutput">;
+export type RoutingEndpoint = Pick<
+  ModelEndpoint,
+  "id" | "name" | "baseUrl" | "apiStyle" | "upstreamApiKey" | "models" | "eurPerMInput" | "eurPerMOutput" | "maxOutputTokens" | "outputCapField"
+>;
 
 /**
  * For the gateway only (server-side; never hand it to a client component): the routing table, key
@@ -63,6 +66,8 @@ export async function listRoutingEndpoints(): Promise<RoutingEndpoint[]> {
       apiStyle: modelEndpoints.apiStyle,
       upstreamApiKey: modelEndpoints.upstreamApiKey,
       models: modelEndpoints.models,
+      maxOutputTokens: modelEndpoints.maxOutputTokens,
+      outputCapField: modelEndpoints.outputCapField,
       eurPerMInput: modelEndpoints.eurPerMInput,
       eurPerMOutput: modelEndpoints.eurPerMOutput,
     })

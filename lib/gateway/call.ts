@@ -1,14 +1,19 @@
 import { randomUUID } from "node:crypto";
+import type { BudgetStore, Standing } from "@/lib/budgets";
+import type { Allowances } from "@/lib/budgets/bounds";
+import { budgetWindows } from "@/lib/budgets/windows";
 import type { KeyCaller } from "@/lib/callers";
 import type { RoutingEndpoint } from "@/lib/endpoints";
-import { costEur, type UsageRow } from "@/lib/usage";
+import { costEur } from "@/lib/usage";
 import { authenticate, type CallerAuth } from "./auth";
+import { budgetAsk, budgetHeaders, budgetRefusal, budgetUnavailable, cappedBody } from "./budget";
 import { errorResponse, GatewayError, type ApiStyle } from "./errors";
 import { readJsonBody, type GatewayRequest, type Json } from "./request";
 import { resolveModel, type Target } from "./routing";
 import { SseMeter } from "./sse";
 import { adapters, NO_USAGE, type StyleAdapter, type Usage } from "./styles";
 import { headerOf, isTimeout, refuseForwardedCall, sendUpstream, timeoutError, upstreamRefusal, type Upstream } from "./upstream";
+import { checkRequestFields } from "./validate";
 
 /** What a call reaches outside itself; lib/gateway/index wires the real ones, tests their own. */
 export type GatewayDeps = {
@@ -16,8 +21,10 @@ export type GatewayDeps = {
   keyCaller(keyHash: string): Promise<KeyCaller>;
   /** The routing table as of a resources version. */
   endpoints(resourcesVersion: string | undefined): Promise<RoutingEndpoint[]>;
-  /** Appends a finished call's row to the ledger. */
-  record(row: UsageRow): Promise<void>;
+  /** Admits a call against its user's budget; settles it, writing its ledger row, when it ends. */
+  budgets: Pick<BudgetStore, "admit" | "settle">;
+  /** What a reservation counts for inputs whose bytes do not bound their tokens. */
+  allowances: Allowances;
   /** Notes that a key was used (coalesced, off the call's path). */
   keyUsed(keyId: string): void;
   upstreamTimeoutMs: number;
@@ -42,6 +49,11 @@ export class GatewayCall {
   private resourcesVersion?: string;
   private target?: Target;
   private ending?: Promise<void>;
+  /** Where the user stood when admitted, and after settlement (for the answer's budget headers). */
+  private standing: Standing[] = [];
+  /** The output cap the call was sent with, when the budget set one. */
+  outputCap?: number;
+  private capped = false;
 
   constructor(
     private readonly deps: GatewayDeps,
@@ -50,8 +62,13 @@ export class GatewayCall {
   ) {}
 
   /** The headers every answer of this call carries. */
-  get headers() {
+  get headers(): Record<string, string> {
     return { "x-request-id": this.requestId };
+  }
+
+  /** A successful answer's headers: where the budget stands, and whether the output was capped. */
+  private get answerHeaders(): Record<string, string> {
+    return { ...this.headers, ...budgetHeaders(this.standing), ...(this.capped ? { "x-tollgate-budget-capped": "true" } : {}) };
   }
 
   /** Runs the call to its answer; never throws. */
@@ -64,8 +81,8 @@ export class GatewayCall {
       const target = await this.resolve(body);
       // permit: the caller's grants for the target (the permissions issue) are checked here.
       const prepared = this.transform(target, body);
-      // reserve: the call's budget reservation (the budgets issue) is taken here, settled in finish().
-      return await this.forward(target, prepared.adapter, prepared.body, prepared.injectedUsage);
+      const sent = await this.reserve(target, prepared.body);
+      return await this.forward(target, prepared.adapter, sent, prepared.injectedUsage);
     } catch (e) {
       return this.fail(e);
     }
@@ -85,10 +102,28 @@ export class GatewayCall {
     return this.target;
   }
 
-  /** The body exactly as it will be sent upstream. */
+  /** The body exactly as it will be sent upstream, its fields type-checked first. */
   private transform(target: Target, body: Json) {
+    checkRequestFields(this.style, body);
     const adapter = adapters[this.style];
     return { adapter, ...adapter.prepare({ ...body, model: target.model }) };
+  }
+
+  /**
+   * Admits the call against every window of its user's budget, reserving an upper bound of its tokens
+   * (settled in finish), and returns the body to send: its output capped to what the budget holds.
+   */
+  private async reserve(target: Target, body: Json): Promise<Json> {
+    const auth = this.caller!;
+    const windows = budgetWindows(auth, new Date());
+    const ask = budgetAsk({ requestId: this.requestId, userId: auth.userId, terms: auth, windows, style: this.style }, target, body, this.deps.allowances);
+    const admission = await this.deps.budgets.admit(ask);
+    if (!admission.ok) throw admission.reason === "budget" ? budgetRefusal(admission) : budgetUnavailable(admission.retryAfterSeconds);
+    this.standing = admission.standing;
+    const capped = cappedBody(this.style, target.endpoint, body, admission);
+    this.outputCap = admission.cap;
+    this.capped = capped.lowered;
+    return capped.body;
   }
 
   private async forward(target: Target, adapter: StyleAdapter, body: Json, injectedUsage: boolean): Promise<Response> {
@@ -103,7 +138,7 @@ export class GatewayCall {
     if ((headerOf(upstream, "content-type") ?? "").includes("text/event-stream")) {
       return new Response(this.relayStream(upstream, controller, new SseMeter(adapter, injectedUsage)), {
         status: upstream.statusCode,
-        headers: { ...this.headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
+        headers: { ...this.answerHeaders, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
       });
     }
     const text = await upstream.body.text();
@@ -115,7 +150,7 @@ export class GatewayCall {
     }
     const usage = adapter.usageOfJson(json);
     await this.finish(usage ? "ok" : "ok_no_usage", usage);
-    return new Response(text, { status: upstream.statusCode, headers: { ...this.headers, "content-type": "application/json" } });
+    return new Response(text, { status: upstream.statusCode, headers: { ...this.answerHeaders, ...this.costHeaders, "content-type": "application/json" } });
   }
 
   /** Passes the upstream's events on as they come, metering them; the call finishes when the stream does. */
@@ -180,23 +215,38 @@ export class GatewayCall {
     return this.ending;
   }
 
+  /** The call's own cost and tokens, for a non-streaming answer (known once it is settled). */
+  private costHeaders: Record<string, string> = {};
+
+  /** The call's one ledger row, written with its settlement: the reservation released, the counters moved. */
   private async writeRow(status: string, usage: Usage) {
     if (!this.caller) return;
     const endpoint = this.target?.endpoint;
+    const createdAt = new Date();
+    const cost = endpoint ? costEur(usage.input, usage.output, endpoint) : 0;
     try {
-      await this.deps.record({
-        requestId: this.requestId,
-        userId: this.caller.userId,
-        keyId: this.caller.keyId,
-        endpoint: endpoint?.name ?? null,
-        model: this.target?.model ?? null,
-        inputTokens: usage.input,
-        outputTokens: usage.output,
-        costEur: endpoint ? costEur(usage.input, usage.output, endpoint) : 0,
-        status,
-        latencyMs: Math.round(performance.now() - this.started),
-        createdAt: new Date().toISOString(),
-      });
+      const after = await this.deps.budgets.settle(
+        {
+          requestId: this.requestId,
+          userId: this.caller.userId,
+          keyId: this.caller.keyId,
+          endpoint: endpoint?.name ?? null,
+          model: this.target?.model ?? null,
+          inputTokens: usage.input,
+          outputTokens: usage.output,
+          costEur: cost,
+          status,
+          latencyMs: Math.round(performance.now() - this.started),
+          createdAt: createdAt.toISOString(),
+        },
+        { windows: budgetWindows(this.caller, createdAt) },
+      );
+      if (after) this.standing = after;
+      this.costHeaders = {
+        "x-tollgate-cost-eur": cost.toFixed(6),
+        "x-tollgate-tokens-input": String(usage.input),
+        "x-tollgate-tokens-output": String(usage.output),
+      };
     } catch (e) {
       console.error(`[gateway] could not record usage of ${this.requestId}:`, e);
     }

@@ -6,7 +6,19 @@ import type { ApiStyle } from "@/db/enums";
 
 export type { ApiStyle };
 
-type Kind = "invalid_request" | "authentication" | "permission" | "not_found" | "too_large" | "rate_limit" | "internal" | "upstream" | "timeout" | "unavailable";
+type Kind =
+  | "invalid_request"
+  | "authentication"
+  | "permission"
+  | "not_found"
+  | "too_large"
+  | "rate_limit"
+  | "budget_exceeded"
+  | "budget_unavailable"
+  | "internal"
+  | "upstream"
+  | "timeout"
+  | "unavailable";
 
 const STATUS: Record<Kind, number> = {
   invalid_request: 400,
@@ -15,6 +27,8 @@ const STATUS: Record<Kind, number> = {
   not_found: 404,
   too_large: 413,
   rate_limit: 429,
+  budget_exceeded: 429,
+  budget_unavailable: 503,
   internal: 500,
   upstream: 502,
   unavailable: 503,
@@ -28,6 +42,9 @@ const OPENAI: Record<Kind, { type: string; code: string | null }> = {
   not_found: { type: "invalid_request_error", code: "model_not_found" },
   too_large: { type: "invalid_request_error", code: "request_too_large" },
   rate_limit: { type: "rate_limit_error", code: "rate_limit_exceeded" },
+  // OpenAI's own answer when an account's quota is spent (a 429 that retrying does not cure).
+  budget_exceeded: { type: "insufficient_quota", code: "insufficient_quota" },
+  budget_unavailable: { type: "api_error", code: "budget_unavailable" },
   internal: { type: "api_error", code: "internal_error" },
   upstream: { type: "api_error", code: "upstream_error" },
   unavailable: { type: "api_error", code: "no_endpoint" },
@@ -41,6 +58,8 @@ const ANTHROPIC: Record<Kind, string> = {
   not_found: "not_found_error",
   too_large: "request_too_large",
   rate_limit: "rate_limit_error",
+  budget_exceeded: "rate_limit_error",
+  budget_unavailable: "api_error",
   internal: "api_error",
   upstream: "api_error",
   unavailable: "api_error",
@@ -55,6 +74,8 @@ const LEDGER: Record<Kind, string> = {
   not_found: "model_not_found",
   too_large: "request_too_large",
   rate_limit: "rate_limited",
+  budget_exceeded: "budget_exceeded",
+  budget_unavailable: "budget_unavailable",
   internal: "internal_error",
   upstream: "upstream_error",
   unavailable: "no_endpoint",
@@ -69,6 +90,8 @@ export class GatewayError extends Error {
     readonly kind: Kind,
     message: string,
     ledgerStatus?: string,
+    /** Headers the answer carries besides the call's own (retry-after, x-should-retry). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = "GatewayError";
@@ -85,6 +108,6 @@ export function errorBody(style: ApiStyle, error: GatewayError) {
   return { error: { message: error.message, type, param: null, code } };
 }
 
-export function errorResponse(style: ApiStyle, error: GatewayError, headers?: HeadersInit) {
-  return Response.json(errorBody(style, error), { status: error.status, headers });
+export function errorResponse(style: ApiStyle, error: GatewayError, headers: Record<string, string> = {}) {
+  return Response.json(errorBody(style, error), { status: error.status, headers: { ...headers, ...error.headers } });
 }

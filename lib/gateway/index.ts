@@ -3,7 +3,7 @@ import { keyCallerOf } from "@/lib/callers";
 import { config } from "@/lib/config";
 import { routingEndpoints } from "@/lib/endpoints";
 import { markKeyUsed } from "@/lib/keys";
-import { recordUsage } from "@/lib/usage";
+import { budgetStore } from "@/lib/budgets";
 import { runCompletion, type GatewayDeps } from "./call";
 import type { ApiStyle } from "./errors";
 import { runModels } from "./models";
@@ -16,8 +16,9 @@ import type { GatewayRequest } from "./request";
 const deps = (): GatewayDeps => ({
   keyCaller: keyCallerOf,
   endpoints: routingEndpoints,
-  record: recordUsage,
+  budgets: budgetStore(),
   keyUsed: markKeyUsed,
+  allowances: config().budgetAllowances,
   ...config().gateway,
 });
 

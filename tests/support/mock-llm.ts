@@ -36,7 +36,14 @@ export type RecordedRequest = {
   aborted: boolean;
 };
 
-export type MockLlm = { url: string; port: number; requests: RecordedRequest[]; stop(): Promise<void> };
+export type MockLlm = {
+  url: string;
+  port: number;
+  requests: RecordedRequest[];
+  /** When (performance.now(), this process) each streamed OpenAI text chunk was written, in order. */
+  sentAt: number[];
+  stop(): Promise<void>;
+};
 
 export type MockLlmOptions = {
   /** Ids listed by GET /v1/models. Default ["mock-gpt", "mock-claude"]. */
@@ -83,6 +90,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
   const slowMs = opts.slowMs ?? 5000;
   const record = opts.record ?? true;
   const requests: RecordedRequest[] = [];
+  const sentAt: number[] = [];
   let seq = 0;
 
   const server = http.createServer({ keepAlive: true, noDelay: true }, (req, res) => {
@@ -200,6 +208,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
       if (!alive(res)) return;
       const delta = i === 0 ? { role: "assistant", content: MOCK_REPLY_CHUNKS[i] } : { content: MOCK_REPLY_CHUNKS[i] };
       res.write(`data: ${JSON.stringify(chunk(delta, null))}\n\n`);
+      sentAt.push(performance.now());
       if (hang) return; // sends nothing more; the client's disconnect marks the request aborted
     }
     if (!(await pause(signal)) || !alive(res)) return;
@@ -264,6 +273,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    sentAt,
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

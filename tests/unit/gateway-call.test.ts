@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_ALLOWANCES } from "@/lib/budgets/bounds";
 import type { KeyAuth, KeyCaller } from "@/lib/callers";
 import type { RoutingEndpoint } from "@/lib/endpoints";
 import { GatewayCall, runCompletion, type GatewayDeps } from "@/lib/gateway/call";
@@ -121,6 +122,8 @@ const endpoint = (name: string, baseUrl: string, models: string[]): RoutingEndpo
   models,
   eurPerMInput: 2,
   eurPerMOutput: 8,
+  maxOutputTokens: {},
+  outputCapField: "max_tokens",
 });
 
 function world(over: Partial<GatewayDeps> = {}) {
@@ -128,7 +131,12 @@ function world(over: Partial<GatewayDeps> = {}) {
   const deps: GatewayDeps = {
     keyCaller: async (hash): Promise<KeyCaller> => ({ auth: records[hash] ?? { found: false }, resourcesVersion: "1" }),
     endpoints: async () => [endpoint("scripted", base, Object.keys(scripts)), endpoint("gone", `http://127.0.0.1:${closedPort}/v1`, ["unreachable"])],
-    record: async (row) => void rows.push(row),
+    // The budget admits everyone (its rules are the budget store's tests) and its settlement is the ledger.
+    budgets: {
+      admit: async () => ({ ok: true, cap: undefined, reserved: 0, standing: [] }),
+      settle: async (row) => void rows.push(row),
+    },
+    allowances: DEFAULT_ALLOWANCES,
     keyUsed: () => undefined,
     upstreamTimeoutMs: 300,
     maxBodyBytes: 4096,
@@ -292,8 +300,11 @@ describe("every way out after the key is accepted writes exactly one row", () =>
 
   it("a ledger that cannot be written does not break the answer", async () => {
     const { response, text } = await call(chat("ok"), {}, {
-      record: async () => {
-        throw new Error("disk full");
+      budgets: {
+        admit: async () => ({ ok: true, cap: undefined, reserved: 0, standing: [] }),
+        settle: async () => {
+          throw new Error("disk full");
+        },
       },
     });
     expect(response.status).toBe(200);

@@ -12,6 +12,8 @@ const ep = (name: string, apiStyle: "openai" | "anthropic", models: string[]): R
   models,
   eurPerMInput: 0,
   eurPerMOutput: 0,
+  maxOutputTokens: {},
+  outputCapField: "max_tokens",
 });
 // The routing table comes ordered by name.
 const table = [ep("a-oa", "openai", ["gpt", "shared"]), ep("b-an", "anthropic", ["claude", "shared"]), ep("c-oa", "openai", ["gpt"])];

@@ -14,6 +14,8 @@ const endpoint = (upstreamApiKey: string | null): RoutingEndpoint => ({
   models: ["m"],
   eurPerMInput: 0,
   eurPerMOutput: 0,
+  maxOutputTokens: {},
+  outputCapField: "max_tokens",
 });
 const client = new Headers({ authorization: "Bearer tg-sk-client", "x-api-key": "tg-sk-client", "anthropic-beta": "tools-2025", "anthropic-version": "2024-01-01" });
 
