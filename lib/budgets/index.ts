@@ -7,7 +7,7 @@ import type { BudgetStore } from "./types";
 import { ValkeyBudgetStore } from "./valkey-store";
 
 export type { Admission, Ask, BudgetStore, Settlement, Standing } from "./types";
-export { budgetWindows, unlimited, type BudgetTerms, type BudgetWindow, type WindowKind } from "./windows";
+export { budgetWindows, timezoneChange, unlimited, type BudgetTerms, type BudgetWindow, type WindowKind } from "./windows";
 
 /** The process's budget store: on Valkey when it is configured (all instances share it), else SQLite. */
 export function budgetStore(): BudgetStore {

@@ -156,6 +156,41 @@ export function budgetStoreSuite(kind: "valkey" | "sqlite") {
       expect(after?.map((s) => s.used)).toEqual([60, 560, 560]);
     });
 
+    it("counts each window in the user's own day and month, at +5:30, −8 and +14, around local midnight at the month's end", async () => {
+      const HOUR = 3_600_000;
+      for (const offset of [5.5, -8, 14]) {
+        const userId = unique("edge");
+        // Local wall-clock time → UTC instant at this offset.
+        const local = (wall: string) => new Date(Date.parse(`${wall}Z`) - offset * HOUR);
+        const sub = terms({ dailyLimit: 1_000_000, timezoneOffsetHours: offset });
+        // Rows written as the gateway writes them: through the store, with the windows at their time.
+        const spend = (wall: string, tokens: number) =>
+          m.budgets.budgetStore().settle(row(userId, randomUUID(), tokens, 0, local(wall).toISOString()), { windows: m.budgets.budgetWindows(sub, local(wall)) });
+        await spend("2026-04-15T12:00:00.000", 1); // earlier this month
+        await spend("2026-04-30T00:10:00.000", 10); // the last day, just after its midnight
+        await spend("2026-04-30T23:50:00.000", 100); // the last day, just before the next midnight
+        const at = (wall: string) => usedNow(userId, m.budgets.budgetWindows(sub, local(wall)));
+        expect(await at("2026-04-30T23:55:00.000"), `${offset} before midnight`).toEqual({ daily: 110, monthly: 111, total: 111 });
+        await spend("2026-05-01T00:05:00.000", 1000); // the new month, just after its midnight
+        expect(await at("2026-05-01T00:06:00.000"), `${offset} after midnight`).toEqual({ daily: 1000, monthly: 1000, total: 1111 });
+        // One-time: the day still resets; the allotment counts everything since it was set.
+        const once = terms({ dailyLimit: 1_000_000, timezoneOffsetHours: offset, budgetType: "one_time", budgetSetAt: local("2026-04-20T00:00:00.000").toISOString() });
+        expect(await usedNow(userId, m.budgets.budgetWindows(once, local("2026-05-01T00:06:00.000")))).toEqual({ daily: 1000, monthly: 1110, total: 1111 });
+      }
+    });
+
+    it("does not reset a spent day when the timezone changes: the day runs on until the new offset's next midnight", async () => {
+      const userId = unique("tz");
+      const spentAt = new Date("2026-03-10T15:00:00.000Z");
+      await m.db.getClient().execute(m.usage.usageInsert(row(userId, randomUUID(), 500, 0, spentAt.toISOString())));
+      // At 20:00 UTC the UTC user moves to +14, where it is already 10:00 on the next day.
+      const moved = { ...terms({ dailyLimit: 600 }), ...m.budgets.timezoneChange({ timezoneOffsetHours: 0, tzPreviousOffsetHours: null, tzSwitchAt: null }, 14, new Date("2026-03-10T20:00:00.000Z")) };
+      for (const now of ["2026-03-10T20:00:00.000Z", "2026-03-11T05:00:00.000Z"]) {
+        expect((await usedNow(userId, m.budgets.budgetWindows(moved, new Date(now)))).daily, now).toBe(500);
+      }
+      expect((await usedNow(userId, m.budgets.budgetWindows(moved, new Date(moved.tzSwitchAt!)))).daily).toBe(0);
+    });
+
     it("settles a request id once, however often its settlement is sent", async () => {
       const userId = unique("once");
       const t = terms({ totalLimit: 10_000 });
