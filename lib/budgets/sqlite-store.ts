@@ -52,6 +52,8 @@ export class SqliteBudgetStore implements BudgetStore {
     const requestId = row.requestId!;
     const ids = s.windows.map((w) => w.id);
     const marks = ids.map(() => "?").join(",");
+    // This process stops renewing the reservation whatever happens below: if the write fails, it lapses.
+    this.inFlight.delete(requestId);
     const results = await getClient().batch(
       [
         usageInsert(row),
@@ -66,7 +68,6 @@ export class SqliteBudgetStore implements BudgetStore {
       ],
       "write",
     );
-    this.inFlight.delete(requestId);
     const found = new Map(results[3].rows.map((r) => [String(r.window_id), Number(r.used)]));
     if (found.size < ids.length) return undefined;
     return standing(s, ids.map((id) => found.get(id)!));

@@ -112,37 +112,45 @@ export class ValkeyBudgetStore implements BudgetStore {
 
   async settle(row: UsageRow, s: Settlement): Promise<Standing[] | undefined> {
     const requestId = row.requestId!;
-    // The ledger first: it is the truth the counters are derived from. No id back = the row was there.
-    const written = await getClient().execute({ ...usageInsert(row), sql: usageInsert(row).sql + " RETURNING id" });
-    const rowId = written.rows.length ? Number(written.rows[0].id) : -1;
     const held = this.inFlight.held.has(requestId);
-    const tokens = row.inputTokens + row.outputTokens;
-    // Nothing reserved and nothing to count (a refusal, an error before the upstream answered).
-    if (!held && tokens === 0) return undefined;
+    // This instance stops renewing the reservation whatever happens below: at worst it lapses.
+    this.inFlight.delete(requestId);
+    // The ledger first: it is the truth the counters are derived from. No id back = the row was there.
+    let rowId = -1;
+    let failed: unknown;
     try {
-      const reply = await this.redis.budgetSettle(
-        this.key("bgt", row.userId),
-        this.key("bgr", row.userId),
-        this.epochKey,
-        this.key("bgp", row.userId),
-        requestId,
-        rowId,
-        tokens,
-        s.windows.length,
-        ...windowArgs(s.windows),
-      );
-      this.sawEpoch(String(reply[1]));
-      const used = reply.slice(2).map(Number);
-      return reply[0] === "ok" && used.every((u) => u >= 0) ? standing(s, used) : undefined;
+      const written = await getClient().execute({ ...usageInsert(row), sql: usageInsert(row).sql + " RETURNING id" });
+      if (written.rows.length) rowId = Number(written.rows[0].id);
     } catch (e) {
-      // Whether the script ran is unknown: rather than guess (and count twice, or never), this user's
-      // counters are dropped once Valkey answers, and summed from the ledger again.
-      if (rowId >= 0 || held) this.dirty.add(row.userId);
-      console.warn(`[budgets] valkey: settlement of ${requestId} failed (${(e as Error).message}); counters of the user will be rebuilt`);
-      return undefined;
-    } finally {
-      this.inFlight.delete(requestId);
+      failed = e; // the reservation is still released below; the caller logs the lost row
     }
+    const tokens = rowId >= 0 ? row.inputTokens + row.outputTokens : 0;
+    // Nothing reserved and nothing to count (a refusal, an error before the upstream answered).
+    if (held || tokens > 0) {
+      try {
+        const reply = await this.redis.budgetSettle(
+          this.key("bgt", row.userId),
+          this.key("bgr", row.userId),
+          this.epochKey,
+          this.key("bgp", row.userId),
+          requestId,
+          rowId,
+          tokens,
+          s.windows.length,
+          ...windowArgs(s.windows),
+        );
+        this.sawEpoch(String(reply[1]));
+        const used = reply.slice(2).map(Number);
+        if (!failed && reply[0] === "ok" && used.every((u) => u >= 0)) return standing(s, used);
+      } catch (e) {
+        // Whether the script ran is unknown: rather than guess (and count twice, or never), this user's
+        // counters are dropped once Valkey answers, and summed from the ledger again.
+        this.dirty.add(row.userId);
+        console.warn(`[budgets] valkey: settlement of ${requestId} failed (${(e as Error).message}); counters of the user will be rebuilt`);
+      }
+    }
+    if (failed) throw failed;
+    return undefined;
   }
 
   /** Sums the user's windows from the ledger and installs them, unless another instance is doing it. */
