@@ -14,7 +14,8 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const CONCURRENCY = 32;
 const SEQUENTIAL = 300;
 
-type Load = { rps: number; p50: number; p99: number; errors: number };
+/** A load's throughput, percentiles (ms), failed calls, and every call's latency (ms, sorted). */
+export type Load = { rps: number; p50: number; p99: number; errors: number; latencies: number[] };
 
 export function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   return new Promise((resolve, reject) => {
@@ -44,7 +45,8 @@ export const stop = (child?: ChildProcess) => {
   }
 };
 
-async function load(url: string, headers: Record<string, string>, body: string, total: number, concurrency: number): Promise<Load> {
+/** `total` POSTs of `body` to `url`, `concurrency` at a time. */
+export async function load(url: string, headers: Record<string, string>, body: string, total: number, concurrency: number): Promise<Load> {
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
@@ -62,7 +64,7 @@ async function load(url: string, headers: Record<string, string>, body: string, 
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { rps: total / elapsed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors };
+  return { rps: total / elapsed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), errors, latencies };
 }
 
 export async function freePort(): Promise<number> {
