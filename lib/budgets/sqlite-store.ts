@@ -127,6 +127,8 @@ export class SqliteBudgetStore implements BudgetStore {
 
   async start() {}
 
+  async drain() {} // settlements are done when settle() returns
+
   async close() {
     this.inFlight.stop();
   }

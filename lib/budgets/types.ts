@@ -44,10 +44,14 @@ export interface BudgetStore {
   readonly kind: "valkey" | "sqlite";
   admit(ask: Ask): Promise<Admission>;
   /**
-   * Writes the ledger row and settles: the reservation released, the counters moved by the tokens,
-   * exactly once per request id. Returns where the user stands afterwards, when known.
+   * Writes the ledger row (done when this returns) and settles: the reservation released, the
+   * counters moved by the tokens, exactly once per request id — in the same transaction (SQLite), or
+   * sent on after the row and finished by drain() (Valkey). Returns where the user stands afterwards,
+   * when known.
    */
   settle(row: UsageRow, s: Settlement): Promise<Standing[] | undefined>;
+  /** Waits for settlements still on their way to the counters. */
+  drain(): Promise<void>;
   /** At server start, before calls are served. */
   start(): Promise<void>;
   close(): Promise<void>;

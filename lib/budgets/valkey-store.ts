@@ -127,30 +127,43 @@ export class ValkeyBudgetStore implements BudgetStore {
     const tokens = rowId >= 0 ? row.inputTokens + row.outputTokens : 0;
     // Nothing reserved and nothing to count (a refusal, an error before the upstream answered).
     if (held || tokens > 0) {
-      try {
-        const reply = await this.redis.budgetSettle(
-          this.key("bgt", row.userId),
-          this.key("bgr", row.userId),
-          this.epochKey,
-          this.key("bgp", row.userId),
-          requestId,
-          rowId,
-          tokens,
-          s.windows.length,
-          ...windowArgs(s.windows),
-        );
-        this.sawEpoch(String(reply[1]));
-        const used = reply.slice(2).map(Number);
-        if (!failed && reply[0] === "ok" && used.every((u) => u >= 0)) return standing(s, used);
-      } catch (e) {
-        // Whether the script ran is unknown: rather than guess (and count twice, or never), this user's
-        // counters are dropped once Valkey answers, and summed from the ledger again.
-        this.dirty.add(row.userId);
-        console.warn(`[budgets] valkey: settlement of ${requestId} failed (${(e as Error).message}); counters of the user will be rebuilt`);
-      }
+      // Sent now but not waited for: the answer need not wait for Valkey, and nothing is lost by it —
+      // until the script has run, the call's reservation (at least what it used) is still held, and
+      // later commands of this instance reach Valkey after it on the same connection.
+      const settling = this.settleCounters(row.userId, requestId, rowId, tokens, s).finally(() => this.settling.delete(settling));
+      this.settling.add(settling);
     }
     if (failed) throw failed;
     return undefined;
+  }
+
+  /** Settlements sent to Valkey and not yet answered. */
+  private settling = new Set<Promise<void>>();
+
+  private async settleCounters(userId: string, requestId: string, rowId: number, tokens: number, s: Settlement) {
+    try {
+      const reply = await this.redis.budgetSettle(
+        this.key("bgt", userId),
+        this.key("bgr", userId),
+        this.epochKey,
+        this.key("bgp", userId),
+        requestId,
+        rowId,
+        tokens,
+        s.windows.length,
+        ...windowArgs(s.windows),
+      );
+      this.sawEpoch(String(reply[1]));
+    } catch (e) {
+      // Whether the script ran is unknown: rather than guess (and count twice, or never), this user's
+      // counters are dropped once Valkey answers, and summed from the ledger again.
+      this.dirty.add(userId);
+      console.warn(`[budgets] valkey: settlement of ${requestId} failed (${(e as Error).message}); counters of the user will be rebuilt`);
+    }
+  }
+
+  async drain() {
+    await Promise.all([...this.settling]);
   }
 
   /** Sums the user's windows from the ledger and installs them, unless another instance is doing it. */
@@ -226,6 +239,7 @@ export class ValkeyBudgetStore implements BudgetStore {
   }
 
   async close() {
+    await this.drain();
     this.inFlight.stop();
   }
 }

@@ -241,7 +241,9 @@ export class GatewayCall {
         },
         { windows: budgetWindows(this.caller, createdAt) },
       );
-      if (after) this.standing = after;
+      // Where the user stands after this call: from the store when it says, else as admitted plus this call.
+      const tokens = usage.input + usage.output;
+      this.standing = after ?? this.standing.map((w) => ({ ...w, used: w.used + tokens }));
       this.costHeaders = {
         "x-tollgate-cost-eur": cost.toFixed(6),
         "x-tollgate-tokens-input": String(usage.input),
