@@ -202,7 +202,7 @@ describe("a timezone change", () => {
   it("cannot squeeze in an extra day by moving east: the spent day ends at its own midnight, then the new days run", () => {
     // 23:00 at +5:30 on Mar 10 (17:30 UTC): move to +14. The day ends at its natural end (18:30 UTC),
     // which is already past a +14 midnight (10:00 UTC), so it runs to the next one: 10:00 UTC on Mar 11.
-    const changed = { ...base, timezoneOffsetHours: 5.5, ...timezoneChange({ timezoneOffsetHours: 5.5, tzPreviousOffsetHours: null, tzSwitchAt: null }, 14, at("2026-03-10T17:30:00.000Z")) };
+    const changed = { ...base, ...timezoneChange({ timezoneOffsetHours: 5.5, tzPreviousOffsetHours: null, tzSwitchAt: null }, 14, at("2026-03-10T17:30:00.000Z")) };
     expect(changed.tzSwitchAt).toBe("2026-03-11T10:00:00.000Z");
     expect(dayAt(changed, "2026-03-10T17:30:00.000Z").id).toBe("d:2026-03-09T18:30:00.000Z");
     expect(dayAt(changed, "2026-03-11T09:00:00.000Z").id).toBe("d:2026-03-09T18:30:00.000Z");
