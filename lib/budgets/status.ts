@@ -57,7 +57,8 @@ export async function budgetStatus(user: { id: string } & BudgetTerms, now = new
   return {
     windows: windows.map((w, i) => {
       const { tokens: used, eur } = sums[i];
-      const percent = w.limit === null ? null : w.limit === 0 ? 100 : (used / w.limit) * 100;
+      // used × 100 first: exact for whole numbers, so 90 of 100 is 90 (warn), not 90.00000000000001 (high).
+      const percent = w.limit === null ? null : w.limit === 0 ? 100 : (used * 100) / w.limit;
       return {
         kind: w.kind,
         used,
