@@ -15,6 +15,9 @@ import { resetPasswordAction, setActiveAction, setRoleAction, setTimezoneAction,
 
 const asField = (n: number | null) => (n === null ? "" : String(n));
 
+/** The offsets to choose from, with the stored one among them even if it lies between quarter hours (set before they were the rule). */
+const offsetChoices = (current: number) => (TIMEZONE_OFFSETS.includes(current) ? TIMEZONE_OFFSETS : [...TIMEZONE_OFFSETS, current].sort((a, b) => a - b));
+
 /** When a timezone change takes over, in UTC, as the tab and its toast say it. */
 const appliesFrom = (switchAt: string) => `Applies from ${formatAtOffset(switchAt, 0)} UTC, the start of the user's next day.`;
 const timezoneSaved = (data: { switchAt: string | null } | undefined) => `Timezone saved.${data?.switchAt ? ` ${appliesFrom(data.switchAt)}` : ""}`;
@@ -109,14 +112,15 @@ export function BudgetTab({ user, status, isSelf }: { user: UserDetail; status: 
           <input type="hidden" name="id" value={user.id} />
           <div className="w-full sm:w-56">
             <Select label="Timezone (UTC offset)" name="timezoneOffsetHours" defaultValue={String(user.timezoneOffsetHours)} errors={tzState?.ok ? undefined : tzState?.fieldErrors?.timezoneOffsetHours}>
-              {TIMEZONE_OFFSETS.map((o) => (
+              {offsetChoices(user.timezoneOffsetHours).map((o) => (
                 <option key={o} value={String(o)}>
                   {offsetLabel(o)}
                 </option>
               ))}
             </Select>
           </div>
-          <Button type="submit" variant="secondary" pending={savingTimezone} >
+          {/* mb-1: level with the select, above its (empty) error line */}
+          <Button type="submit" variant="secondary" pending={savingTimezone} className="mb-1">
             {savingTimezone ? "Saving…" : "Save timezone"}
           </Button>
         </ActionForm>
