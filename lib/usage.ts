@@ -1,40 +1,40 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import { getClient, getDb } from "@/db";
 import { usageEvents } from "@/db/schema";
-import { budgetWindows, type BudgetTerms } from "@/lib/budgets/windows";
+import { budgetWindows, type BudgetTerms, type BudgetWindow } from "@/lib/budgets/windows";
 
 export type UsageFigures = { tokens: number; eur: number };
 export type UsageSummary = { today: UsageFigures; month: UsageFigures; total: UsageFigures };
 
 /**
+ * Tokens (input + output) and EUR of a user's ledger rows in each of `windows`, each counted over
+ * exactly [start, resetsAt) (null start = since ever, null resetsAt = open-ended): the rows the budget
+ * counters of those windows hold. One query over the (user_id, created_at) index, whatever the number
+ * of windows.
+ */
+export async function ledgerSums(userId: string, windows: Pick<BudgetWindow, "start" | "resetsAt">[]): Promise<UsageFigures[]> {
+  const tokens = sql`(${usageEvents.inputTokens} + ${usageEvents.outputTokens})`;
+  const columns: Record<string, SQL<number>> = {};
+  windows.forEach((w, i) => {
+    const within = and(w.start ? gte(usageEvents.createdAt, w.start) : undefined, w.resetsAt ? lt(usageEvents.createdAt, w.resetsAt) : undefined);
+    columns[`t${i}`] = within ? sql<number>`coalesce(sum(CASE WHEN ${within} THEN ${tokens} END), 0)` : sql<number>`coalesce(sum(${tokens}), 0)`;
+    columns[`e${i}`] = within ? sql<number>`coalesce(sum(CASE WHEN ${within} THEN ${usageEvents.costEur} END), 0)` : sql<number>`coalesce(sum(${usageEvents.costEur}), 0)`;
+  });
+  const [row] = await getDb().select(columns).from(usageEvents).where(eq(usageEvents.userId, userId));
+  return windows.map((_, i) => ({ tokens: Number(row[`t${i}`]), eur: Number(row[`e${i}`]) }));
+}
+
+/**
  * Today / this month (or since a one-time budget was set) / total, in tokens (input + output) and EUR,
- * summed from the usage_events ledger in one indexed query.
+ * summed from the usage_events ledger over the user's budget windows in one indexed query.
  */
 export async function usageSummary(
   user: { id: string } & BudgetTerms,
   now = new Date(),
 ): Promise<UsageSummary> {
-  const [daily, monthly] = budgetWindows(user, now);
-  const day = daily.start!;
-  const month = monthly.start!;
-  const tokens = sql`(${usageEvents.inputTokens} + ${usageEvents.outputTokens})`;
-  const [row] = await getDb()
-    .select({
-      dayTokens: sql<number>`coalesce(sum(CASE WHEN ${usageEvents.createdAt} >= ${day} THEN ${tokens} END), 0)`,
-      dayEur: sql<number>`coalesce(sum(CASE WHEN ${usageEvents.createdAt} >= ${day} THEN ${usageEvents.costEur} END), 0)`,
-      monthTokens: sql<number>`coalesce(sum(CASE WHEN ${usageEvents.createdAt} >= ${month} THEN ${tokens} END), 0)`,
-      monthEur: sql<number>`coalesce(sum(CASE WHEN ${usageEvents.createdAt} >= ${month} THEN ${usageEvents.costEur} END), 0)`,
-      totalTokens: sql<number>`coalesce(sum(${tokens}), 0)`,
-      totalEur: sql<number>`coalesce(sum(${usageEvents.costEur}), 0)`,
-    })
-    .from(usageEvents)
-    .where(eq(usageEvents.userId, user.id));
-  return {
-    today: { tokens: Number(row.dayTokens), eur: Number(row.dayEur) },
-    month: { tokens: Number(row.monthTokens), eur: Number(row.monthEur) },
-    total: { tokens: Number(row.totalTokens), eur: Number(row.totalEur) },
-  };
+  const [today, month, total] = await ledgerSums(user.id, budgetWindows(user, now));
+  return { today, month, total };
 }
 
 type UsageInsert = typeof usageEvents.$inferInsert;

@@ -1,9 +1,11 @@
 import "server-only";
-import { and, eq, ne, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNull, ne, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/db";
 import { uniqueViolation } from "@/db/errors";
 import { apiKeys, permissions, users, type Role } from "@/db/schema";
+import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import { audit, auditAfterChange, type Actor } from "@/lib/audit";
+import { timezoneChange } from "@/lib/budgets/windows";
 import { evictCallers, keyHashesOf } from "@/lib/callers";
 import { DomainError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
@@ -103,6 +105,49 @@ export async function updateUser(actor: Actor, id: string, input: UpdateUserInpu
     throw takenError(e) ?? e;
   }
   await evictCallers({ userId: id });
+}
+
+/** The column still holds `value` (null included). */
+const same = (column: AnySQLiteColumn, value: string | number | null) => (value === null ? isNull(column) : eq(column, value));
+
+/**
+ * Sets the user's timezone offset. The new offset is stored at once; the budget windows switch to it
+ * from the user's next local day (lib/budgets/windows timezoneChange), so a change can neither reset a
+ * spent day nor add one. The columns are computed from the row as read, and written only if the row
+ * still holds what was read (else read again): two admins changing it at once cannot cut a pending
+ * day short. Returns when the change applies to the windows (null: at once, i.e. nothing pending).
+ */
+export async function setTimezone(actor: Actor, id: string, offsetHours: number, now = new Date()): Promise<{ switchAt: string | null }> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const before = await requireUserRow(id);
+    const next = timezoneChange(before, offsetHours, now);
+    if (
+      next.timezoneOffsetHours === before.timezoneOffsetHours &&
+      next.tzPreviousOffsetHours === before.tzPreviousOffsetHours &&
+      next.tzSwitchAt === before.tzSwitchAt
+    )
+      return { switchAt: next.tzSwitchAt };
+    const db = getDb();
+    const [result] = await db.batch([
+      db
+        .update(users)
+        .set({ ...next, updatedAt: nowIso() })
+        .where(
+          and(
+            eq(users.id, id),
+            same(users.timezoneOffsetHours, before.timezoneOffsetHours),
+            same(users.tzPreviousOffsetHours, before.tzPreviousOffsetHours),
+            same(users.tzSwitchAt, before.tzSwitchAt),
+          ),
+        ),
+      auditAfterChange(actor, "user.timezone", userTarget(before), { from: before.timezoneOffsetHours, to: offsetHours, appliesFrom: next.tzSwitchAt ?? now.toISOString() }),
+    ]);
+    if (result.rowsAffected === 0) continue; // changed meanwhile (or deleted: the next read says so)
+    // The gateway's record of the user's keys carries the offset its windows follow.
+    await evictCallers({ userId: id });
+    return { switchAt: next.tzSwitchAt };
+  }
+  throw new DomainError("The timezone was being changed by someone else at the same moment; please try again.");
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BUDGET_TYPES, ROLES } from "@/db/enums";
 import { idOf } from "@/lib/ids";
+import { MAX_OFFSET_HOURS, MIN_OFFSET_HOURS, OFFSET_STEPS_PER_HOUR, offsetLabel } from "@/lib/timezone";
 import { SORT_COLUMNS } from "./list-url";
 
 export { SORT_COLUMNS };
@@ -56,6 +57,28 @@ export const TokenLimit = z
     return n;
   });
 
+const OFFSET_RANGE = `Choose an offset from ${offsetLabel(MIN_OFFSET_HOURS)} to ${offsetLabel(MAX_OFFSET_HOURS)}`;
+
+/**
+ * A timezone offset in hours (SPEC §3): from −12 to +14 in steps of 15 minutes (0.25 h). A select's
+ * string ("5.5", "-3.75") and a JSON number alike; nothing else (no exponents, no hex, no empty value).
+ */
+export const TimezoneOffset = z
+  .union([z.number(), z.string()], { error: OFFSET_RANGE })
+  .transform((v, ctx) => {
+    const raw = typeof v === "string" ? v.trim() : v;
+    const n = typeof raw === "number" ? raw : /^[+-]?\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isFinite(n) || n < MIN_OFFSET_HOURS || n > MAX_OFFSET_HOURS) {
+      ctx.addIssue({ code: "custom", message: OFFSET_RANGE });
+      return z.NEVER;
+    }
+    if (!Number.isInteger(n * OFFSET_STEPS_PER_HOUR)) {
+      ctx.addIssue({ code: "custom", message: "The offset must be a whole number of quarter hours (15 minutes)" });
+      return z.NEVER;
+    }
+    return n === 0 ? 0 : n; // never −0
+  });
+
 /** Checkboxes arrive as "on" from a form, as booleans from JSON. */
 export const Flag = z
   .union([z.boolean(), z.literal("on"), z.literal("true"), z.literal("false"), z.literal("")], {
@@ -87,6 +110,8 @@ export const UpdateUser = z.object({
 export type UpdateUserInput = z.infer<typeof UpdateUser>;
 
 export const SetRole = z.object({ role: RoleField });
+
+export const SetTimezone = z.object({ timezoneOffsetHours: TimezoneOffset });
 
 export const ResetPassword = z.object({ password: Password, mustChange: Flag });
 

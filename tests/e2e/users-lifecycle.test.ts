@@ -144,7 +144,7 @@ describe("an admin manages a user through their whole life cycle", () => {
       await dialog.getByLabel("Monthly limit (tokens)").fill("20000");
       await dialog.getByLabel("Total limit (tokens)").fill("");
       await dialog.getByLabel("Budget type").selectOption("one_time");
-      await dialog.getByRole("button", { name: "Save" }).click();
+      await dialog.getByRole("button", { name: "Save", exact: true }).click();
       await expect.poll(() => dialog.getByText("Saved.").isVisible()).toBe(true);
       await expect.poll(() => toastWith(admin, `${ALICE}: changes saved.`).count()).toBe(1);
       expect(await dbValue("SELECT daily_limit, monthly_limit, total_limit, budget_type FROM users WHERE username = ?", [ALICE])).toMatchObject({
@@ -153,7 +153,9 @@ describe("an admin manages a user through their whole life cycle", () => {
         total_limit: null,
         budget_type: "one_time",
       });
-      expect(await dialog.getByTestId("usage-cards").textContent()).toContain("0 tokens");
+      await expect.poll(() => dialog.getByTestId("budget-monthly").textContent()).toContain("Since budget set");
+      expect(await dialog.getByTestId("budget-daily").textContent()).toContain("0 / 1,000 tokens");
+      expect(await dialog.getByRole("progressbar", { name: "One-time allotment used" }).getAttribute("aria-valuemax")).toBe("20000");
     });
 
     await step("creates an API key on the API Keys tab: shown once, then only its prefix; suspending it stops it", async () => {

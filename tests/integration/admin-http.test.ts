@@ -91,6 +91,7 @@ describe("every admin action refuses callers who are not a signed-in, active adm
     ["updateUserAction", { id, email: "changed@example.test", displayName: "x", dailyLimit: "1", monthlyLimit: "", totalLimit: "", budgetType: "one_time" }],
     ["setRoleAction", { id, role: "admin" }],
     ["setActiveAction", { id, active: false }],
+    ["setTimezoneAction", { id, timezoneOffsetHours: "5.5" }],
     ["resetPasswordAction", { id, password: "taken-over-1", mustChange: false }],
     ["deleteUserAction", { id }],
     ["createKeyAction", { userId: id, label: "stolen" }],
@@ -159,6 +160,7 @@ describe("bad input: a field error, nothing written, never a 500", () => {
       ["updateUserAction", { id, email: `${unique("x")}@example.test`, displayName: "", dailyLimit: "", monthlyLimit: "", totalLimit: "", budgetType: "weekly" }, { budgetType: ["Budget type must be Subscription or One-time"] }],
       ["setRoleAction", { id, role: "owner" }, { role: ["Role must be one of user, subscriber, expert, admin"] }],
       ["setActiveAction", { id, active: 7 }, { active: ["Must be on or off"] }],
+      ["setTimezoneAction", { id, timezoneOffsetHours: "14.5" }, { timezoneOffsetHours: ["Choose an offset from UTC−12:00 to UTC+14:00"] }],
       ["resetPasswordAction", { id, password: "short", mustChange: true }, { password: ["Password must be at least 8 characters"] }],
       ["deleteUserAction", { id: "' OR 1=1 --" }, { id: ["Unknown user"] }],
       ["createKeyAction", { userId: id, label: "l".repeat(101) }, { label: ["Label must be at most 100 characters"] }],
@@ -225,6 +227,26 @@ describe("edit, suspend, reset and delete", () => {
     expect(ok.state).toMatchObject({ ok: true });
     const [u] = await rows("SELECT display_name, daily_limit, monthly_limit, total_limit, budget_type FROM users WHERE id = ?", [id]);
     expect(u).toMatchObject({ display_name: "Carol C", daily_limit: 500, monthly_limit: 10000, total_limit: null, budget_type: "one_time" });
+  });
+
+  it("sets the timezone offset from the user's next day, with an audit row; a bad offset is a field error and changes nothing", async () => {
+    const id = await createUser(unique("tz"));
+    const before = await written();
+    const bad = await callAction(app.url, "/users", "setTimezoneAction", { id, timezoneOffsetHours: "5.2" }, { session: admin });
+    expect(bad.state).toMatchObject({ ok: false, fieldErrors: { timezoneOffsetHours: ["The offset must be a whole number of quarter hours (15 minutes)"] } });
+    expect(await written()).toBe(before);
+    const t0 = Date.now();
+    const ok = await callAction(app.url, "/users", "setTimezoneAction", { id, timezoneOffsetHours: "5.75" }, { session: admin });
+    expect(ok.state, ok.body).toMatchObject({ ok: true, data: { switchAt: expect.stringMatching(/T18:15:00\.000Z$/) } });
+    const switchAt = (ok.state!.data as { switchAt: string }).switchAt;
+    // The first midnight at +05:45 after the user's current day (at +00:00) has ended: 18:15 UTC, tomorrow or the day after.
+    expect(Date.parse(switchAt) - t0).toBeGreaterThan(18 * 3_600_000);
+    expect(Date.parse(switchAt) - t0).toBeLessThan(43 * 3_600_000);
+    const [u] = await rows("SELECT timezone_offset_hours, tz_previous_offset_hours, tz_switch_at FROM users WHERE id = ?", [id]);
+    expect(u).toMatchObject({ timezone_offset_hours: 5.75, tz_previous_offset_hours: 0, tz_switch_at: switchAt });
+    const [entry] = await rows("SELECT actor_name, details FROM audit_log WHERE action = 'user.timezone' AND target_id = ?", [id]);
+    expect(entry.actor_name).toBe("admin");
+    expect(JSON.parse(String(entry.details))).toEqual({ from: 0, to: 5.75, appliesFrom: switchAt });
   });
 
   it("suspending ends the user's open session at its next request and refuses their login with the generic message", async () => {
@@ -307,10 +329,11 @@ describe("edit, suspend, reset and delete", () => {
     await usersActionAs(app, admin, "setRoleAction", { id, role: "expert" });
     await usersActionAs(app, admin, "setActiveAction", { id, active: false });
     await usersActionAs(app, admin, "setActiveAction", { id, active: true });
+    await usersActionAs(app, admin, "setTimezoneAction", { id, timezoneOffsetHours: "-3.5" });
     await usersActionAs(app, admin, "resetPasswordAction", { id, password: "reset-by-admin", mustChange: true });
     await usersActionAs(app, admin, "deleteUserAction", { id });
     const mine = await rows("SELECT actor_name, action FROM audit_log WHERE target_id = ? ORDER BY id", [id]);
-    expect(mine.map((r) => r.action)).toEqual(["user.create", "user.update", "user.role", "user.suspend", "user.activate", "user.password_reset", "user.delete"]);
+    expect(mine.map((r) => r.action)).toEqual(["user.create", "user.update", "user.role", "user.suspend", "user.activate", "user.timezone", "user.password_reset", "user.delete"]);
     expect(new Set(mine.map((r) => r.actor_name))).toEqual(new Set(["admin"]));
     const text = JSON.stringify(await rows("SELECT * FROM audit_log"));
     for (const secret of [FIRST_PASSWORD, OWN_PASSWORD, "reset-by-admin", ADMIN_PW]) expect(text).not.toContain(secret);

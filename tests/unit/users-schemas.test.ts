@@ -11,7 +11,9 @@ import {
   ResetPassword,
   RoleField,
   SetRole,
+  SetTimezone,
   SORT_COLUMNS,
+  TimezoneOffset,
   TokenLimit,
   UpdateUser,
   UserId,
@@ -242,6 +244,51 @@ describe("role change and password reset", () => {
     expect(fieldErrorsOf(ResetAction, { id: ID, password: "short", mustChange: true })).toEqual({ password: ["Password must be at least 8 characters"] });
     expect(fieldErrorsOf(ResetAction, { id: ID, password: "p".repeat(73) })).toEqual({ password: ["Password must be at most 72 bytes"] });
     expect(fieldErrorsOf(ResetAction, { id: ID, password: "reset-by-admin", mustChange: 7 })).toEqual({ mustChange: ["Must be on or off"] });
+  });
+});
+
+describe("timezone offset", () => {
+  const RANGE = "Choose an offset from UTC−12:00 to UTC+14:00";
+  const STEP = "The offset must be a whole number of quarter hours (15 minutes)";
+
+  it("takes −12 to +14 hours in 15-minute steps, from a select's string or a JSON number", () => {
+    for (const [input, hours] of [
+      ["0", 0],
+      ["5.5", 5.5],
+      [" 5.75 ", 5.75],
+      ["+14", 14],
+      ["-12", -12],
+      ["-3.5", -3.5],
+      ["12.75", 12.75],
+      ["-0", 0],
+      [-9.25, -9.25],
+      [8, 8],
+      [-0, 0],
+    ] as const) {
+      expect(Object.is(TimezoneOffset.parse(input), hours), `${JSON.stringify(input)} → ${TimezoneOffset.parse(input)}`).toBe(true);
+    }
+  });
+
+  it("refuses offsets outside −12 … +14 with the range", () => {
+    for (const bad of ["-12.25", "14.25", "15", "-13", 100, -12.001, 14.0001, "", "  ", "five", "1e1", "0x10", "5,5", "5.5h", NaN, Infinity, null, undefined, true, {}, []]) {
+      expect(TimezoneOffset.safeParse(bad).error?.issues.map((i) => i.message), JSON.stringify(bad) ?? String(bad)).toEqual([RANGE]);
+    }
+  });
+
+  it("refuses offsets between the quarter hours with the step", () => {
+    for (const bad of ["5.2", "0.1", "-3.3", 1.1, 13.99, "0.125"]) {
+      expect(TimezoneOffset.safeParse(bad).error?.issues.map((i) => i.message), String(bad)).toEqual([STEP]);
+    }
+  });
+
+  it("names the field in the action's payload", () => {
+    // setTimezoneAction: SetTimezone.extend({ id: UserId }).
+    const SetTimezoneAction = SetTimezone.extend({ id: UserId });
+    expect(SetTimezoneAction.parse({ id: ID, timezoneOffsetHours: "5.5" })).toEqual({ id: ID, timezoneOffsetHours: 5.5 });
+    expect(fieldErrorsOf(SetTimezoneAction, { id: ID, timezoneOffsetHours: "14.5" })).toEqual({ timezoneOffsetHours: [RANGE] });
+    expect(fieldErrorsOf(SetTimezoneAction, { id: ID })).toEqual({ timezoneOffsetHours: [RANGE] });
+    expect(fieldErrorsOf(SetTimezoneAction, { id: "nope", timezoneOffsetHours: "1.3" })).toEqual({ id: ["Unknown user"], timezoneOffsetHours: [STEP] });
+    expectNonObjectsRefused(SetTimezoneAction);
   });
 });
 

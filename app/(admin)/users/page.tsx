@@ -9,7 +9,7 @@ import { listKeys } from "@/lib/keys";
 import { getUserDetail, keyCountsOf, listUsers } from "@/lib/users";
 import { ListQuery, UserId } from "@/lib/users/schemas";
 import { usersUrl } from "@/lib/users/list-url";
-import { usageSummary } from "@/lib/usage";
+import { budgetStatus } from "@/lib/budgets/status";
 import { CreateUserDialog } from "./_components/create-user-dialog";
 import { EditUserDialog } from "./_components/edit-user-dialog";
 import { UsersTable } from "./_components/users-table";
@@ -17,8 +17,8 @@ import { UsersTable } from "./_components/users-table";
 async function loadEditing(id: string) {
   const user = await getUserDetail(id);
   if (!user) return undefined;
-  const [usage, keys] = await Promise.all([usageSummary(user), listKeys(id)]);
-  return { user, usage, keys };
+  const [status, keys] = await Promise.all([budgetStatus(user), listKeys(id)]);
+  return { user, status, keys };
 }
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -43,7 +43,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <EditUserDialog
           key={editing.user.id}
           user={editing.user}
-          usage={editing.usage}
+          status={editing.status}
           keys={editing.keys}
           isSelf={editing.user.id === admin.id}
           closeHref={usersUrl(query)}

@@ -6,22 +6,32 @@ import { Button } from "@/components/ui/button";
 import { DialogFooter } from "@/components/ui/dialog";
 import { Field, FormMessage, Select } from "@/components/ui/field";
 import { StatusBadge } from "@/components/users/role-badge";
-import { UsageCards } from "@/components/users/usage-cards";
+import { BudgetMeters } from "@/components/users/budget-meters";
 import { ROLES, type Role } from "@/db/enums";
-import type { UsageSummary } from "@/lib/usage";
+import type { BudgetStatus } from "@/lib/budgets/status";
+import { formatAtOffset, offsetLabel, TIMEZONE_OFFSETS } from "@/lib/timezone";
 import type { UserDetail } from "@/lib/users";
-import { resetPasswordAction, setActiveAction, setRoleAction, updateUserAction } from "../actions";
+import { resetPasswordAction, setActiveAction, setRoleAction, setTimezoneAction, updateUserAction } from "../actions";
 
 const asField = (n: number | null) => (n === null ? "" : String(n));
 
+/** The offsets to choose from, with the stored one among them even if it lies between quarter hours (set before they were the rule). */
+const offsetChoices = (current: number) => (TIMEZONE_OFFSETS.includes(current) ? TIMEZONE_OFFSETS : [...TIMEZONE_OFFSETS, current].sort((a, b) => a - b));
+
+/** When a timezone change takes over, in UTC, as the tab and its toast say it. */
+const appliesFrom = (switchAt: string) => `Applies from ${formatAtOffset(switchAt, 0)} UTC, the start of the user's next day.`;
+const timezoneSaved = (data: { switchAt: string | null } | undefined) => `Timezone saved.${data?.switchAt ? ` ${appliesFrom(data.switchAt)}` : ""}`;
+
 // Inside the dialog the rest of the page is hidden from screen readers, so each outcome is also said
 // in the dialog's own status line; the toast is the visual confirmation.
-export function BudgetTab({ user, usage, isSelf }: { user: UserDetail; usage: UsageSummary; isSelf: boolean }) {
+export function BudgetTab({ user, status, isSelf }: { user: UserDetail; status: BudgetStatus; isSelf: boolean }) {
   const [role, setRole] = useState<Role>(user.role);
   const [quick, setQuick] = useState<{ ok: boolean; message?: string }>();
   const [pendingQuick, startQuick] = useTransition();
   const [state, save, saving] = useActionState(updateUserAction, undefined);
   const [pwState, reset, resetting] = useActionState(resetPasswordAction, undefined);
+  const [tzState, saveTimezone, savingTimezone] = useActionState(setTimezoneAction, undefined);
+  const pendingSwitch = status.timezone.switchAt;
   const errors = state?.ok ? undefined : state?.fieldErrors;
   const active = user.isActive === 1;
 
@@ -84,9 +94,43 @@ export function BudgetTab({ user, usage, isSelf }: { user: UserDetail; usage: Us
         </DialogFooter>
       </ActionForm>
 
-      <section>
-        <h3 className="mb-2 text-sm font-medium">Current usage</h3>
-        <UsageCards usage={usage} oneTime={user.budgetType === "one_time"} />
+      <section aria-labelledby="budget-usage-heading" className="flex flex-col gap-3">
+        <h3 id="budget-usage-heading" className="text-sm font-medium">
+          Current usage
+        </h3>
+        {/*
+          Saved on its own (button and toast) rather than on every change like the role: a select of 105
+          offsets changes with each arrow key, and each save would be an audit row; nor with the form
+          above, so that a change here never waits on, or is refused for, an unrelated field there.
+        */}
+        <ActionForm
+          action={saveTimezone}
+          state={tzState}
+          onSuccess={(s) => toast.success(`${user.username}: ${timezoneSaved(s.data)}`)}
+          className="flex flex-wrap items-end gap-3"
+        >
+          <input type="hidden" name="id" value={user.id} />
+          <div className="w-full sm:w-56">
+            <Select label="Timezone (UTC offset)" name="timezoneOffsetHours" defaultValue={String(user.timezoneOffsetHours)} errors={tzState?.ok ? undefined : tzState?.fieldErrors?.timezoneOffsetHours}>
+              {offsetChoices(user.timezoneOffsetHours).map((o) => (
+                <option key={o} value={String(o)}>
+                  {offsetLabel(o)}
+                </option>
+              ))}
+            </Select>
+          </div>
+          {/* mb-1: level with the select, above its (empty) error line */}
+          <Button type="submit" variant="secondary" pending={savingTimezone} className="mb-1">
+            {savingTimezone ? "Saving…" : "Save timezone"}
+          </Button>
+        </ActionForm>
+        <p className="text-xs text-muted" data-testid="timezone-note">
+          {pendingSwitch
+            ? `${offsetLabel(status.timezone.offsetHours)}: ${appliesFrom(pendingSwitch)} Until then the budget days follow ${offsetLabel(status.timezone.inForceHours)}.`
+            : `The budget's days and months begin at midnight ${offsetLabel(status.timezone.offsetHours)}. A change applies from the user's next day.`}
+        </p>
+        <FormMessage state={tzState?.ok ? { ok: true, message: timezoneSaved(tzState.data) } : tzState} />
+        <BudgetMeters status={status} oneTime={user.budgetType === "one_time"} />
       </section>
 
       <section className="border-t border-line pt-4">

@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { Dialog } from "@/components/ui/dialog";
 import { Tabs } from "@/components/ui/tabs";
 import type { KeyRow } from "@/lib/keys";
-import type { UsageSummary } from "@/lib/usage";
+import type { BudgetStatus } from "@/lib/budgets/status";
 import type { UserDetail } from "@/lib/users";
 import { BudgetTab } from "./budget-tab";
 import { KeysTab } from "./keys-tab";
@@ -15,13 +15,13 @@ function Later({ children }: { children: React.ReactNode }) {
 /** The edit dialog: open while the URL carries ?edit=<id>; closing returns to the same table view. */
 export function EditUserDialog({
   user,
-  usage,
+  status,
   keys,
   isSelf,
   closeHref,
 }: {
   user: UserDetail;
-  usage: UsageSummary;
+  status: BudgetStatus;
   keys: KeyRow[];
   isSelf: boolean;
   closeHref: string;
@@ -33,7 +33,7 @@ export function EditUserDialog({
       <Tabs
         autoFocus
         tabs={[
-          { value: "budget", label: "Budget", content: <BudgetTab user={user} usage={usage} isSelf={isSelf} /> },
+          { value: "budget", label: "Budget", content: <BudgetTab user={user} status={status} isSelf={isSelf} /> },
           {
             value: "permissions",
             label: "Permissions",
