@@ -64,7 +64,21 @@ export async function recordUsage(e: UsageRow) {
   await getClient().execute(usageInsert(e));
 }
 
-/** Cost in EUR of a call, from the endpoint's prices per million tokens. */
-export function costEur(inputTokens: number, outputTokens: number, prices: { eurPerMInput: number; eurPerMOutput: number }) {
-  return (inputTokens * prices.eurPerMInput + outputTokens * prices.eurPerMOutput) / 1_000_000;
+/** The prices of an endpoint, in EUR per million tokens; a cache price of null is the default below. */
+export type Prices = { eurPerMInput: number; eurPerMOutput: number; eurPerMCacheRead?: number | null; eurPerMCacheWrite?: number | null };
+
+/** What a cache read and a cache write cost when the endpoint names no price: 0.1× and 1.25× its input price. */
+export const CACHE_READ_FACTOR = 0.1;
+export const CACHE_WRITE_FACTOR = 1.25;
+
+/**
+ * Cost in EUR of a call, from the endpoint's prices per million tokens. `input` counts every input
+ * token; the parts read from and written to the prompt cache are priced at the cache prices, the rest
+ * at the input price.
+ */
+export function costEur(usage: { input: number; output: number; cacheRead: number; cacheWrite: number }, prices: Prices) {
+  const read = prices.eurPerMCacheRead ?? prices.eurPerMInput * CACHE_READ_FACTOR;
+  const write = prices.eurPerMCacheWrite ?? prices.eurPerMInput * CACHE_WRITE_FACTOR;
+  const uncached = Math.max(0, usage.input - usage.cacheRead - usage.cacheWrite);
+  return (uncached * prices.eurPerMInput + usage.cacheRead * read + usage.cacheWrite * write + usage.output * prices.eurPerMOutput) / 1_000_000;
 }

@@ -8,6 +8,7 @@ import { costEur } from "@/lib/usage";
 import { authenticate, type CallerAuth } from "./auth";
 import { budgetAsk, budgetHeaders, budgetRefusal, budgetUnavailable, cappedBody } from "./budget";
 import { errorResponse, GatewayError, type ApiStyle } from "./errors";
+import { countTextTokens, estimateUsage } from "./estimate";
 import { readJsonBody, type GatewayRequest, type Json } from "./request";
 import { resolveModel, type Target } from "./routing";
 import { SseMeter } from "./sse";
@@ -48,10 +49,12 @@ export class GatewayCall {
   private caller?: CallerAuth;
   private resourcesVersion?: string;
   private target?: Target;
+  /** The body as it went upstream, and its style: the prompt an estimate counts. */
+  private sent?: { adapter: StyleAdapter; body: Json };
   private ending?: Promise<void>;
   /** Where the user stood when admitted, and after settlement (for the answer's budget headers). */
   private standing: Standing[] = [];
-  /** The output cap the call was sent with, when the budget set one. */
+  /** The output cap the call was sent with, when the budget set one: a reported output above it marks the row over_cap. */
   outputCap?: number;
   private capped = false;
 
@@ -127,6 +130,7 @@ export class GatewayCall {
   }
 
   private async forward(target: Target, adapter: StyleAdapter, body: Json, injectedUsage: boolean): Promise<Response> {
+    this.sent = { adapter, body };
     const { upstream, controller } = await sendUpstream(target.endpoint, adapter, body, this.request, this.deps.upstreamTimeoutMs);
     if (upstream.statusCode < 200 || upstream.statusCode > 299) {
       const refusal = await upstreamRefusal(upstream, target.endpoint);
@@ -149,7 +153,9 @@ export class GatewayCall {
       throw new GatewayError("upstream", `The upstream '${target.endpoint.name}' sent an answer that is not JSON.`, "upstream_invalid_response");
     }
     const usage = adapter.usageOfJson(json);
-    await this.finish(usage ? "ok" : "ok_no_usage", usage);
+    // An answer without a usage report is billed by the tokens of its text and of the prompt.
+    const estimate = async () => estimateUsage(NO_USAGE, await countTextTokens(adapter.answerText(json)), () => adapter.promptText(body));
+    await this.finish(usage ? "ok" : "ok_no_usage", usage, usage ? undefined : estimate);
     return new Response(text, { status: upstream.statusCode, headers: { ...this.answerHeaders, ...this.costHeaders, "content-type": "application/json" } });
   }
 
@@ -165,7 +171,7 @@ export class GatewayCall {
               const rest = meter.finish();
               if (rest) out.enqueue(rest);
               // The row is written before the stream ends: no client holds an answer missing from the ledger.
-              await this.finish(meter.sawUsage ? "ok" : "ok_no_usage", meter.usage);
+              await this.finish(meter.sawUsage ? "ok" : "ok_no_usage", meter.usage, this.streamEstimate(meter));
               out.close();
               return;
             }
@@ -176,17 +182,28 @@ export class GatewayCall {
             }
           }
         } catch (e) {
-          await this.finish(controller.signal.aborted ? "client_aborted" : isTimeout(e) ? "timeout" : "upstream_stream_error", meter.usage);
+          await this.finish(controller.signal.aborted ? "client_aborted" : isTimeout(e) ? "timeout" : "upstream_stream_error", meter.usage, this.streamEstimate(meter));
           out.error(e);
         }
       },
       cancel: async () => {
-        // The client went away mid-stream: stop the upstream and bill what it reported so far.
+        // The client went away mid-stream: stop the upstream and bill what was delivered.
         controller.abort();
         upstream.body.destroy();
-        await this.finish("client_aborted", meter.usage);
+        await this.finish("client_aborted", meter.usage, this.streamEstimate(meter));
       },
     });
+  }
+
+  /**
+   * A stream that ended without its final usage report (cut, abandoned, or never reported) is billed
+   * an estimate: what the upstream reported so far, raised to the tokens of the text delivered, and
+   * the prompt's tokens when not even the input was reported.
+   */
+  private streamEstimate(meter: SseMeter): (() => Promise<Usage>) | undefined {
+    if (meter.finalUsage) return undefined;
+    const sent = this.sent;
+    return async () => estimateUsage(meter.usage, await meter.delivered.tokens(), () => (sent ? sent.adapter.promptText(sent.body) : ""));
   }
 
   /** Any way out by an exception: the error in the client's shape, after the call's one finish. */
@@ -208,10 +225,11 @@ export class GatewayCall {
 
   /**
    * Ends the call: its one ledger row, written once whatever calls it first (later calls wait for the
-   * same write). A call whose key was never accepted has no row.
+   * same write). A call whose key was never accepted has no row. `estimate`, given when the upstream's
+   * usage report did not come, counts the tokens billed instead of `usage` (the row is marked estimated).
    */
-  finish(status: string, usage: Usage = NO_USAGE): Promise<void> {
-    this.ending ??= this.writeRow(status, usage);
+  finish(status: string, usage: Usage = NO_USAGE, estimate?: () => Promise<Usage>): Promise<void> {
+    this.ending ??= this.writeRow(status, usage, estimate);
     return this.ending;
   }
 
@@ -219,11 +237,21 @@ export class GatewayCall {
   private costHeaders: Record<string, string> = {};
 
   /** The call's one ledger row, written with its settlement: the reservation released, the counters moved. */
-  private async writeRow(status: string, usage: Usage) {
+  private async writeRow(status: string, reported: Usage, estimate?: () => Promise<Usage>) {
     if (!this.caller) return;
     const endpoint = this.target?.endpoint;
+    let usage = reported;
+    let estimated = false;
+    if (estimate) {
+      try {
+        usage = await estimate();
+        estimated = true;
+      } catch (e) {
+        console.error(`[gateway] could not estimate the usage of ${this.requestId}; billing what was reported:`, e);
+      }
+    }
     const createdAt = new Date();
-    const cost = endpoint ? costEur(usage.input, usage.output, endpoint) : 0;
+    const cost = endpoint ? costEur(usage, endpoint) : 0;
     try {
       const after = await this.deps.budgets.settle(
         {
@@ -234,7 +262,12 @@ export class GatewayCall {
           model: this.target?.model ?? null,
           inputTokens: usage.input,
           outputTokens: usage.output,
+          cacheReadTokens: usage.cacheRead,
+          cacheWriteTokens: usage.cacheWrite,
           costEur: cost,
+          estimated: estimated ? 1 : 0,
+          // The upstream's own report against the cap it was sent (for each of n completions), not our estimate.
+          overCap: this.outputCap !== undefined && reported.output > this.outputCap * completions(this.sent?.body) ? 1 : 0,
           status,
           latencyMs: Math.round(performance.now() - this.started),
           createdAt: createdAt.toISOString(),
@@ -254,6 +287,9 @@ export class GatewayCall {
     }
   }
 }
+
+/** How many completions a body asks for (OpenAI `n`); the output cap applies to each. */
+const completions = (body: Json | undefined) => (typeof body?.n === "number" && Number.isInteger(body.n) && body.n > 1 ? body.n : 1);
 
 /** POST /v1/chat/completions (openai) and POST /v1/messages (anthropic): one call, run to its answer. */
 export const runCompletion = (deps: GatewayDeps, request: GatewayRequest, style: ApiStyle) => new GatewayCall(deps, request, style).run();

@@ -1,15 +1,21 @@
-import type { StyleAdapter, Usage } from "./styles";
-
-const USAGE = /"usage"\s*:\s*\{/;
+import { TokenTally } from "./estimate";
+import { NO_USAGE, type StyleAdapter, type Usage } from "./styles";
 
 /**
  * Reads a Server-Sent Events stream as it passes through: finds the upstream's usage report in the
- * events that carry one, and (when `strip` is set) drops the usage-only event that the client did not
- * ask for. Without `strip`, bytes go out exactly as they came in, chunk by chunk.
+ * events that carry one, tallies the tokens of the text the events deliver (for the estimate when no
+ * final report comes), and (when `strip` is set) drops the usage-only event that the client did not
+ * ask for. Without `strip`, bytes go out exactly as they came in, chunk by chunk; with it, each
+ * complete event goes out as soon as it is complete. Nothing is held back beyond an incomplete event.
  */
 export class SseMeter {
-  usage: Usage = { input: 0, output: 0 };
+  usage: Usage = NO_USAGE;
+  /** Some usage was reported (perhaps only the start of it). */
   sawUsage = false;
+  /** The stream's final usage report came: `usage` is the upstream's own count, nothing to estimate. */
+  finalUsage = false;
+  /** The tokens of the text the events delivered (bounded in memory, ./estimate). */
+  readonly delivered = new TokenTally();
   private decoder = new TextDecoder();
   private encoder = new TextEncoder();
   private buffer = "";
@@ -54,25 +60,29 @@ export class SseMeter {
     return events;
   }
 
-  /** Reads an event's usage; true when the event is to be dropped. */
+  /** Reads an event's usage and delivered text; true when the event is to be dropped. */
   private inspect(event: string): boolean {
-    if (!USAGE.test(event)) return false;
     const data = event
       .split(/\r?\n/)
       .filter((l) => l.startsWith("data:"))
       .map((l) => l.slice(5).trimStart())
       .join("\n");
+    if (!data || data === "[DONE]") return false;
     let json: Record<string, unknown>;
     try {
       json = JSON.parse(data);
     } catch {
       return false;
     }
+    if (!json || typeof json !== "object" || Array.isArray(json)) return false;
     const usage = this.adapter.usageOfEvent(json, this.usage);
     if (usage) {
       this.usage = usage;
       this.sawUsage = true;
+      if (this.adapter.isFinalUsageEvent(json)) this.finalUsage = true;
     }
-    return this.strip && this.adapter.isUsageOnlyEvent(json);
+    if (this.strip && this.adapter.isUsageOnlyEvent(json)) return true;
+    this.delivered.add(this.adapter.deliveredText(json));
+    return false;
   }
 }

@@ -2,12 +2,22 @@ import type { ApiStyle } from "@/db/enums";
 import type { RoutingEndpoint } from "@/lib/endpoints";
 
 // What differs between the two API styles: the path, the upstream's auth headers, where the usage
-// report sits, and (OpenAI) asking a stream for its usage.
+// report sits, (OpenAI) asking a stream for its usage, and where the text of a prompt, an answer
+// and a stream's deltas sits (for the estimate when the report never comes, ./estimate).
 
-export type Usage = { input: number; output: number };
-export const NO_USAGE: Usage = Object.freeze({ input: 0, output: 0 });
+/**
+ * Tokens of one call. `input` counts every input token, the cached ones included; `cacheRead` and
+ * `cacheWrite` say which parts of it were read from or written to the upstream's prompt cache.
+ */
+export type Usage = { input: number; output: number; cacheRead: number; cacheWrite: number };
+export const NO_USAGE: Usage = Object.freeze({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0 });
 type Json = Record<string, unknown>;
-const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
+const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
+const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
+const list = (v: unknown): Json[] => (Array.isArray(v) ? v.map(obj).filter((x): x is Json => x !== undefined) : []);
+const str = (v: unknown) => (typeof v === "string" ? v : "");
+const json = (v: unknown) => (v === undefined ? "" : JSON.stringify(v));
+const join = (parts: string[]) => parts.filter((p) => p !== "").join("\n");
 
 export type StyleAdapter = {
   path: string;
@@ -17,8 +27,43 @@ export type StyleAdapter = {
   usageOfJson(json: Json): Usage | undefined;
   /** Folds one SSE event into the usage seen so far. */
   usageOfEvent(json: Json, seen: Usage): Usage | undefined;
+  /** True for the event that carries the stream's final usage report (what came before may be partial). */
+  isFinalUsageEvent(json: Json): boolean;
   /** True for the event that carries only the usage report we asked for (OpenAI). */
   isUsageOnlyEvent(json: Json): boolean;
+  /** The generated text (content, reasoning, tool call arguments) one stream event delivers. */
+  deliveredText(json: Json): string;
+  /** The generated text of a whole (non-streamed) answer. */
+  answerText(json: Json): string;
+  /** The text of a request's prompt: system, messages and tool definitions. */
+  promptText(body: Json): string;
+};
+
+/** A message content: a string, or parts of which the text ones count. */
+function contentText(content: unknown): string {
+  if (typeof content === "string") return content;
+  return join(list(content).map((p) => str(p.text) || str(p.thinking) || (p.type === "tool_use" ? join([str(p.name), json(p.input)]) : "") || (p.type === "tool_result" ? contentText(p.content) : "")));
+}
+
+const toolCallsText = (calls: unknown) => join(list(calls).map((c) => join([str(obj(c.function)?.name), str(obj(c.function)?.arguments)])));
+
+/** An OpenAI message or delta: its content, reasoning, refusal and tool calls. */
+const openaiMessageText = (m: Json | undefined) =>
+  m
+    ? join([
+        contentText(m.content),
+        str(m.reasoning_content),
+        str(m.reasoning),
+        str(m.refusal),
+        toolCallsText(m.tool_calls),
+        join([str(obj(m.function_call)?.name), str(obj(m.function_call)?.arguments)]),
+      ])
+    : "";
+
+const openaiUsage = (u: Json): Usage => {
+  const input = num(u.prompt_tokens);
+  // prompt_tokens includes the cached part; OpenAI reports no separate cache writes.
+  return { input, output: num(u.completion_tokens), cacheRead: Math.min(input, num(obj(u.prompt_tokens_details)?.cached_tokens)), cacheWrite: 0 };
 };
 
 const openai: StyleAdapter = {
@@ -33,17 +78,32 @@ const openai: StyleAdapter = {
     return { body: { ...body, stream_options: { ...(options ?? {}), include_usage: true } }, injectedUsage: true };
   },
   usageOfJson(json) {
-    const u = json.usage as Json | undefined;
-    return u ? { input: num(u.prompt_tokens), output: num(u.completion_tokens) } : undefined;
+    const u = obj(json.usage);
+    return u ? openaiUsage(u) : undefined;
   },
   usageOfEvent(json) {
     return openai.usageOfJson(json);
   },
+  // The usage-only event after the last choice, or (servers that report in every chunk) the chunk
+  // that finishes a choice.
+  isFinalUsageEvent: (json) => obj(json.usage) !== undefined && (list(json.choices).length === 0 || list(json.choices).some((c) => c.finish_reason != null)),
   isUsageOnlyEvent: (json) => Array.isArray(json.choices) && json.choices.length === 0 && json.usage != null,
+  deliveredText: (json) => join(list(json.choices).map((c) => openaiMessageText(obj(c.delta)))),
+  answerText: (json) => join(list(json.choices).map((c) => openaiMessageText(obj(c.message)))),
+  promptText: (body) =>
+    join([
+      ...list(body.messages).map((m) => join([str(m.name), openaiMessageText(m)])),
+      ...list(body.tools).map(json),
+      ...list(body.functions).map(json),
+    ]),
 };
 
-// Anthropic bills cache writes and reads as input too; all of it counts against the budget.
-const anthropicInput = (u: Json) => num(u.input_tokens) + num(u.cache_creation_input_tokens) + num(u.cache_read_input_tokens);
+// Anthropic reports the uncached input, the cache writes and the cache reads apart; input is their sum.
+const anthropicUsage = (u: Json, output: number): Usage => {
+  const cacheRead = num(u.cache_read_input_tokens);
+  const cacheWrite = num(u.cache_creation_input_tokens);
+  return { input: num(u.input_tokens) + cacheRead + cacheWrite, output, cacheRead, cacheWrite };
+};
 
 const anthropic: StyleAdapter = {
   path: "/messages",
@@ -55,23 +115,41 @@ const anthropic: StyleAdapter = {
   }),
   prepare: (body) => ({ body, injectedUsage: false }),
   usageOfJson(json) {
-    const u = json.usage as Json | undefined;
-    return u ? { input: anthropicInput(u), output: num(u.output_tokens) } : undefined;
+    const u = obj(json.usage);
+    return u ? anthropicUsage(u, num(u.output_tokens)) : undefined;
   },
   usageOfEvent(json, seen) {
-    // message_start carries the input (and a first output count); message_delta the running output.
+    // message_start carries the input (and a first output count); message_delta the running output,
+    // and, from some servers, the input parts again (cumulative): each part is the most seen.
     if (json.type === "message_start") {
-      const u = (json.message as Json | undefined)?.usage as Json | undefined;
-      return u ? { input: anthropicInput(u), output: num(u.output_tokens) } : undefined;
+      const u = obj(obj(json.message)?.usage);
+      return u ? anthropicUsage(u, num(u.output_tokens)) : undefined;
     }
     if (json.type === "message_delta") {
-      const u = json.usage as Json | undefined;
+      const u = obj(json.usage);
       if (!u) return undefined;
-      return { input: Math.max(seen.input, anthropicInput(u)), output: num(u.output_tokens) };
+      const cacheRead = Math.max(seen.cacheRead, num(u.cache_read_input_tokens));
+      const cacheWrite = Math.max(seen.cacheWrite, num(u.cache_creation_input_tokens));
+      const uncached = Math.max(seen.input - seen.cacheRead - seen.cacheWrite, num(u.input_tokens));
+      return { input: uncached + cacheRead + cacheWrite, output: Math.max(seen.output, num(u.output_tokens)), cacheRead, cacheWrite };
     }
     return undefined;
   },
+  isFinalUsageEvent: (json) => json.type === "message_delta" && obj(json.usage) !== undefined,
   isUsageOnlyEvent: () => false,
+  deliveredText(json) {
+    if (json.type === "content_block_delta") {
+      const d = obj(json.delta);
+      return d ? str(d.text) || str(d.partial_json) || str(d.thinking) : "";
+    }
+    if (json.type === "content_block_start") {
+      const b = obj(json.content_block);
+      return b ? join([str(b.text), str(b.thinking), str(b.name)]) : "";
+    }
+    return "";
+  },
+  answerText: (json) => contentText(json.content),
+  promptText: (body) => join([contentText(body.system), ...list(body.messages).map((m) => contentText(m.content)), ...list(body.tools).map(json)]),
 };
 
 export const adapters: Record<ApiStyle, StyleAdapter> = { openai, anthropic };

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_ALLOWANCES } from "@/lib/budgets/bounds";
 import type { KeyAuth, KeyCaller } from "@/lib/callers";
@@ -53,10 +54,19 @@ const sse = (res: ServerResponse) => res.writeHead(200, { "content-type": "text/
 const event = (data: unknown) => `data: ${JSON.stringify(data)}\n\n`;
 const chunk = (text: string) => event({ id: "c", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: text } }] });
 const usageChunk = event({ id: "c", object: "chat.completion.chunk", choices: [], usage: { prompt_tokens: 7, completion_tokens: 3 } });
+const tokensOf = (text: string) => countTokens(text, { disallowedSpecial: new Set() });
+const ANSWER = "An answer whose upstream never said what it cost.";
 
 const scripts: Record<string, Script> = {
   ok: (_q, res) => json(res, 200, { id: "x", object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: "hi" } }], usage: { prompt_tokens: 7, completion_tokens: 3 } }),
-  "no-usage": (_q, res) => json(res, 200, { id: "x", object: "chat.completion", choices: [] }),
+  "no-usage": (_q, res) => json(res, 200, { id: "x", object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: ANSWER } }] }),
+  cached: (_q, res) =>
+    json(res, 200, {
+      id: "x",
+      object: "chat.completion",
+      choices: [{ index: 0, message: { role: "assistant", content: "hi" } }],
+      usage: { prompt_tokens: 2000, completion_tokens: 10, prompt_tokens_details: { cached_tokens: 1500 } },
+    }),
   "fail-500": (_q, res) => json(res, 500, { error: { message: "boom" } }),
   "limit-429": (_q, res) => json(res, 429, { error: { message: "slow down", type: "rate_limit_error" } }),
   "deny-401": (_q, res) => json(res, 401, { error: { message: "bad upstream key" } }),
@@ -72,6 +82,10 @@ const scripts: Record<string, Script> = {
   stream: (_q, res) => {
     sse(res);
     res.end(chunk("he") + chunk("llo") + usageChunk + "data: [DONE]\n\n");
+  },
+  "stream-no-usage": (_q, res) => {
+    sse(res);
+    res.end(chunk("he") + chunk("llo") + "data: [DONE]\n\n");
   },
   "stream-hang": (_q, res) => {
     sse(res);
@@ -122,6 +136,8 @@ const endpoint = (name: string, baseUrl: string, models: string[]): RoutingEndpo
   models,
   eurPerMInput: 2,
   eurPerMOutput: 8,
+  eurPerMCacheRead: null,
+  eurPerMCacheWrite: null,
   maxOutputTokens: {},
   outputCapField: "max_tokens",
 });
@@ -200,10 +216,25 @@ describe("every way out after the key is accepted writes exactly one row", () =>
     expect(rows[0].costEur).toBeCloseTo((7 * 2 + 3 * 8) / 1e6, 12);
   });
 
-  it("a completion without a usage report: ok_no_usage, zero tokens", async () => {
+  it("a completion without a usage report: ok_no_usage, billed an estimate from its text and the prompt's", async () => {
     const { response, rows } = await call(chat("no-usage"));
     expect(response.status).toBe(200);
-    expect(onlyRow(rows, response)).toMatchObject({ status: "ok_no_usage", inputTokens: 0, outputTokens: 0 });
+    const row = onlyRow(rows, response);
+    expect(row).toMatchObject({ status: "ok_no_usage", inputTokens: tokensOf("hi"), outputTokens: tokensOf(ANSWER), estimated: 1, overCap: 0 });
+    expect(row.costEur).toBeCloseTo((tokensOf("hi") * 2 + tokensOf(ANSWER) * 8) / 1e6, 12);
+  });
+
+  it("a completion with cached prompt tokens: both counts stored, the cached part priced at 0.1× the input price by default", async () => {
+    const { response, rows } = await call(chat("cached"));
+    const row = onlyRow(rows, response);
+    expect(row).toMatchObject({ status: "ok", inputTokens: 2000, outputTokens: 10, cacheReadTokens: 1500, cacheWriteTokens: 0, estimated: 0 });
+    expect(row.costEur).toBeCloseTo((500 * 2 + 1500 * 0.2 + 10 * 8) / 1e6, 12);
+  });
+
+  it("…and at the endpoint's own cache price when it names one", async () => {
+    const priced = { ...endpoint("scripted", base, Object.keys(scripts)), eurPerMCacheRead: 0.5 };
+    const { response, rows } = await call(chat("cached"), {}, { endpoints: async () => [priced] });
+    expect(onlyRow(rows, response).costEur).toBeCloseTo((500 * 2 + 1500 * 0.5 + 10 * 8) / 1e6, 12);
   });
 
   it.each([
@@ -217,7 +248,7 @@ describe("every way out after the key is accepted writes exactly one row", () =>
   ])("upstream %s → HTTP %i, status %s", async (model, httpStatus, status) => {
     const { response, rows } = await call(chat(model));
     expect(response.status).toBe(httpStatus);
-    expect(onlyRow(rows, response)).toMatchObject({ model, status, inputTokens: 0, outputTokens: 0 });
+    expect(onlyRow(rows, response)).toMatchObject({ model, status, inputTokens: 0, outputTokens: 0, estimated: 0 });
   });
 
   it.each([
@@ -275,27 +306,43 @@ describe("every way out after the key is accepted writes exactly one row", () =>
     expect(response.headers.get("content-type")).toMatch(/text\/event-stream/);
     expect(text).toContain('"he"');
     expect(text).not.toContain("prompt_tokens"); // the usage event was asked for by the gateway, not the client
-    expect(onlyRow(rows, response)).toMatchObject({ status: "ok", inputTokens: 7, outputTokens: 3 });
+    expect(onlyRow(rows, response)).toMatchObject({ status: "ok", inputTokens: 7, outputTokens: 3, estimated: 0 });
   });
 
-  it("the client leaving during a stream → status client_aborted", async () => {
+  it("a complete stream without a usage report → ok_no_usage, billed the delivered text and the prompt, estimated", async () => {
+    const { response, rows } = await call(chat("stream-no-usage", { stream: true }));
+    expect(onlyRow(rows, response)).toMatchObject({ status: "ok_no_usage", inputTokens: tokensOf("hi"), outputTokens: tokensOf("hello"), estimated: 1 });
+  });
+
+  it("the client leaving during a stream → status client_aborted, billed what was delivered, estimated", async () => {
     const { deps, rows } = world({ upstreamTimeoutMs: 5000 });
     const response = await runCompletion(deps, request(chat("stream-hang", { stream: true })), "openai");
     const reader = response.body!.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toContain("first");
     await reader.cancel();
-    expect(onlyRow(rows, response)).toMatchObject({ status: "client_aborted" });
+    expect(onlyRow(rows, response)).toMatchObject({ status: "client_aborted", inputTokens: tokensOf("hi"), outputTokens: tokensOf("first"), estimated: 1 });
   });
 
-  it("a stream the upstream breaks off → status upstream_stream_error", async () => {
+  it("a stream the upstream breaks off → status upstream_stream_error, estimated", async () => {
     const { response, text, rows } = await call(chat("stream-break", { stream: true }), {}, { upstreamTimeoutMs: 5000 });
     expect(text).toMatch(/first|body failed/);
-    expect(onlyRow(rows, response)).toMatchObject({ status: "upstream_stream_error" });
+    expect(onlyRow(rows, response)).toMatchObject({ status: "upstream_stream_error", outputTokens: tokensOf("first"), estimated: 1 });
   });
 
-  it("a stream that stalls past the timeout → status timeout", async () => {
+  it("a stream that stalls past the timeout → status timeout, estimated", async () => {
     const { response, rows } = await call(chat("stream-hang", { stream: true }));
-    expect(onlyRow(rows, response)).toMatchObject({ status: "timeout" });
+    expect(onlyRow(rows, response)).toMatchObject({ status: "timeout", outputTokens: tokensOf("first"), estimated: 1 });
+  });
+
+  it("a reported output above the cap the call was sent with marks the row over_cap; at the cap it does not", async () => {
+    for (const [cap, n, overCap] of [[2, 1, 1], [3, 1, 0], [undefined, 1, 0], [2, 2, 0]] as const) {
+      const rows: UsageRow[] = [];
+      const { deps } = world({ budgets: { admit: async () => ({ ok: true, cap, reserved: 0, standing: [] }), settle: async (row) => void rows.push(row) } });
+      // The cap applies to each of n completions; the usage reports them together.
+      await runCompletion(deps, request(chat("ok", n > 1 ? { n } : {})), "openai");
+      expect(rows, `cap ${cap}, n ${n}`).toHaveLength(1);
+      expect(rows[0], `cap ${cap}, n ${n}`).toMatchObject({ outputTokens: 3, overCap, estimated: 0 });
+    }
   });
 
   it("a ledger that cannot be written does not break the answer", async () => {

@@ -12,6 +12,8 @@ const ep = (name: string, apiStyle: "openai" | "anthropic", models: string[]): R
   models,
   eurPerMInput: 0,
   eurPerMOutput: 0,
+  eurPerMCacheRead: null,
+  eurPerMCacheWrite: null,
   maxOutputTokens: {},
   outputCapField: "max_tokens",
 });

@@ -1,9 +1,15 @@
+import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { describe, expect, it } from "vitest";
+import { loadTokenizer } from "@/lib/gateway/estimate";
 import { SseMeter } from "@/lib/gateway/sse";
-import { adapters, type StyleAdapter } from "@/lib/gateway/styles";
+import { adapters, type StyleAdapter, type Usage } from "@/lib/gateway/styles";
 
 // The stream meter on the hot path: events split anywhere (inside a line, inside a multi-byte
-// character, between \r and \n), the usage found wherever it lands, bytes passed through untouched.
+// character, between \r and \n), the usage found wherever it lands, bytes passed through untouched,
+// and the tokens of the text the events deliver tallied for the estimate.
+
+const u = (input: number, output: number, cacheRead = 0, cacheWrite = 0): Usage => ({ input, output, cacheRead, cacheWrite });
+const tokensOf = (text: string) => countTokens(text, { disallowedSpecial: new Set() });
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -48,28 +54,29 @@ function cutsOf(length: number): number[][] {
 }
 
 /** Feeds `stream` cut every possible way; checks what went out and the usage found, each time. */
-function expectEverySplit(stream: string, adapter: StyleAdapter, strip: boolean, out: string, usage: { input: number; output: number }) {
+function expectEverySplit(stream: string, adapter: StyleAdapter, strip: boolean, out: string, usage: Usage) {
   const bytes = enc.encode(stream);
   for (const cuts of cutsOf(bytes.length)) {
     const meter = new SseMeter(adapter, strip);
     expect(dec.decode(feed(meter, bytes, cuts)), String(cuts)).toBe(out);
     expect(meter.usage, String(cuts)).toEqual(usage);
     expect(meter.sawUsage).toBe(true);
+    expect(meter.finalUsage).toBe(true);
   }
 }
 
 describe("SseMeter", () => {
   it("passes an OpenAI stream through byte for byte and finds its usage, however it is split", () => {
-    expectEverySplit(openaiStream, adapters.openai, false, openaiStream, { input: 11, output: 4 });
+    expectEverySplit(openaiStream, adapters.openai, false, openaiStream, u(11, 4));
   });
 
   it("drops the usage-only event it asked for, and nothing else, however the stream is split", () => {
     const expected = openaiStream.replace(ev({ choices: [], usage: { prompt_tokens: 11, completion_tokens: 4 } }), "");
-    expectEverySplit(openaiStream, adapters.openai, true, expected, { input: 11, output: 4 });
+    expectEverySplit(openaiStream, adapters.openai, true, expected, u(11, 4));
   });
 
   it("reads an Anthropic stream's input (cache reads and writes included) and running output", () => {
-    expectEverySplit(anthropicStream, adapters.anthropic, false, anthropicStream, { input: 27, output: 9 });
+    expectEverySplit(anthropicStream, adapters.anthropic, false, anthropicStream, u(27, 9, 5, 2));
   });
 
   it("reads CRLF-framed events, split between \\r and \\n", () => {
@@ -80,7 +87,7 @@ describe("SseMeter", () => {
       const out = dec.decode(feed(meter, bytes, cuts));
       expect(out, String(cuts)).not.toContain("prompt_tokens");
       expect(out).toContain("日本");
-      expect(meter.usage).toEqual({ input: 11, output: 4 });
+      expect(meter.usage).toEqual(u(11, 4));
     }
   });
 
@@ -88,7 +95,7 @@ describe("SseMeter", () => {
     const meter = new SseMeter(adapters.openai, false);
     meter.push(enc.encode(`data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 2, completion_tokens: 1 } })}`));
     meter.finish();
-    expect(meter.usage).toEqual({ input: 2, output: 1 });
+    expect(meter.usage).toEqual(u(2, 1));
   });
 
   it("ignores events that only mention usage, or are not JSON", () => {
@@ -96,6 +103,55 @@ describe("SseMeter", () => {
     const text = ev({ choices: [{ delta: { content: '"usage": {' } }] }) + 'data: {"usage": {broken\n\n';
     expect(dec.decode(feed(meter, enc.encode(text), [5]))).toBe(text);
     expect(meter.sawUsage).toBe(false);
-    expect(meter.usage).toEqual({ input: 0, output: 0 });
+    expect(meter.usage).toEqual(u(0, 0));
+  });
+
+  it("tallies the delivered text of both styles however the stream is split, the dropped usage event aside", async () => {
+    const cases: [StyleAdapter, boolean, string, string][] = [
+      [adapters.openai, true, openaiStream, "Grüße 👋日本"],
+      [adapters.anthropic, false, anthropicStream, "Ça va ✓"],
+    ];
+    for (const [adapter, strip, stream, text] of cases) {
+      // The deltas join into the text the client saw; a short one is counted in one piece.
+      const bytes = enc.encode(stream);
+      for (const cuts of cutsOf(bytes.length).filter((_, i) => i % 7 === 0)) {
+        const meter = new SseMeter(adapter, strip);
+        feed(meter, bytes, cuts);
+        expect(await meter.delivered.tokens(), String(cuts)).toBe(tokensOf(text));
+      }
+    }
+  });
+
+  it("has no final report when a stream is cut before it: message_start's usage is only a start", () => {
+    const cut = anthropicStream.slice(0, anthropicStream.indexOf("event: message_delta"));
+    const meter = new SseMeter(adapters.anthropic, false);
+    feed(meter, enc.encode(cut), []);
+    expect(meter.sawUsage).toBe(true);
+    expect(meter.finalUsage).toBe(false);
+    expect(meter.usage).toEqual(u(27, 1, 5, 2));
+    const openaiCut = new SseMeter(adapters.openai, true);
+    feed(openaiCut, enc.encode(openaiStream.slice(0, openaiStream.indexOf('{"choices":[]'))), []);
+    expect([openaiCut.sawUsage, openaiCut.finalUsage]).toEqual([false, false]);
+  });
+
+  it("holds a bounded amount of a long stream's text, and its tally is at least the tokens of the whole", async () => {
+    const words = ["alpha ", "beta\n", "gamma, ", "don't ", "Δέλτα ", "日本語の", "   ", "x1234567 ", "Hello", "!\n\n", "\ud83d\udc4b "];
+    let text = "";
+    await loadTokenizer(); // as a stream's pauses let it load in the server; this loop never pauses
+    const meter = new SseMeter(adapters.openai, false);
+    let most = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const delta = words[(i * 7) % words.length] + (i % 13 === 0 ? "xyz" : "");
+      text += delta;
+      meter.push(enc.encode(ev({ choices: [{ index: 0, delta: { content: delta } }] })));
+      most = Math.max(most, meter.delivered.heldChars);
+    }
+    meter.finish();
+    const whole = tokensOf(text);
+    const tally = await meter.delivered.tokens();
+    expect(text.length).toBeGreaterThan(100_000);
+    expect(most).toBeLessThan(16_384);
+    expect(tally).toBeGreaterThanOrEqual(whole);
+    expect(tally).toBeLessThanOrEqual(whole * 1.01);
   });
 });
