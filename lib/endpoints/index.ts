@@ -17,6 +17,7 @@ import { pointsAtSelf } from "./self-url";
 import { readKey, sealKey, usableKey } from "./stored-key";
 
 export { rotateKeys, sealClearKeys, type ResealReport } from "./reseal";
+export { DEFAULT_MAX_OUTPUT_TOKENS, maxOutputOf } from "./limits";
 
 // The model endpoints domain: every read and write of `model_endpoints` goes through here. The
 // upstream API key is write-only: it leaves this module only through listRoutingEndpoints() (for the
@@ -33,9 +34,16 @@ const rowColumns = {
   models: modelEndpoints.models,
   eurPerMInput: modelEndpoints.eurPerMInput,
   eurPerMOutput: modelEndpoints.eurPerMOutput,
+  eurPerMCacheRead: modelEndpoints.eurPerMCacheRead,
+  eurPerMCacheWrite: modelEndpoints.eurPerMCacheWrite,
+  maxOutputTokens: modelEndpoints.maxOutputTokens,
+  outputCapField: modelEndpoints.outputCapField,
   hasApiKey: sql<boolean>`${modelEndpoints.upstreamApiKey} IS NOT NULL`.mapWith(Boolean),
 };
-export type EndpointRow = Pick<ModelEndpoint, "id" | "name" | "baseUrl" | "apiStyle" | "models" | "eurPerMInput" | "eurPerMOutput"> & { hasApiKey: boolean };
+
+/** The prices, output maxima and cap field: what the gateway and the forms read besides the address. */
+type Terms = "eurPerMInput" | "eurPerMOutput" | "eurPerMCacheRead" | "eurPerMCacheWrite" | "maxOutputTokens" | "outputCapField";
+export type EndpointRow = Pick<ModelEndpoint, "id" | "name" | "baseUrl" | "apiStyle" | "models" | Terms> & { hasApiKey: boolean };
 
 // ---------------------------------------------------------------- reads
 
@@ -48,10 +56,7 @@ export async function getEndpoint(id: string): Promise<EndpointRow | undefined> 
   return row;
 }
 
-export type RoutingEndpoint = Pick<
-  ModelEndpoint,
-  "id" | "name" | "baseUrl" | "apiStyle" | "upstreamApiKey" | "models" | "eurPerMInput" | "eurPerMOutput" | "maxOutputTokens" | "outputCapField"
->;
+export type RoutingEndpoint = Pick<ModelEndpoint, "id" | "name" | "baseUrl" | "apiStyle" | "upstreamApiKey" | "models" | Terms>;
 
 /**
  * For the gateway only (server-side; never hand it to a client component): the routing table, key
@@ -66,10 +71,12 @@ export async function listRoutingEndpoints(): Promise<RoutingEndpoint[]> {
       apiStyle: modelEndpoints.apiStyle,
       upstreamApiKey: modelEndpoints.upstreamApiKey,
       models: modelEndpoints.models,
-      maxOutputTokens: modelEndpoints.maxOutputTokens,
-      outputCapField: modelEndpoints.outputCapField,
       eurPerMInput: modelEndpoints.eurPerMInput,
       eurPerMOutput: modelEndpoints.eurPerMOutput,
+      eurPerMCacheRead: modelEndpoints.eurPerMCacheRead,
+      eurPerMCacheWrite: modelEndpoints.eurPerMCacheWrite,
+      maxOutputTokens: modelEndpoints.maxOutputTokens,
+      outputCapField: modelEndpoints.outputCapField,
     })
     .from(modelEndpoints)
     .orderBy(asc(modelEndpoints.name));
@@ -139,12 +146,20 @@ async function routingChanged() {
   await resourcesChanged();
 }
 
+/** An Anthropic-style endpoint's cap field is always max_tokens, whatever a form sent. */
+const withStyleTerms = <T extends { apiStyle: ModelEndpoint["apiStyle"]; outputCapField: ModelEndpoint["outputCapField"] }>(fields: T): T =>
+  fields.apiStyle === "anthropic" ? { ...fields, outputCapField: "max_tokens" } : fields;
+
+/** The maxima in a fixed key order, to compare them. */
+const canonical = (max: Record<string, number>) => JSON.stringify(Object.entries(max).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
 export async function createEndpoint(actor: Actor, input: CreateEndpointInput): Promise<{ id: string; name: string }> {
   assertNotSelf(input.baseUrl);
   await assertNameFree(input.name);
   const id = newId();
   const at = nowIso();
-  const { apiKey, ...fields } = input;
+  const { apiKey, ...given } = input;
+  const fields = withStyleTerms(given);
   const db = getDb();
   try {
     await db.batch([
@@ -155,6 +170,10 @@ export async function createEndpoint(actor: Actor, input: CreateEndpointInput): 
         models: input.models,
         eurPerMInput: input.eurPerMInput,
         eurPerMOutput: input.eurPerMOutput,
+        eurPerMCacheRead: fields.eurPerMCacheRead,
+        eurPerMCacheWrite: fields.eurPerMCacheWrite,
+        maxOutputTokens: fields.maxOutputTokens,
+        outputCapField: fields.outputCapField,
         hasApiKey: apiKey !== null,
       }),
     ]);
@@ -169,12 +188,14 @@ export async function updateEndpoint(actor: Actor, id: string, input: UpdateEndp
   const before = await requireEndpointRow(id);
   assertNotSelf(input.baseUrl);
   await assertNameFree(input.name, id);
-  const { apiKey, removeApiKey, ...fields } = input;
+  const { apiKey, removeApiKey, ...given } = input;
+  const fields = withStyleTerms(given);
   const changes: Record<string, unknown> = {};
-  for (const key of ["name", "baseUrl", "apiStyle", "eurPerMInput", "eurPerMOutput"] as const) {
+  for (const key of ["name", "baseUrl", "apiStyle", "eurPerMInput", "eurPerMOutput", "eurPerMCacheRead", "eurPerMCacheWrite", "outputCapField"] as const) {
     if (before[key] !== fields[key]) changes[key] = { from: before[key], to: fields[key] };
   }
   if (JSON.stringify(before.models) !== JSON.stringify(fields.models)) changes.models = { from: before.models, to: fields.models };
+  if (canonical(before.maxOutputTokens) !== canonical(fields.maxOutputTokens)) changes.maxOutputTokens = { from: before.maxOutputTokens, to: fields.maxOutputTokens };
   // The key itself is never compared in the log, only said to have changed.
   const beforeKey = readKey(before.upstreamApiKey, before);
   if (removeApiKey && before.upstreamApiKey !== null) changes.apiKeyRemoved = true;

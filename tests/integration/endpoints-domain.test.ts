@@ -25,6 +25,8 @@ const system = { id: "system", username: "system" };
 const add = (fields: Record<string, unknown>) => m.endpoints.createEndpoint(system, m.schemas.CreateEndpoint.parse(fields));
 
 
+const DEFAULT_TERMS = { eurPerMCacheRead: null, eurPerMCacheWrite: null, maxOutputTokens: {}, outputCapField: "max_tokens" };
+
 describe("endpoints domain", () => {
   it("lists the routing table for the gateway by name, key included; the admin list has only hasApiKey", async () => {
     const tag = unique("list");
@@ -35,8 +37,8 @@ describe("endpoints domain", () => {
 
     const routing = mine(await m.endpoints.listRoutingEndpoints());
     expect(routing).toEqual([
-      { id: expect.stringMatching(/^[0-9a-f]{32}$/), name: alpha, baseUrl: "http://127.0.0.1:9/v1", apiStyle: "openai", upstreamApiKey: null, models: ["m"], eurPerMInput: 0, eurPerMOutput: 0 },
-      { id: expect.any(String), name: zeta, baseUrl: "https://api.anthropic.com/v1", apiStyle: "anthropic", upstreamApiKey: "sk-ant-1", models: ["claude-a", "claude-b"], eurPerMInput: 3, eurPerMOutput: 15 },
+      { id: expect.stringMatching(/^[0-9a-f]{32}$/), name: alpha, baseUrl: "http://127.0.0.1:9/v1", apiStyle: "openai", upstreamApiKey: null, models: ["m"], eurPerMInput: 0, eurPerMOutput: 0, ...DEFAULT_TERMS },
+      { id: expect.any(String), name: zeta, baseUrl: "https://api.anthropic.com/v1", apiStyle: "anthropic", upstreamApiKey: "sk-ant-1", models: ["claude-a", "claude-b"], eurPerMInput: 3, eurPerMOutput: 15, ...DEFAULT_TERMS },
     ]);
     const all = await m.endpoints.listRoutingEndpoints();
     expect(all.map((e) => e.name)).toEqual(all.map((e) => e.name).sort());
@@ -45,6 +47,36 @@ describe("endpoints domain", () => {
     expect(mine(list).map((e) => [e.name, e.hasApiKey])).toEqual([[alpha, false], [zeta, true]]);
     expect(JSON.stringify(list)).not.toContain("sk-ant-1");
     expect(JSON.stringify(await m.endpoints.getEndpoint(routing[1].id))).not.toContain("sk-ant-1");
+  });
+
+  it("stores cache prices, output maxima and the cap field, for the gateway and the edit form; an Anthropic endpoint's cap field is max_tokens", async () => {
+    const tag = unique("terms");
+    const terms = { eurPerMCacheRead: "0.25", eurPerMCacheWrite: "3.75", maxOutputTokens: "m-1 = 16384\nm-2 = 128,000", outputCapField: "max_completion_tokens" };
+    const { id } = await add({ name: `oa-${tag}`, baseUrl: "http://127.0.0.1:9/v1", apiStyle: "openai", models: "m-1, m-2, m-3", eurPerMInput: "2.5", ...terms });
+    const { id: anId } = await add({ name: `an-${tag}`, baseUrl: "http://127.0.0.1:9/v1", apiStyle: "anthropic", models: "c-1", ...terms, maxOutputTokens: "c-1 = 64000" });
+    const stored = { eurPerMCacheRead: 0.25, eurPerMCacheWrite: 3.75, maxOutputTokens: { "m-1": 16384, "m-2": 128_000 }, outputCapField: "max_completion_tokens" };
+    const routing = await m.endpoints.listRoutingEndpoints();
+    const oa = routing.find((e) => e.id === id)!;
+    expect(oa).toMatchObject(stored);
+    expect([m.endpoints.maxOutputOf(oa, "m-1"), m.endpoints.maxOutputOf(oa, "m-2"), m.endpoints.maxOutputOf(oa, "m-3")]).toEqual([16384, 128_000, 32_768]);
+    expect(await m.endpoints.getEndpoint(id)).toMatchObject(stored);
+    expect(routing.find((e) => e.id === anId)).toMatchObject({ maxOutputTokens: { "c-1": 64000 }, outputCapField: "max_tokens" });
+
+    // Edited back to the defaults: the change is in the audit log, field by field.
+    const edit = m.schemas.UpdateEndpoint.parse({ name: `oa-${tag}`, baseUrl: "http://127.0.0.1:9/v1", apiStyle: "openai", models: "m-1, m-2, m-3", eurPerMInput: "2.5" });
+    await m.endpoints.updateEndpoint(system, id, edit);
+    expect(await m.endpoints.getEndpoint(id)).toMatchObject(DEFAULT_TERMS);
+    const { rows } = await m.db.getClient().execute({ sql: "SELECT details FROM audit_log WHERE action = 'endpoint.update' AND target_id = ?", args: [id] });
+    expect(JSON.parse(String(rows[0].details))).toEqual({
+      eurPerMCacheRead: { from: 0.25, to: null },
+      eurPerMCacheWrite: { from: 3.75, to: null },
+      outputCapField: { from: "max_completion_tokens", to: "max_tokens" },
+      maxOutputTokens: { from: { "m-1": 16384, "m-2": 128_000 }, to: {} },
+    });
+    // The same maxima in another order are no change.
+    await m.endpoints.updateEndpoint(system, anId, m.schemas.UpdateEndpoint.parse({ name: `an-${tag}`, baseUrl: "http://127.0.0.1:9/v1", apiStyle: "anthropic", models: "c-1", ...terms, maxOutputTokens: { "c-1": 64000 } }));
+    const anUpdates = await m.db.getClient().execute({ sql: "SELECT count(*) AS n FROM audit_log WHERE action = 'endpoint.update' AND target_id = ?", args: [anId] });
+    expect(anUpdates.rows[0].n).toBe(0);
   });
 
   it("serves the gateway's in-memory routing table until the resources version moves, which every write does", async () => {

@@ -69,6 +69,10 @@ async function editPayload(id: string, patch: Record<string, unknown> = {}) {
     models: (JSON.parse(String(e.models)) as string[]).join("\n"),
     eurPerMInput: String(e.eur_per_m_input),
     eurPerMOutput: String(e.eur_per_m_output),
+    eurPerMCacheRead: e.eur_per_m_cache_read === null ? "" : String(e.eur_per_m_cache_read),
+    eurPerMCacheWrite: e.eur_per_m_cache_write === null ? "" : String(e.eur_per_m_cache_write),
+    maxOutputTokens: Object.entries(JSON.parse(String(e.max_output_tokens)) as Record<string, number>).map(([m, n]) => `${m} = ${n}`).join("\n"),
+    outputCapField: e.output_cap_field,
     ...patch,
   };
 }
@@ -184,6 +188,7 @@ describe("bad input: a field error, nothing written, never a 500", () => {
     const cases: [string, unknown, Record<string, string[]>][] = [
       ["createEndpointAction", { ...valid, name: unique("ep"), baseUrl: "api.openai.com/v1" }, { baseUrl: ["Enter a URL such as https://api.openai.com/v1"] }],
       ["updateEndpointAction", await editPayload(id, { apiKey: "sk-new", removeApiKey: "on" }), { apiKey: ["Enter a new key or remove the stored one, not both"] }],
+      ["updateEndpointAction", await editPayload(id, { maxOutputTokens: "model-a = 100\nother = 5" }), { maxOutputTokens: ['"other" is not one of this endpoint\'s models'] }],
       ["deleteEndpointAction", { id: "' OR 1=1 --" }, { id: ["Unknown endpoint"] }],
       ["testEndpointAction", { id: 7 }, { id: ["Unknown endpoint"] }],
     ];
@@ -325,6 +330,17 @@ describe("add, edit and delete", () => {
     const details = await lastUpdateDetails(id);
     expect(details).toMatchObject({ eurPerMInput: { from: 2.5, to: 3 }, eurPerMOutput: { from: 0, to: 12.5 } });
     expect(details).not.toHaveProperty("apiKeyChanged");
+  });
+
+  it("saves cache prices, output maxima and the cap field from the form, and an edit that leaves them keeps them", async () => {
+    const id = await createEndpoint({ models: "gpt-4o\no3", eurPerMCacheRead: "0.25", eurPerMCacheWrite: "", maxOutputTokens: "gpt-4o = 16,384", outputCapField: "max_completion_tokens" });
+    const [e] = await rows("SELECT * FROM model_endpoints WHERE id = ?", [id]);
+    expect(e).toMatchObject({ eur_per_m_cache_read: 0.25, eur_per_m_cache_write: null, max_output_tokens: JSON.stringify({ "gpt-4o": 16384 }), output_cap_field: "max_completion_tokens" });
+    const before = await written();
+    expect((await act("updateEndpointAction", await editPayload(id))).state).toMatchObject({ ok: true });
+    expect(await written()).toBe(before);
+    expect((await act("updateEndpointAction", await editPayload(id, { maxOutputTokens: "o3 = 100000" }))).state).toMatchObject({ ok: true });
+    expect(await lastUpdateDetails(id)).toEqual({ maxOutputTokens: { from: { "gpt-4o": 16384 }, to: { o3: 100000 } } });
   });
 
   it("a new key replaces the stored one; the log says only that it changed", async () => {

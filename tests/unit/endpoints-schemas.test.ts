@@ -1,13 +1,17 @@
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { API_STYLES } from "@/db/enums";
+import { DEFAULT_MAX_OUTPUT_TOKENS, maxOutputOf } from "@/lib/endpoints/limits";
 import {
   ApiStyleField,
   BaseUrl,
+  CachePrice,
   CreateEndpoint,
   EndpointId,
   EndpointName,
+  MaxOutputTokens,
   Models,
+  OutputCapFieldInput,
   Price,
   UpdateEndpoint,
   UpstreamApiKey,
@@ -29,6 +33,10 @@ const MODELS_TYPE = "Enter the model names, one per line";
 const PRICE_RULE = "Enter a price in EUR of 0 or more, e.g. 2.5 (empty = 0)";
 const PRICE_TYPE = "Enter a price in EUR, e.g. 2.5";
 const PRICE_MAX = "The price must be at most 10000 EUR per million tokens";
+const CACHE_PRICE_RULE = "Enter a price in EUR of 0 or more, e.g. 0.25, or leave it empty for the default";
+const MAX_OUTPUT_FORMAT = "Enter one line per model, e.g. gpt-4o = 32768, or a JSON object";
+const maxOutputRule = (model: string) => `"${model}": enter a whole number of tokens from 1 to 10,000,000`;
+const CAP_FIELD = "The output cap field must be max_tokens or max_completion_tokens";
 
 const valid = VALID_ENDPOINT_FORM;
 
@@ -85,6 +93,58 @@ describe("single fields", () => {
   it("refuses NaN and infinite prices", () => {
     for (const bad of [NaN, Infinity, -Infinity]) expect(Price.safeParse(bad).error?.issues, String(bad)).toHaveLength(1);
   });
+
+  it("reads cache prices like prices, empty meaning the default (null), 0 meaning free", () => {
+    for (const empty of ["", "  ", null, undefined]) expect(CachePrice.parse(empty)).toBeNull();
+    expect(CachePrice.parse("0")).toBe(0);
+    expect(CachePrice.parse(" 0.3 ")).toBe(0.3);
+    expect(CachePrice.parse(3.75)).toBe(3.75);
+  });
+
+  it("reads output maxima from lines of model = tokens, a JSON object as text, or a JSON object; empty = none", () => {
+    for (const empty of ["", " \n ", null, undefined, {}]) expect(MaxOutputTokens.parse(empty)).toEqual({});
+    expect(MaxOutputTokens.parse("gpt-4o = 16384\r\n\n  o3=100000  \nllama3:8b = 8,192\nbig = 1_000_000")).toEqual({ "gpt-4o": 16384, o3: 100000, "llama3:8b": 8192, big: 1_000_000 });
+    expect(MaxOutputTokens.parse(' {"gpt-4o": 16384, "o3": 10000000} ')).toEqual({ "gpt-4o": 16384, o3: 10_000_000 });
+    expect(MaxOutputTokens.parse({ "gpt-4o": 1 })).toEqual({ "gpt-4o": 1 });
+  });
+
+  it("refuses output maxima that are not whole numbers from 1 to 10,000,000, lines without =, repeats and bad JSON", () => {
+    const errors = (v: unknown) => MaxOutputTokens.safeParse(v).error?.issues.map((i) => i.message);
+    expect(errors("m = 0")).toEqual([maxOutputRule("m")]);
+    expect(errors("m = 10000001")).toEqual([maxOutputRule("m")]);
+    expect(errors("m = 2.5")).toEqual([maxOutputRule("m")]);
+    expect(errors("m = -5")).toEqual([maxOutputRule("m")]);
+    expect(errors("m = lots")).toEqual([maxOutputRule("m")]);
+    expect(errors("m = 1,00")).toEqual([maxOutputRule("m")]);
+    expect(errors("m =")).toEqual([maxOutputRule("m")]);
+    expect(errors({ m: "100" })).toEqual([maxOutputRule("m")]);
+    expect(errors({ m: 1e8 })).toEqual([maxOutputRule("m")]);
+    expect(errors("a = 1\njust-a-model")).toEqual([`Line 2: ${MAX_OUTPUT_FORMAT}`]);
+    expect(errors("= 100")).toEqual([`Line 1: ${MAX_OUTPUT_FORMAT}`]);
+    expect(errors("a = 1\na = 2")).toEqual(['"a" is listed twice']);
+    expect(errors('{"a": 1,}')).toEqual([`${MAX_OUTPUT_FORMAT} (this JSON does not parse)`]);
+    expect(errors("{")).toEqual([`${MAX_OUTPUT_FORMAT} (this JSON does not parse)`]);
+    expect(errors(["a"])).toEqual([MAX_OUTPUT_FORMAT]);
+    expect(errors(42)).toEqual([MAX_OUTPUT_FORMAT]);
+    expect(errors("gpt 4o = 5")).toEqual([`${MODEL_RULE}: "gpt 4o"`]);
+  });
+
+  it("reads the output cap field, empty meaning max_tokens", () => {
+    for (const empty of ["", null, undefined]) expect(OutputCapFieldInput.parse(empty)).toBe("max_tokens");
+    expect(OutputCapFieldInput.parse("max_completion_tokens")).toBe("max_completion_tokens");
+    expect(OutputCapFieldInput.safeParse("max_output_tokens").error?.issues.map((i) => i.message)).toEqual([CAP_FIELD]);
+  });
+});
+
+describe("maxOutputOf", () => {
+  it("is the endpoint's maximum for the model, else 32,768", () => {
+    expect(DEFAULT_MAX_OUTPUT_TOKENS).toBe(32_768);
+    const endpoint = { maxOutputTokens: { "gpt-4o": 16384 } };
+    expect(maxOutputOf(endpoint, "gpt-4o")).toBe(16384);
+    expect(maxOutputOf(endpoint, "o3")).toBe(32_768);
+    expect(maxOutputOf({ maxOutputTokens: {} }, "toString")).toBe(32_768);
+    expect(maxOutputOf({ maxOutputTokens: {} }, "__proto__")).toBe(32_768);
+  });
 });
 
 describe("add endpoint", () => {
@@ -97,7 +157,17 @@ describe("add endpoint", () => {
       models: ["gpt-4o", "gpt-4o-mini", "o3"],
       eurPerMInput: 2.5,
       eurPerMOutput: 0,
+      eurPerMCacheRead: null,
+      eurPerMCacheWrite: null,
+      maxOutputTokens: {},
+      outputCapField: "max_tokens",
     });
+  });
+
+  it("reads the cache prices, the output maxima of its own models and the cap field", () => {
+    expect(
+      CreateEndpoint.parse({ ...valid, eurPerMCacheRead: "0.1", eurPerMCacheWrite: "1.25", maxOutputTokens: "model-a = 16384", outputCapField: "max_completion_tokens" }),
+    ).toMatchObject({ eurPerMCacheRead: 0.1, eurPerMCacheWrite: 1.25, maxOutputTokens: { "model-a": 16384 }, outputCapField: "max_completion_tokens" });
   });
 
   it("reads JSON values alike: a model array and number prices; a missing key is none", () => {
@@ -153,6 +223,18 @@ describe("add endpoint", () => {
     ["price in exponent notation", { eurPerMInput: "1e3" }, "eurPerMInput", PRICE_RULE],
     ["price as an object", { eurPerMInput: { eur: 1 } }, "eurPerMInput", PRICE_TYPE],
     ["price as a boolean", { eurPerMOutput: true }, "eurPerMOutput", PRICE_TYPE],
+    ["negative cache read price", { eurPerMCacheRead: "-0.1" }, "eurPerMCacheRead", CACHE_PRICE_RULE],
+    ["text cache write price", { eurPerMCacheWrite: "default" }, "eurPerMCacheWrite", CACHE_PRICE_RULE],
+    ["cache price with a decimal comma", { eurPerMCacheRead: "0,3" }, "eurPerMCacheRead", "Use a point as the decimal separator, e.g. 2.5"],
+    ["cache price over 10000", { eurPerMCacheWrite: 10001 }, "eurPerMCacheWrite", PRICE_MAX],
+    ["cache price as an object", { eurPerMCacheRead: {} }, "eurPerMCacheRead", PRICE_TYPE],
+    ["a max output of 0", { maxOutputTokens: "model-a = 0" }, "maxOutputTokens", maxOutputRule("model-a")],
+    ["a max output over 10,000,000", { maxOutputTokens: "model-b = 10000001" }, "maxOutputTokens", maxOutputRule("model-b")],
+    ["a max output line without =", { maxOutputTokens: "model-a 100" }, "maxOutputTokens", `Line 1: ${MAX_OUTPUT_FORMAT}`],
+    ["a max output for a model the endpoint does not serve", { maxOutputTokens: "model-a = 100\ngpt-4o = 100" }, "maxOutputTokens", '"gpt-4o" is not one of this endpoint\'s models'],
+    ["max outputs as JSON with another model", { maxOutputTokens: { "model-c": 100 } }, "maxOutputTokens", '"model-c" is not one of this endpoint\'s models'],
+    ["max outputs as a number", { maxOutputTokens: 5 }, "maxOutputTokens", MAX_OUTPUT_FORMAT],
+    ["unknown output cap field", { outputCapField: "max_output_tokens" }, "outputCapField", CAP_FIELD],
   ];
 
   for (const [what, patch, field, message] of cases) {
@@ -165,6 +247,14 @@ describe("add endpoint", () => {
 
   it("refuses a payload that is not an object at all with a form-level message and no field errors", () => {
     expectNonObjectsRefused(CreateEndpoint);
+  });
+
+  it("names an unserved model at the maxima beside another field's error, and not while the models themselves are wrong", () => {
+    expect(fieldErrorsOf(CreateEndpoint, { ...valid, eurPerMInput: "-1", maxOutputTokens: "gpt-4o = 100" })).toEqual({
+      eurPerMInput: [PRICE_RULE],
+      maxOutputTokens: ['"gpt-4o" is not one of this endpoint\'s models'],
+    });
+    expect(fieldErrorsOf(CreateEndpoint, { ...valid, models: "", maxOutputTokens: "gpt-4o = 100" })).toEqual({ models: ["Enter at least one model"] });
   });
 });
 
