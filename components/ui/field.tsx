@@ -73,11 +73,12 @@ export function Select({
   label,
   name,
   errors,
+  hint,
   children,
   ...select
-}: React.SelectHTMLAttributes<HTMLSelectElement> & { label: string; name: string; errors?: string[] }) {
+}: React.SelectHTMLAttributes<HTMLSelectElement> & { label: string; name: string; errors?: string[]; hint?: string }) {
   return (
-    <FieldFrame label={label} errors={errors}>
+    <FieldFrame label={label} errors={errors} hint={hint}>
       {({ invalid, ...control }) => (
         <select {...control} name={name} className={controlClass(invalid)} {...select}>
           {children}

@@ -87,10 +87,18 @@ describe("an admin manages a model endpoint", () => {
       await dialog.getByLabel("Base URL").fill("localhost/v1");
       await dialog.getByLabel("Upstream API key").fill(UPSTREAM_KEY);
       await dialog.getByLabel("EUR per 1M input tokens").fill("2,5");
+      expect(await dialog.getByLabel("EUR per 1M cache-read tokens").getAttribute("placeholder")).toBe("0.1 × input");
+      expect(await dialog.getByLabel("EUR per 1M cache-write tokens").getAttribute("placeholder")).toBe("1.25 × input");
+      await dialog.getByLabel("EUR per 1M cache-read tokens").fill("-1");
+      await dialog.getByLabel("Max output tokens per model").fill("m-1 = 0");
+      expect(await dialog.getByLabel("Output cap field").inputValue()).toBe("max_tokens");
       await dialog.getByRole("button", { name: "Add endpoint", exact: true }).click();
       await expect.poll(() => dialog.getByText("Enter a URL such as https://api.openai.com/v1").isVisible()).toBe(true);
       expect(await dialog.getByText("Enter at least one model").isVisible()).toBe(true);
       expect(await dialog.getByText("Use a point as the decimal separator, e.g. 2.5").isVisible()).toBe(true);
+      expect(await dialog.getByText("Enter a price in EUR of 0 or more, e.g. 0.25, or leave it empty for the default").isVisible()).toBe(true);
+      expect(await dialog.getByText('"m-1": enter a whole number of tokens from 1 to 10,000,000').isVisible()).toBe(true);
+      expect(await dialog.getByLabel("Max output tokens per model").getAttribute("aria-invalid")).toBe("true");
       expect(await dialog.getByLabel("Base URL").getAttribute("aria-invalid")).toBe("true");
       expect((await dbValue("SELECT count(*) AS n FROM model_endpoints WHERE name = 'local-llm'")).n).toBe(0);
 
@@ -98,6 +106,9 @@ describe("an admin manages a model endpoint", () => {
       await dialog.getByLabel("Models").fill("m-1\nm-2, m-3\nm-1");
       await dialog.getByLabel("EUR per 1M input tokens").fill("2.5");
       await dialog.getByLabel("EUR per 1M output tokens").fill("10");
+      await dialog.getByLabel("EUR per 1M cache-read tokens").fill("0.3");
+      await dialog.getByLabel("Max output tokens per model").fill("m-1 = 16,384\nm-3 = 4096");
+      await dialog.getByLabel("Output cap field").selectOption("max_completion_tokens");
       // The key field is a write-only password field: the form sent it, but it is never echoed back.
       await dialog.getByRole("button", { name: "Add endpoint", exact: true }).click();
       await expect.poll(() => toastWith(page, "Endpoint local-llm added.").isVisible()).toBe(true);
@@ -114,8 +125,9 @@ describe("an admin manages a model endpoint", () => {
       expect(await row().getByTestId("prices").textContent()).toBe("€2.5 / €10 per 1M in/out");
       expect(text).toContain("yes");
       expect(await page.content()).not.toContain(UPSTREAM_KEY);
-      const stored = await dbValue("SELECT id, base_url, upstream_api_key, models FROM model_endpoints WHERE name = 'local-llm'");
+      const stored = await dbValue("SELECT id, base_url, upstream_api_key, models, eur_per_m_cache_read, eur_per_m_cache_write, max_output_tokens, output_cap_field FROM model_endpoints WHERE name = 'local-llm'");
       expect(stored).toMatchObject({ base_url: `${upstreamUrl}/v1`, upstream_api_key: expect.stringMatching(/^enc:v1:/), models: JSON.stringify(["m-1", "m-2", "m-3"]) });
+      expect(stored).toMatchObject({ eur_per_m_cache_read: 0.3, eur_per_m_cache_write: null, max_output_tokens: JSON.stringify({ "m-1": 16384, "m-3": 4096 }), output_cap_field: "max_completion_tokens" });
       expect(String(stored.upstream_api_key)).not.toContain(UPSTREAM_KEY); // encrypted at rest
       expect(await upstreamKeyOf(app, String(stored.id))).toBe(UPSTREAM_KEY);
     });
@@ -126,7 +138,7 @@ describe("an admin manages a model endpoint", () => {
       expect(seen.at(-1)?.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
     });
 
-    await step("edits its prices; the key field stays empty and the stored key is kept", async () => {
+    await step("edits its prices and output maxima, seeing the saved ones first; the key field stays empty and the stored key is kept", async () => {
       await page.getByRole("button", { name: "Edit local-llm" }).click();
       const dialog = page.getByRole("dialog");
       await expect.poll(() => dialog.getByRole("heading", { name: "Edit local-llm" }).isVisible()).toBe(true);
@@ -135,13 +147,23 @@ describe("an admin manages a model endpoint", () => {
       expect(await key.getAttribute("placeholder")).toBe("•••• stored — leave empty to keep");
       expect(await dialog.getByLabel("Remove the stored key").isChecked()).toBe(false);
       expect(await dialog.getByLabel("Models").inputValue()).toBe("m-1\nm-2\nm-3");
+      // The new terms are shown again as saved: cache prices, maxima as lines, the cap field.
+      expect(await dialog.getByLabel("EUR per 1M cache-read tokens").inputValue()).toBe("0.3");
+      expect(await dialog.getByLabel("EUR per 1M cache-write tokens").inputValue()).toBe("");
+      expect(await dialog.getByLabel("Max output tokens per model").inputValue()).toBe("m-1 = 16384\nm-3 = 4096");
+      expect(await dialog.getByLabel("Output cap field").inputValue()).toBe("max_completion_tokens");
+      // Anthropic-style upstreams take max_tokens: the choice is not offered for them.
+      await dialog.getByLabel("API style").selectOption("anthropic");
+      expect(await dialog.getByLabel("Output cap field").count()).toBe(0);
+      await dialog.getByLabel("API style").selectOption("openai");
+      await dialog.getByLabel("Max output tokens per model").fill("m-2 = 8192");
       await dialog.getByLabel("EUR per 1M input tokens").fill("3");
       await dialog.getByLabel("EUR per 1M output tokens").fill("12.75");
       await dialog.getByRole("button", { name: "Save" }).click();
       await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
       await expect.poll(() => row().getByTestId("prices").textContent()).toBe("€3 / €12.75 per 1M in/out");
-      const stored = await dbValue("SELECT id, eur_per_m_input, eur_per_m_output FROM model_endpoints WHERE name = 'local-llm'");
-      expect(stored).toMatchObject({ eur_per_m_input: 3, eur_per_m_output: 12.75 });
+      const stored = await dbValue("SELECT id, eur_per_m_input, eur_per_m_output, max_output_tokens FROM model_endpoints WHERE name = 'local-llm'");
+      expect(stored).toMatchObject({ eur_per_m_input: 3, eur_per_m_output: 12.75, max_output_tokens: JSON.stringify({ "m-2": 8192 }) });
       expect(await upstreamKeyOf(app, String(stored.id))).toBe(UPSTREAM_KEY);
     });
 

@@ -1,5 +1,5 @@
 "use client";
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { toast } from "sonner";
 import { ActionForm } from "@/components/forms";
 import { Button } from "@/components/ui/button";
@@ -7,18 +7,26 @@ import { CreateDialog } from "@/components/ui/create-dialog";
 import { Dialog, DialogFooter } from "@/components/ui/dialog";
 import { Field, FieldError, FormMessage, Select } from "@/components/ui/field";
 import { TextArea } from "@/components/ui/textarea";
-import { API_STYLES } from "@/db/enums";
+import { API_STYLES, OUTPUT_CAP_FIELDS, type ApiStyle } from "@/db/enums";
 import type { EndpointRow } from "@/lib/endpoints";
+import { DEFAULT_MAX_OUTPUT_TOKENS } from "@/lib/endpoints/limits";
 import { createEndpointAction, updateEndpointAction } from "../actions";
 
 type Errors = Record<string, string[] | undefined> | undefined;
 
+const DEFAULT_MAX = DEFAULT_MAX_OUTPUT_TOKENS.toLocaleString("en-US");
+const price = (n: number | null | undefined) => (n === null || n === undefined ? "" : String(n));
+/** The stored maxima as the form writes them: one `model = tokens` per line. */
+const maxLines = (max: Record<string, number> | undefined) => Object.entries(max ?? {}).map(([model, n]) => `${model} = ${n}`).join("\n");
+
 /** The fields of the add and edit forms; the stored key is never sent here, only whether there is one. */
 function EndpointFields({ endpoint, errors }: { endpoint?: EndpointRow; errors: Errors }) {
+  // The output cap field is a choice for OpenAI-style upstreams only (Anthropic's is max_tokens).
+  const [style, setStyle] = useState<ApiStyle>(endpoint?.apiStyle ?? "openai");
   return (
     <>
       <Field label="Name" name="name" required autoComplete="off" defaultValue={endpoint?.name} hint="Letters, digits, spaces, . _ - (clients call model@name)" errors={errors?.name} />
-      <Select label="API style" name="apiStyle" defaultValue={endpoint?.apiStyle ?? "openai"} errors={errors?.apiStyle}>
+      <Select label="API style" name="apiStyle" defaultValue={endpoint?.apiStyle ?? "openai"} onChange={(e) => setStyle(e.target.value as ApiStyle)} errors={errors?.apiStyle}>
         {API_STYLES.map((s) => (
           <option key={s} value={s}>
             {s === "openai" ? "OpenAI (/chat/completions)" : "Anthropic (/messages)"}
@@ -65,6 +73,49 @@ function EndpointFields({ endpoint, errors }: { endpoint?: EndpointRow; errors: 
       />
       <Field label="EUR per 1M input tokens" name="eurPerMInput" inputMode="decimal" placeholder="0" defaultValue={endpoint ? String(endpoint.eurPerMInput) : ""} errors={errors?.eurPerMInput} />
       <Field label="EUR per 1M output tokens" name="eurPerMOutput" inputMode="decimal" placeholder="0" defaultValue={endpoint ? String(endpoint.eurPerMOutput) : ""} errors={errors?.eurPerMOutput} />
+      <Field
+        label="EUR per 1M cache-read tokens"
+        name="eurPerMCacheRead"
+        inputMode="decimal"
+        placeholder="0.1 × input"
+        defaultValue={price(endpoint?.eurPerMCacheRead)}
+        hint="Empty = 0.1 × the input price"
+        errors={errors?.eurPerMCacheRead}
+      />
+      <Field
+        label="EUR per 1M cache-write tokens"
+        name="eurPerMCacheWrite"
+        inputMode="decimal"
+        placeholder="1.25 × input"
+        defaultValue={price(endpoint?.eurPerMCacheWrite)}
+        hint="Empty = 1.25 × the input price"
+        errors={errors?.eurPerMCacheWrite}
+      />
+      <TextArea
+        label="Max output tokens per model"
+        name="maxOutputTokens"
+        rows={3}
+        className="sm:col-span-2"
+        defaultValue={maxLines(endpoint?.maxOutputTokens)}
+        placeholder={"gpt-4o = 16384\no3 = 100000"}
+        hint={`One model = tokens per line (or a JSON object); a model not listed may ask for up to ${DEFAULT_MAX}. Empty = ${DEFAULT_MAX} for every model.`}
+        errors={errors?.maxOutputTokens}
+      />
+      {style === "openai" && (
+        <Select
+          label="Output cap field"
+          name="outputCapField"
+          defaultValue={endpoint?.outputCapField ?? "max_tokens"}
+          hint="The field the upstream takes for the output cap when the client sent none"
+          errors={errors?.outputCapField}
+        >
+          {OUTPUT_CAP_FIELDS.map((f) => (
+            <option key={f} value={f}>
+              {f}
+            </option>
+          ))}
+        </Select>
+      )}
     </>
   );
 }
