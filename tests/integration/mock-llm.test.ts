@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { MOCK_REPLY_CHUNKS, mockInputTokens, startMockLlm, type MockLlm, type RecordedRequest } from "../support/mock-llm";
+import { MOCK_REPLY_CHUNKS, mockCacheSplit, mockInputTokens, startMockLlm, type MockLlm, type RecordedRequest } from "../support/mock-llm";
 import { waitFor } from "../support/ports";
 
 // The mock upstream must be indistinguishable from the real providers as far as the official SDKs
@@ -282,6 +282,70 @@ describe("Anthropic protocol, through the official @anthropic-ai/sdk", () => {
     expect(deltas).toEqual([MOCK_REPLY_CHUNKS[0]]);
     const rec = only("/v1/messages");
     await waitFor("the mock to see the disconnect", async () => rec.aborted, 2000, 20);
+  });
+});
+
+describe("usage details and missing reports, through both SDKs", () => {
+  const messages = [{ role: "user" as const, content: "Twenty characters ok" }]; // 20
+  const { read, write } = mockCacheSplit(20);
+
+  it("reports cached tokens in each style's fields", async () => {
+    expect([read, write]).toEqual([10, 5]);
+    const oa = await openai.chat.completions.create({ model: "mock-cached", messages });
+    expect(oa.usage).toMatchObject({ prompt_tokens: 20, completion_tokens: 5, prompt_tokens_details: { cached_tokens: read } });
+    const chunks = [];
+    for await (const c of await openai.chat.completions.create({ model: "mock-cached", messages, stream: true, stream_options: { include_usage: true } })) chunks.push(c);
+    expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 20, prompt_tokens_details: { cached_tokens: read } });
+    const an = await anthropic.messages.create({ model: "mock-cached", max_tokens: 5, messages });
+    expect(an.usage).toMatchObject({ input_tokens: 20 - read - write, cache_read_input_tokens: read, cache_creation_input_tokens: write, output_tokens: 5 });
+    const final = await anthropic.messages.stream({ model: "mock-cached", max_tokens: 5, messages }).finalMessage();
+    expect(final.usage).toMatchObject({ input_tokens: 5, cache_read_input_tokens: read, cache_creation_input_tokens: write, output_tokens: 5 });
+  });
+
+  it("cuts a stream after k chunks, in both styles", async () => {
+    for (const k of [1, 4]) {
+      let text = "";
+      const oa = await openai.chat.completions
+        .create({ model: `mock-cut-${k}`, messages, stream: true, stream_options: { include_usage: true } })
+        .then(async (stream) => {
+          for await (const c of stream) {
+            text += c.choices[0]?.delta?.content ?? "";
+            expect(c.usage ?? null).toBeNull();
+          }
+        })
+        .catch((e) => e);
+      expect(oa).toBeInstanceOf(Error);
+      expect(text).toBe(MOCK_REPLY_CHUNKS.slice(0, k).join(""));
+
+      let anText = "";
+      const types: string[] = [];
+      const an = await anthropic.messages
+        .create({ model: `mock-cut-${k}`, max_tokens: 5, messages, stream: true })
+        .then(async (stream) => {
+          for await (const e of stream) {
+            types.push(e.type);
+            if (e.type === "content_block_delta" && e.delta.type === "text_delta") anText += e.delta.text;
+          }
+        })
+        .catch((e) => e);
+      expect(an).toBeInstanceOf(Error);
+      expect(anText).toBe(MOCK_REPLY_CHUNKS.slice(0, k).join(""));
+      expect(types).not.toContain("message_delta");
+    }
+  });
+
+  it("leaves the usage out of mock-no-usage answers and streams", async () => {
+    const oa = await openai.chat.completions.create({ model: "mock-no-usage", messages });
+    expect(oa.choices[0].message.content).toBe(REPLY);
+    expect(oa.usage).toBeUndefined();
+    const chunks = [];
+    for await (const c of await openai.chat.completions.create({ model: "mock-no-usage", messages, stream: true, stream_options: { include_usage: true } })) chunks.push(c);
+    expect(chunks.some((c) => c.usage)).toBe(false);
+    const raw = await fetch(`${mock.url}/v1/messages`, { method: "POST", body: JSON.stringify({ model: "mock-no-usage", max_tokens: 5, messages }) });
+    expect(await raw.json()).not.toHaveProperty("usage");
+    const events = await (await fetch(`${mock.url}/v1/messages`, { method: "POST", body: JSON.stringify({ model: "mock-no-usage", max_tokens: 5, stream: true, messages }) })).text();
+    expect(events).toContain("message_stop");
+    expect(events).not.toContain(`"usage"`);
   });
 });
 

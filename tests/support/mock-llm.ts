@@ -15,6 +15,14 @@ import type { AddressInfo } from "node:net";
  *   - "mock-slow"        → waits `slowMs` before answering normally; a client disconnect meanwhile marks the request aborted
  *   - "mock-hang-stream" → with stream:true, sends headers and the first chunk, then nothing until the client disconnects
  *   - "mock-bad-json"    → 200, content-type application/json, body `not json`
+ *   - "mock-cached"      → answers normally, reporting part of the input as cached (mockCacheSplit):
+ *                          OpenAI `prompt_tokens_details.cached_tokens` = read; Anthropic `input_tokens`
+ *                          = input − read − write, `cache_read_input_tokens` = read,
+ *                          `cache_creation_input_tokens` = write
+ *   - "mock-cut-<k>"     → with stream:true, sends k of the reply's chunks (Anthropic: after message_start),
+ *                          then cuts the connection: no usage report beyond message_start
+ *   - "mock-no-usage"    → answers normally but never reports usage: no `usage` in an answer; a stream
+ *                          without the usage chunk (OpenAI, even when asked) or usage fields (Anthropic)
  */
 
 /** A request body as the mock reads it: the fields it looks at, and whatever else the client sent. */
@@ -60,6 +68,18 @@ export const MOCK_REPLY_CHUNKS: string[] = ["Hello", " from", " the", " mock", "
 
 const REPLY_TEXT = MOCK_REPLY_CHUNKS.join("");
 const OUTPUT_TOKENS = MOCK_REPLY_CHUNKS.length;
+
+/** The cached parts of the input the "mock-cached" model reports: half read, a quarter written (Anthropic only). */
+export function mockCacheSplit(inputTokens: number): { read: number; write: number } {
+  return { read: Math.floor(inputTokens / 2), write: Math.floor(inputTokens / 4) };
+}
+
+/** What a special model asks of the mock beyond a normal answer. */
+type Behaviour = { cached: boolean; cutAfter?: number; noUsage: boolean };
+function behaviourOf(model: string): Behaviour {
+  const cut = /^mock-cut-(\d+)$/.exec(model);
+  return { cached: model === "mock-cached", cutAfter: cut ? Number(cut[1]) : undefined, noUsage: model === "mock-no-usage" };
+}
 
 /** Total characters (UTF-16 code units, i.e. `string.length`) of text content in the request, minimum 1. */
 export function mockInputTokens(body: MockBody | null | undefined): number {
@@ -180,17 +200,23 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
 
     const inputTokens = mockInputTokens(body);
     const hang = model === "mock-hang-stream" && stream;
+    const how = behaviourOf(model);
     if (isOpenAi) {
-      if (stream) await streamOpenAi(res, body, model, inputTokens, id, hang, signal);
-      else sendJson(res, 200, openAiCompletion(model, inputTokens, id), { "x-request-id": `req_mock_${id}` });
+      if (stream) await streamOpenAi(res, body, model, inputTokens, id, hang, signal, how);
+      else sendJson(res, 200, openAiCompletion(model, inputTokens, id, how), { "x-request-id": `req_mock_${id}` });
     } else {
-      if (stream) await streamAnthropic(res, model, inputTokens, id, hang, signal);
-      else sendJson(res, 200, anthropicMessage(model, inputTokens, id), { "request-id": `req_mock_${id}` });
+      if (stream) await streamAnthropic(res, model, inputTokens, id, hang, signal, how);
+      else sendJson(res, 200, anthropicMessage(model, inputTokens, id, how), { "request-id": `req_mock_${id}` });
     }
   }
 
-  async function streamOpenAi(res: http.ServerResponse, body: MockBody, model: string, inputTokens: number, id: number, hang: boolean, signal: AbortSignal) {
-    const includeUsage = body.stream_options?.include_usage === true;
+  /** After k chunks of a "mock-cut-<k>" stream: the connection cut once they have left. */
+  function cutAfterWrite(res: http.ServerResponse) {
+    res.write("", () => setTimeout(() => res.socket?.destroy(), 20));
+  }
+
+  async function streamOpenAi(res: http.ServerResponse, body: MockBody, model: string, inputTokens: number, id: number, hang: boolean, signal: AbortSignal, how: Behaviour) {
+    const includeUsage = body.stream_options?.include_usage === true && !how.noUsage;
     const created = Math.floor(Date.now() / 1000);
     const chunk = (delta: object, finish: string | null) => ({
       id: `chatcmpl-mock-${id}`,
@@ -210,18 +236,18 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
       res.write(`data: ${JSON.stringify(chunk(delta, null))}\n\n`);
       sentAt.push(performance.now());
       if (hang) return; // sends nothing more; the client's disconnect marks the request aborted
+      if (how.cutAfter === i + 1) return cutAfterWrite(res);
     }
     if (!(await pause(signal)) || !alive(res)) return;
     res.write(`data: ${JSON.stringify(chunk({}, "stop"))}\n\n`);
     if (includeUsage) {
       const { choices: _omit, ...rest } = chunk({}, null);
-      const usage = { prompt_tokens: inputTokens, completion_tokens: OUTPUT_TOKENS, total_tokens: inputTokens + OUTPUT_TOKENS };
-      res.write(`data: ${JSON.stringify({ ...rest, choices: [], usage })}\n\n`);
+      res.write(`data: ${JSON.stringify({ ...rest, choices: [], usage: openAiUsage(inputTokens, how) })}\n\n`);
     }
     res.end("data: [DONE]\n\n");
   }
 
-  async function streamAnthropic(res: http.ServerResponse, model: string, inputTokens: number, id: number, hang: boolean, signal: AbortSignal) {
+  async function streamAnthropic(res: http.ServerResponse, model: string, inputTokens: number, id: number, hang: boolean, signal: AbortSignal, how: Behaviour) {
     const event = (name: string, data: object) => res.write(`event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`);
     startSse(res, { "request-id": `req_mock_${id}` });
     event("message_start", {
@@ -233,7 +259,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { input_tokens: inputTokens, output_tokens: 1 },
+        ...(how.noUsage ? {} : { usage: { ...anthropicInput(inputTokens, how), output_tokens: 1 } }),
       },
     });
     event("content_block_start", { index: 0, content_block: { type: "text", text: "" } });
@@ -242,10 +268,11 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
       if (!alive(res)) return;
       event("content_block_delta", { index: 0, delta: { type: "text_delta", text: MOCK_REPLY_CHUNKS[i] } });
       if (hang) return;
+      if (how.cutAfter === i + 1) return cutAfterWrite(res);
     }
     if (!(await pause(signal)) || !alive(res)) return;
     event("content_block_stop", { index: 0 });
-    event("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: OUTPUT_TOKENS } });
+    event("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, ...(how.noUsage ? {} : { usage: { output_tokens: OUTPUT_TOKENS } }) });
     event("message_stop", {});
     res.end();
   }
@@ -284,7 +311,24 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
   };
 }
 
-function openAiCompletion(model: string, inputTokens: number, id: number) {
+/** OpenAI's usage report: prompt_tokens counts the cached part too. */
+function openAiUsage(inputTokens: number, how: Behaviour) {
+  return {
+    prompt_tokens: inputTokens,
+    completion_tokens: OUTPUT_TOKENS,
+    total_tokens: inputTokens + OUTPUT_TOKENS,
+    ...(how.cached ? { prompt_tokens_details: { cached_tokens: mockCacheSplit(inputTokens).read, audio_tokens: 0 } } : {}),
+  };
+}
+
+/** Anthropic's input fields: the uncached rest, and (cached) the parts read and written apart. */
+function anthropicInput(inputTokens: number, how: Behaviour) {
+  if (!how.cached) return { input_tokens: inputTokens };
+  const { read, write } = mockCacheSplit(inputTokens);
+  return { input_tokens: inputTokens - read - write, cache_read_input_tokens: read, cache_creation_input_tokens: write };
+}
+
+function openAiCompletion(model: string, inputTokens: number, id: number, how: Behaviour) {
   return {
     id: `chatcmpl-mock-${id}`,
     object: "chat.completion",
@@ -292,11 +336,11 @@ function openAiCompletion(model: string, inputTokens: number, id: number) {
     model,
     system_fingerprint: null,
     choices: [{ index: 0, message: { role: "assistant", content: REPLY_TEXT, refusal: null }, logprobs: null, finish_reason: "stop" }],
-    usage: { prompt_tokens: inputTokens, completion_tokens: OUTPUT_TOKENS, total_tokens: inputTokens + OUTPUT_TOKENS },
+    ...(how.noUsage ? {} : { usage: openAiUsage(inputTokens, how) }),
   };
 }
 
-function anthropicMessage(model: string, inputTokens: number, id: number) {
+function anthropicMessage(model: string, inputTokens: number, id: number, how: Behaviour) {
   return {
     id: `msg_mock_${id}`,
     type: "message",
@@ -305,7 +349,7 @@ function anthropicMessage(model: string, inputTokens: number, id: number) {
     content: [{ type: "text", text: REPLY_TEXT }],
     stop_reason: "end_turn",
     stop_sequence: null,
-    usage: { input_tokens: inputTokens, output_tokens: OUTPUT_TOKENS },
+    ...(how.noUsage ? {} : { usage: { ...anthropicInput(inputTokens, how), output_tokens: OUTPUT_TOKENS } }),
   };
 }
 
