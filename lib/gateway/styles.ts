@@ -18,6 +18,8 @@ const list = (v: unknown): Json[] => (Array.isArray(v) ? v.map(obj).filter((x): 
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 const json = (v: unknown) => (v === undefined ? "" : JSON.stringify(v));
 const join = (parts: string[]) => parts.filter((p) => p !== "").join("\n");
+/** `text` and `more` joined by a line break, skipping an empty or missing `more` (no arrays: it runs per stream event). */
+const append = (text: string, more: unknown) => (typeof more !== "string" || more === "" ? text : text === "" ? more : `${text}\n${more}`);
 
 export type StyleAdapter = {
   path: string;
@@ -48,17 +50,23 @@ function contentText(content: unknown): string {
 const toolCallsText = (calls: unknown) => join(list(calls).map((c) => join([str(obj(c.function)?.name), str(obj(c.function)?.arguments)])));
 
 /** An OpenAI message or delta: its content, reasoning, refusal and tool calls. */
-const openaiMessageText = (m: Json | undefined) =>
-  m
-    ? join([
-        contentText(m.content),
-        str(m.reasoning_content),
-        str(m.reasoning),
-        str(m.refusal),
-        toolCallsText(m.tool_calls),
-        join([str(obj(m.function_call)?.name), str(obj(m.function_call)?.arguments)]),
-      ])
-    : "";
+function openaiMessageText(m: Json | undefined): string {
+  if (!m) return "";
+  let text = typeof m.content === "string" ? m.content : m.content == null ? "" : contentText(m.content);
+  text = append(append(append(text, m.reasoning_content), m.reasoning), m.refusal);
+  if (m.tool_calls != null) text = append(text, toolCallsText(m.tool_calls));
+  const call = obj(m.function_call);
+  if (call) text = append(append(text, call.name), call.arguments);
+  return text;
+}
+
+/** The text of each choice's delta (streams) or message (answers). */
+function choicesText(json: Json, field: "delta" | "message"): string {
+  if (!Array.isArray(json.choices)) return "";
+  let text = "";
+  for (const c of json.choices) text = append(text, openaiMessageText(obj(obj(c)?.[field])));
+  return text;
+}
 
 const openaiUsage = (u: Json): Usage => {
   const input = num(u.prompt_tokens);
@@ -88,8 +96,8 @@ const openai: StyleAdapter = {
   // that finishes a choice.
   isFinalUsageEvent: (json) => obj(json.usage) !== undefined && (list(json.choices).length === 0 || list(json.choices).some((c) => c.finish_reason != null)),
   isUsageOnlyEvent: (json) => Array.isArray(json.choices) && json.choices.length === 0 && json.usage != null,
-  deliveredText: (json) => join(list(json.choices).map((c) => openaiMessageText(obj(c.delta)))),
-  answerText: (json) => join(list(json.choices).map((c) => openaiMessageText(obj(c.message)))),
+  deliveredText: (json) => choicesText(json, "delta"),
+  answerText: (json) => choicesText(json, "message"),
   promptText: (body) =>
     join([
       ...list(body.messages).map((m) => join([str(m.name), openaiMessageText(m)])),
@@ -144,7 +152,7 @@ const anthropic: StyleAdapter = {
     }
     if (json.type === "content_block_start") {
       const b = obj(json.content_block);
-      return b ? join([str(b.text), str(b.thinking), str(b.name)]) : "";
+      return b ? append(append(str(b.text), b.thinking), b.name) : "";
     }
     return "";
   },

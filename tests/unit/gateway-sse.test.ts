@@ -98,6 +98,14 @@ describe("SseMeter", () => {
     expect(meter.usage).toEqual(u(2, 1));
   });
 
+  it("reads an event whose JSON spans several data: lines, beside comments and ids", async () => {
+    const meter = new SseMeter(adapters.openai, false);
+    const text = ': keep-alive\n\nid: 7\ndata: {"choices": [{"index": 0,\ndata:  "delta": {"content": "split"}}],\ndata: "usage": {"prompt_tokens": 3, "completion_tokens": 1}}\n\n';
+    expect(dec.decode(feed(meter, enc.encode(text), [30]))).toBe(text);
+    expect(meter.usage).toEqual(u(3, 1));
+    expect(await meter.delivered.tokens()).toBe(tokensOf("split"));
+  });
+
   it("ignores events that only mention usage, or are not JSON", () => {
     const meter = new SseMeter(adapters.openai, true);
     const text = ev({ choices: [{ delta: { content: '"usage": {' } }] }) + 'data: {"usage": {broken\n\n';
