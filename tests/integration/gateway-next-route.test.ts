@@ -1,4 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
+import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEndpointAs, createKeyAs, createUserAs, signedInAdmin } from "../support/admin";
@@ -18,7 +19,7 @@ beforeAll(async () => {
   app = await startApp({ smtp: false, env: { GATEWAY_VIA_NEXT: "true" } });
   const admin = await signedInAdmin(app);
   key = await createKeyAs(app, admin, await createUserAs(app, admin, unique("via-next")));
-  await createEndpointAs(app, admin, { name: "oa", baseUrl: `${mock.url}/v1`, apiStyle: "openai", models: ["mock-gpt"], eurPerMInput: 1, eurPerMOutput: 1 });
+  await createEndpointAs(app, admin, { name: "oa", baseUrl: `${mock.url}/v1`, apiStyle: "openai", models: ["mock-gpt", "mock-no-usage"], eurPerMInput: 1, eurPerMOutput: 1 });
   await createEndpointAs(app, admin, { name: "an", baseUrl: `${mock.url}/v1`, apiStyle: "anthropic", models: ["mock-claude"], eurPerMInput: 1, eurPerMOutput: 1 });
 });
 afterAll(async () => {
@@ -40,6 +41,13 @@ describe("the gateway through Next's route handlers", () => {
       expect.objectContaining({ model: "mock-claude", input_tokens: 3, output_tokens: 5, status: "ok" }),
       expect.objectContaining({ model: "mock-gpt", input_tokens: "stream".length, output_tokens: 5, status: "ok" }),
     ]);
+  });
+
+  it("estimates an answer without usage like the direct path (the tokenizer loads inside Next's server too)", async () => {
+    const oa = new OpenAI({ apiKey: key, baseURL: `${app.url}/v1`, maxRetries: 0 });
+    const { response } = await oa.chat.completions.create({ model: "mock-no-usage", messages: [{ role: "user", content: "count me" }] }).withResponse();
+    const { rows } = await app.db.execute({ sql: "SELECT input_tokens, output_tokens, estimated, status FROM usage_events WHERE request_id = ?", args: [response.headers.get("x-request-id")!] });
+    expect(rows[0]).toMatchObject({ status: "ok_no_usage", estimated: 1, input_tokens: countTokens("count me"), output_tokens: countTokens("Hello from the mock LLM") });
   });
 
   it("answers with the gateway's security headers, never a cookie, as on the direct path", async () => {
