@@ -2,16 +2,13 @@ import type { Admission, Ask, Standing } from "@/lib/budgets";
 import { applyOutputCap, inputBound, minimumCap, requestedOutput, type Allowances } from "@/lib/budgets/bounds";
 import { unlimited, type BudgetTerms, type BudgetWindow } from "@/lib/budgets/windows";
 import type { RoutingEndpoint } from "@/lib/endpoints";
+import { maxOutputOf } from "@/lib/endpoints/limits";
 import { GatewayError, type ApiStyle } from "./errors";
 import type { Json } from "./request";
 
 // The call's budget step, between its transform and its forward: what to ask of the budget store for
 // the body exactly as it will be sent, the body with its output capped to what was granted, and what
 // the client is told (refusals in its own shape, budget headers).
-
-/** The largest output a model of this endpoint may be asked for. */
-export const DEFAULT_MAX_OUTPUT_TOKENS = 32_768;
-export const maxOutputOf = (endpoint: Pick<RoutingEndpoint, "maxOutputTokens">, model: string) => endpoint.maxOutputTokens?.[model] ?? DEFAULT_MAX_OUTPUT_TOKENS;
 
 /**
  * What the call asks of the store. A user with a limit reserves the bound of the call's input plus its

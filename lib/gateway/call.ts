@@ -150,8 +150,11 @@ export class GatewayCall {
     try {
       json = JSON.parse(text);
     } catch {
-      throw new GatewayError("upstream", `The upstream '${target.endpoint.name}' sent an answer that is not JSON.`, "upstream_invalid_response");
+      json = undefined as unknown as Json;
     }
+    // `null`, a number or an array is JSON, but no answer either API gives.
+    if (typeof json !== "object" || json === null || Array.isArray(json))
+      throw new GatewayError("upstream", `The upstream '${target.endpoint.name}' sent an answer that is not a JSON object.`, "upstream_invalid_response");
     const usage = adapter.usageOfJson(json);
     // An answer without a usage report is billed by the tokens of its text and of the prompt.
     const estimate = async () => estimateUsage(NO_USAGE, await countTextTokens(adapter.answerText(json)), () => adapter.promptText(body));

@@ -70,6 +70,7 @@ const scripts: Record<string, Script> = {
   "fail-500": (_q, res) => json(res, 500, { error: { message: "boom" } }),
   "limit-429": (_q, res) => json(res, 429, { error: { message: "slow down", type: "rate_limit_error" } }),
   "deny-401": (_q, res) => json(res, 401, { error: { message: "bad upstream key" } }),
+  "null-json": (_q, res) => json(res, 200, null),
   "not-json": (_q, res) => {
     res.writeHead(200, { "content-type": "application/json" });
     res.end("not json");
@@ -242,6 +243,7 @@ describe("every way out after the key is accepted writes exactly one row", () =>
     ["deny-401", 502, "upstream_401"],
     ["limit-429", 429, "upstream_429"],
     ["not-json", 502, "upstream_invalid_response"],
+    ["null-json", 502, "upstream_invalid_response"],
     ["silent", 504, "timeout"],
     ["stall-body", 504, "timeout"],
     ["unreachable", 502, "upstream_unreachable"],
