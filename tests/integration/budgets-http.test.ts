@@ -6,6 +6,7 @@ import { createEndpointAs, createKeyAs, createUserAs, signedInAdmin, usersAction
 import { startApp, type App } from "../support/app";
 import type { Session } from "../support/http";
 import { unique } from "../support/names";
+import { MOCK_REPLY_CHUNKS, startMockLlm } from "../support/mock-llm";
 import { startSpender, type Spender } from "../support/spender-llm";
 
 /**
@@ -101,6 +102,44 @@ describe("budgets with valkey-server, two app processes sharing the database and
     await expect.poll(() => valkey.hlen(`${prefix}bgr:{${userId}}`)).toBe(0);
     const counters = async () => Object.entries(await valkey.hgetall(`${prefix}bgt:{${userId}}`)).filter(([f]) => f.startsWith("w:"));
     await expect.poll(async () => (await counters()).map(([, v]) => Number(v))).toEqual([spent.tokens, spent.tokens, spent.tokens]);
+  });
+  it("bills a client that leaves after 1 chunk or after all but one, in both API styles, and the counters still equal the ledger", async () => {
+    const app = d.apps[0];
+    const paced = await startMockLlm({ chunkDelayMs: 60 });
+    try {
+      await createEndpointAs(app, d.admin, { name: unique("paced"), baseUrl: `${paced.url}/v1`, apiStyle: "openai", models: ["paced-gpt"] });
+      await createEndpointAs(app, d.admin, { name: unique("paced-an"), baseUrl: `${paced.url}/v1`, apiStyle: "anthropic", models: ["paced-claude"] });
+      const userId = await createUserAs(app, d.admin, unique("leaver"), "user", { dailyLimit: 1_000_000 });
+      const key = await createKeyAs(app, d.admin, userId);
+      const oa = new OpenAI({ apiKey: key, baseURL: `${app.url}/v1`, maxRetries: 0 });
+      const an = new Anthropic({ apiKey: key, baseURL: app.url, maxRetries: 0 });
+      for (const after of [1, MOCK_REPLY_CHUNKS.length - 1]) {
+        const openai = new AbortController();
+        const s1 = await oa.chat.completions.create({ model: "paced-gpt", stream: true, messages: [{ role: "user", content: "leave early" }] }, { signal: openai.signal });
+        let got = 0;
+        await (async () => {
+          for await (const c of s1) if (c.choices[0]?.delta?.content && ++got === after) openai.abort();
+        })().catch(() => undefined);
+        const anthropic = new AbortController();
+        const s2 = await an.messages.create({ model: "paced-claude", max_tokens: 100, stream: true, messages: [{ role: "user", content: "leave early" }] }, { signal: anthropic.signal });
+        got = 0;
+        await (async () => {
+          for await (const e of s2) if (e.type === "content_block_delta" && ++got === after) anthropic.abort();
+        })().catch(() => undefined);
+      }
+      // Each left call's row is written when the gateway sees the client gone; then its settlement.
+      await expect.poll(async () => (await ledger(app, userId)).rows).toBe(4);
+      const { rows } = await app.db.execute({ sql: "SELECT status, estimated, output_tokens FROM usage_events WHERE user_id = ?", args: [userId] });
+      for (const r of rows) expect(r).toMatchObject({ status: "client_aborted", estimated: 1 });
+      for (const r of rows) expect(Number(r.output_tokens)).toBeGreaterThanOrEqual(1);
+      const spent = (await ledger(app, userId)).tokens;
+      const prefix = app.valkeyPrefix;
+      await expect.poll(() => valkey.hlen(`${prefix}bgr:{${userId}}`)).toBe(0);
+      const counters = async () => Object.entries(await valkey.hgetall(`${prefix}bgt:{${userId}}`)).filter(([f]) => f.startsWith("w:")).map(([, v]) => Number(v));
+      await expect.poll(counters).toEqual([spent, spent, spent]);
+    } finally {
+      await paced.stop();
+    }
   });
 });
 
