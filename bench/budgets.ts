@@ -309,8 +309,11 @@ export async function run() {
       `\nValkey commands per call over the timed phases (INFO commandstats, commands run inside scripts included; at concurrency the lease renewals of calls in flight too):\n\n` +
         table(["load", "case", "commands / call", "by command"], cmdRows, [0, 1, 3]),
     );
-    const recorded = (await getClient().execute("SELECT count(*) AS n FROM usage_events")).rows[0].n;
-    console.log(`\nusage_events rows written by Tollgate (this code's server, warm-up included): ${recorded}`);
+    const [ledgerRow] = (await getClient().execute("SELECT count(*) AS n, coalesce(sum(over_cap), 0) AS over, coalesce(sum(estimated), 0) AS est FROM usage_events")).rows;
+    console.log(
+      `\nusage_events rows written by Tollgate (this code's server, warm-up included): ${ledgerRow.n}; ` +
+        `marked over_cap (the upstream reported more output than the cap it was sent): ${ledgerRow.over}; estimated: ${ledgerRow.est}`,
+    );
 
     // The servers stop here: admission alone runs in this process, on the same database and Valkey.
     for (const c of children.splice(2)) {
