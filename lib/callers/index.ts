@@ -1,7 +1,8 @@
 import "server-only";
 import { and, eq, gt } from "drizzle-orm";
 import { getDb } from "@/db";
-import { apiKeys, revokedSessions, users, type BudgetType, type Role } from "@/db/schema";
+import { apiKeys, revokedSessions, users, type Role } from "@/db/schema";
+import type { BudgetTerms } from "@/lib/budgets/windows";
 import { cache } from "@/lib/cache";
 import { nowIso } from "@/lib/time";
 
@@ -71,7 +72,7 @@ export async function sessionStateOf(userId: string): Promise<SessionState | und
 /** What a gateway call needs to know about its key and user. */
 export type KeyAuth =
   | { found: false }
-  | {
+  | ({
       found: true;
       keyId: string;
       keyActive: boolean;
@@ -79,15 +80,7 @@ export type KeyAuth =
       username: string;
       userActive: boolean;
       role: Role;
-      dailyLimit: number | null;
-      monthlyLimit: number | null;
-      totalLimit: number | null;
-      budgetType: BudgetType;
-      budgetSetAt: string | null;
-      timezoneOffsetHours: number;
-      tzPreviousOffsetHours: number | null;
-      tzSwitchAt: string | null;
-    };
+    } & BudgetTerms);
 
 /** A key's record and the resources version, read in one round trip. */
 export type KeyCaller = { auth: KeyAuth; resourcesVersion: string | undefined };
