@@ -34,7 +34,9 @@ type BudgetRedis = Redis & {
   budgetRenew(...args: (string | number)[]): Promise<string>;
 };
 
-const windowArgs = (windows: BudgetWindow[]) => windows.flatMap((w) => [w.id, w.start === null ? 0 : Date.parse(w.start)]);
+/** When a window began, in ms (0 = since ever), as the scripts compare it with the counters' build time. */
+const startMs = (w: BudgetWindow) => (w.start === null ? 0 : Date.parse(w.start));
+const windowArgs = (windows: BudgetWindow[]) => windows.flatMap((w) => [w.id, startMs(w)]);
 
 export class ValkeyBudgetStore implements BudgetStore {
   readonly kind = "valkey" as const;
@@ -85,7 +87,7 @@ export class ValkeyBudgetStore implements BudgetStore {
           this.candidate(),
           RESTART_GRACE_MS,
           ask.windows.length,
-          ...ask.windows.flatMap((w) => [w.id, w.limit ?? -1, w.start === null ? 0 : Date.parse(w.start)]),
+          ...ask.windows.flatMap((w) => [w.id, w.limit ?? -1, startMs(w)]),
         );
         const [status, epoch] = reply as [string, string];
         this.sawEpoch(epoch);
@@ -119,7 +121,8 @@ export class ValkeyBudgetStore implements BudgetStore {
     let rowId = -1;
     let failed: unknown;
     try {
-      const written = await getClient().execute({ ...usageInsert(row), sql: usageInsert(row).sql + " RETURNING id" });
+      const insert = usageInsert(row);
+      const written = await getClient().execute({ ...insert, sql: insert.sql + " RETURNING id" });
       if (written.rows.length) rowId = Number(written.rows[0].id);
     } catch (e) {
       failed = e; // the reservation is still released below; the caller logs the lost row

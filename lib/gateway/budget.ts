@@ -47,7 +47,6 @@ export function cappedBody(style: ApiStyle, endpoint: RoutingEndpoint, body: Jso
   return applyOutputCap(style, body, admission.cap, style === "anthropic" ? "max_tokens" : endpoint.outputCapField);
 }
 
-const NAMES = { daily: "daily", monthly: "monthly", total: "total" } as const;
 const fmt = (n: number) => n.toLocaleString("en-US");
 
 function untilText(ms: number) {
@@ -64,7 +63,7 @@ function untilText(ms: number) {
  */
 export function budgetRefusal(refused: Extract<Admission, { reason: "budget" }>, now = Date.now()) {
   const w = refused.window;
-  const label = w.kind === "monthly" && w.resetsAt === null ? "one-time" : NAMES[w.kind];
+  const label = w.kind === "monthly" && w.resetsAt === null ? "one-time" : w.kind;
   const resetMs = w.resetsAt ? Date.parse(w.resetsAt) - now : undefined;
   const when = resetMs === undefined ? "It does not reset; ask an admin to raise it." : `It resets at ${w.resetsAt} (in ${untilText(resetMs)}).`;
   const inFlight = refused.reserved ? `, ${fmt(refused.reserved)} more held by your calls in progress` : "";
@@ -83,13 +82,11 @@ export const budgetUnavailable = (retryAfterSeconds: number) =>
     { "retry-after": String(retryAfterSeconds) },
   );
 
-const TITLE = { daily: "Daily", monthly: "Monthly", total: "Total" } as const;
-
 /** `X-Tollgate-Budget-{Daily,Monthly,Total}-{Used,Limit,Remaining,Reset}`; only Used where unlimited. */
 export function budgetHeaders(standing: Standing[]): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const s of standing) {
-    const name = `x-tollgate-budget-${TITLE[s.kind].toLowerCase()}`;
+    const name = `x-tollgate-budget-${s.kind}`;
     headers[`${name}-used`] = String(s.used);
     if (s.limit === null) continue;
     headers[`${name}-limit`] = String(s.limit);
