@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type Redis from "ioredis";
 import { getClient } from "@/db";
 import { usageInsert, type UsageRow } from "@/lib/usage";
+import { rollupUpsert } from "@/lib/usage/rollups";
 import { standing } from "./decide";
 import { InFlight, leaseEnd, type Held } from "./in-flight";
 import { windowSums } from "./ledger-sums";
@@ -119,7 +120,9 @@ export class ValkeyBudgetStore implements BudgetStore {
     let rowId = -1;
     let failed: unknown;
     try {
-      const written = await getClient().execute({ ...usageInsert(row), sql: usageInsert(row).sql + " RETURNING id" });
+      // With its rollup bucket, in the same write (the bucket moves only when the row was written).
+      const insert = usageInsert(row);
+      const [written] = await getClient().batch([{ ...insert, sql: insert.sql + " RETURNING id" }, rollupUpsert(row)], "write");
       if (written.rows.length) rowId = Number(written.rows[0].id);
     } catch (e) {
       failed = e; // the reservation is still released below; the caller logs the lost row

@@ -1,0 +1,250 @@
+import "server-only";
+import type { InStatement } from "@libsql/client";
+import { getClient } from "@/db";
+import { localDayStart, offsetAt, type BudgetTerms } from "@/lib/budgets/windows";
+import type { UsageRow } from "./index";
+
+// usage_rollups: per user, 15-minute UTC bucket, endpoint and model, the sums of the ledger's rows.
+// Derived from usage_events and rebuildable from it (rebuildRollups); every writer of a ledger row
+// moves its bucket in the same write (rollupUpsert right after usageInsert). A window read through the
+// rollups takes whole buckets from them, and the raw rows of the part of a bucket it only partly covers
+// (a one-time budget's start, anything not on a quarter hour): the same figures as a sum over the
+// ledger, at a cost that grows with the buckets, not with the rows.
+
+const MINUTE = 60_000;
+const BUCKET_MS = 15 * MINUTE;
+const DAY = 24 * 3_600_000;
+
+/** ISO start of the 15-minute UTC bucket holding `iso`. */
+export function bucketOf(iso: string): string {
+  const t = Date.parse(iso);
+  return new Date(t - (((t % BUCKET_MS) + BUCKET_MS) % BUCKET_MS)).toISOString();
+}
+
+/** The first bucket boundary at or after `iso`. */
+function bucketCeil(iso: string): string {
+  const b = bucketOf(iso);
+  return Date.parse(b) === Date.parse(iso) ? b : new Date(Date.parse(b) + BUCKET_MS).toISOString();
+}
+
+/** bucketOf in SQL, for a created_at column in the ledger's format (YYYY-MM-DDTHH:MM…). */
+const bucketSql = (column: string) => `substr(${column}, 1, 14) || printf('%02d', CAST(substr(${column}, 15, 2) AS INTEGER) / 15 * 15) || ':00.000Z'`;
+
+const ROLLUP_COLUMNS = "user_id, bucket, endpoint, model, calls, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_eur";
+
+// Applies only when the statement just before it (the ledger insert) wrote its row, and itself changes
+// exactly one row then: a statement after it may still guard on changes() = 1.
+const UPSERT = `INSERT INTO usage_rollups (${ROLLUP_COLUMNS})
+  SELECT ?, ?, ?, ?, 1, ?, ?, ?, ?, ? WHERE changes() = 1
+  ON CONFLICT (user_id, bucket, endpoint, model) DO UPDATE SET
+    calls = calls + 1, input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
+    cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
+    cost_eur = cost_eur + excluded.cost_eur`;
+
+/** The statement that adds one ledger row to its bucket: to run right after that row's usageInsert, in the same batch. */
+export function rollupUpsert(e: UsageRow): InStatement {
+  return {
+    sql: UPSERT,
+    args: [e.userId, bucketOf(e.createdAt), e.endpoint ?? "", e.model ?? "", e.inputTokens, e.outputTokens, e.cacheReadTokens ?? 0, e.cacheWriteTokens ?? 0, e.costEur],
+  };
+}
+
+// ---------------------------------------------------------------- windows through the rollups
+
+/** A span of time [start, end); null = unbounded on that side. */
+export type Span = { start: string | null; end: string | null };
+
+type Plan = { whole: Span | null; raw: [string, string][] };
+
+/** Which whole buckets, and which raw ranges around them, make up `span`. */
+function plan({ start, end }: Span): Plan {
+  const lo = start === null ? null : bucketCeil(start);
+  const hi = end === null ? null : bucketOf(end);
+  if (start !== null && end !== null && lo! >= hi!) return { whole: null, raw: start < end ? [[start, end]] : [] };
+  const raw: [string, string][] = [];
+  if (start !== null && start !== lo) raw.push([start, lo!]);
+  if (end !== null && end !== hi) raw.push([hi!, end]);
+  return { whole: { start: lo, end: hi }, raw };
+}
+
+/**
+ * One SELECT with, per span i and per measure m, the column `${m}${i}`: the sum of that measure (an SQL
+ * expression over the ledger's / rollups' common columns) of the user's ledger rows in the span, read
+ * from whole buckets plus the raw rows of partly covered ones. `extra` columns are added as they are (a
+ * scalar subquery there sees the same snapshot).
+ */
+export function spanSums(userId: string, spans: Span[], measures: Record<string, string>, extra: string[] = []): { sql: string; args: (string | number)[] } {
+  const plans = spans.map(plan);
+  const names = Object.keys(measures);
+  const args: (string | number)[] = [];
+  const columns: string[] = [...extra];
+  plans.forEach((p, i) => {
+    const parts: string[] = [];
+    const partArgs: string[] = [];
+    if (p.whole) {
+      const c = ["rollup_ = 1"];
+      if (p.whole.start !== null) {
+        c.push("at_ >= ?");
+        partArgs.push(p.whole.start);
+      }
+      if (p.whole.end !== null) {
+        c.push("at_ < ?");
+        partArgs.push(p.whole.end);
+      }
+      parts.push(`(${c.join(" AND ")})`);
+    }
+    for (const [a, b] of p.raw) {
+      parts.push("(rollup_ = 0 AND at_ >= ? AND at_ < ?)");
+      partArgs.push(a, b);
+    }
+    const when = parts.length ? parts.join(" OR ") : "0";
+    for (const m of names) {
+      columns.push(`coalesce(sum(CASE WHEN ${when} THEN ${m} END), 0) AS ${m}${i}`);
+      args.push(...partArgs);
+    }
+  });
+  const fields = names.map((m) => `${measures[m]} AS ${m}`).join(", ");
+  // Whole buckets from the earliest any span needs; raw ranges each by the (user_id, created_at) index,
+  // united so that a row two spans both need is read once.
+  const los = plans.map((p) => p.whole?.start);
+  const from: string[] = [];
+  if (plans.some((p) => p.whole)) {
+    const bounded = los.every((l) => typeof l === "string") ? (los as string[]).reduce((a, b) => (a < b ? a : b)) : null;
+    from.push(`SELECT 1 AS rollup_, bucket AS at_, ${fields} FROM usage_rollups WHERE user_id = ?${bounded ? " AND bucket >= ?" : ""}`);
+    args.push(userId, ...(bounded ? [bounded] : []));
+  }
+  const ranges = plans.flatMap((p) => p.raw);
+  if (ranges.length) {
+    const rows = ranges.map(() => `SELECT id, created_at, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_eur, 1 AS calls FROM usage_events WHERE user_id = ? AND created_at >= ? AND created_at < ?`);
+    from.push(`SELECT 0 AS rollup_, created_at AS at_, ${fields} FROM (${rows.join(" UNION ")})`);
+    for (const [a, b] of ranges) args.push(userId, a, b);
+  }
+  if (!from.length) from.push(`SELECT 0 AS rollup_, '' AS at_, ${names.map((m) => `0 AS ${m}`).join(", ")} WHERE false`);
+  return { sql: `SELECT ${columns.join(", ")} FROM (${from.join(" UNION ALL ")})`, args };
+}
+
+// ---------------------------------------------------------------- the chart
+
+export type DayUsage = {
+  /** The local day, YYYY-MM-DD (at the user's offset in force at `now`). */
+  day: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** Parts of inputTokens read from / written to the upstream's prompt cache. */
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  calls: number;
+  eur: number;
+};
+
+/**
+ * The last `days` local days up to and including today (the user's offset in force at `now`), oldest
+ * first, every day present (zeros where nothing was used): one query over the rollups. Offsets are
+ * whole quarter hours (lib/users/schemas), so every local day begins on a bucket boundary.
+ */
+export async function dailySeries(
+  user: { id: string } & Pick<BudgetTerms, "timezoneOffsetHours" | "tzPreviousOffsetHours" | "tzSwitchAt">,
+  days: number,
+  now = new Date(),
+): Promise<DayUsage[]> {
+  const offset = offsetAt(user, now);
+  const minutes = Math.round(offset * 60);
+  const first = new Date(localDayStart(now, offset).getTime() - (days - 1) * DAY);
+  const r = await getClient().execute({
+    sql: `SELECT date(bucket, ?) AS day, sum(input_tokens) AS i, sum(output_tokens) AS o, sum(cache_read_tokens) AS cr,
+            sum(cache_write_tokens) AS cw, sum(calls) AS n, sum(cost_eur) AS e
+          FROM usage_rollups WHERE user_id = ? AND bucket >= ? GROUP BY day`,
+    args: [`${minutes >= 0 ? "+" : ""}${minutes} minutes`, user.id, first.toISOString()],
+  });
+  const found = new Map(r.rows.map((row) => [String(row.day), row]));
+  return Array.from({ length: days }, (_, d) => {
+    const day = new Date(first.getTime() + d * DAY + offset * 3_600_000).toISOString().slice(0, 10);
+    const row = found.get(day);
+    return {
+      day,
+      inputTokens: Number(row?.i ?? 0),
+      outputTokens: Number(row?.o ?? 0),
+      cacheReadTokens: Number(row?.cr ?? 0),
+      cacheWriteTokens: Number(row?.cw ?? 0),
+      calls: Number(row?.n ?? 0),
+      eur: Number(row?.e ?? 0),
+    };
+  });
+}
+
+// ---------------------------------------------------------------- rebuilding
+
+const CHUNK_MS = 7 * DAY;
+
+/** Recomputes the rollups of [from, to) of one user from the ledger, and drops any there the ledger has no rows for. */
+function rebuildChunk(userId: string, from: string, to: string | null): InStatement[] {
+  const upper = to === null ? "" : " AND bucket < ?";
+  return [
+    { sql: `DELETE FROM usage_rollups WHERE user_id = ? AND bucket >= ?${upper}`, args: to === null ? [userId, from] : [userId, from, to] },
+    {
+      sql: `INSERT INTO usage_rollups (${ROLLUP_COLUMNS})
+            SELECT user_id, ${bucketSql("created_at")}, coalesce(endpoint, ''), coalesce(model, ''), count(*), sum(input_tokens), sum(output_tokens),
+              sum(cache_read_tokens), sum(cache_write_tokens), sum(cost_eur)
+            FROM usage_events WHERE user_id = ? AND created_at >= ?${to === null ? "" : " AND created_at < ?"} GROUP BY 2, 3, 4`,
+      args: to === null ? [userId, from] : [userId, from, to],
+    },
+  ];
+}
+
+async function rebuildUser(userId: string) {
+  const client = getClient();
+  const first = async (since: string) =>
+    (await client.execute({ sql: "SELECT min(created_at) AS t FROM usage_events WHERE user_id = ? AND created_at >= ?", args: [userId, since] })).rows[0].t as string | null;
+  // A week of buckets per write: each is one short transaction (a settlement of this user waits for at
+  // most one), and is exact whatever is written meanwhile — a row lands either before it (and is in its
+  // sums) or after it (and adds to them).
+  let done = "";
+  for (let at = await first(""); at !== null; ) {
+    const end = new Date(Date.parse(bucketOf(at)) + CHUNK_MS).toISOString();
+    await client.batch(rebuildChunk(userId, done, end), "write");
+    done = end;
+    at = await first(end);
+  }
+  await client.batch(rebuildChunk(userId, done, null), "write");
+}
+
+/**
+ * Recomputes usage_rollups from usage_events, for one user or for everyone, a user and a week at a
+ * time (the ledger is never loaded into memory: SQLite groups each chunk itself). Safe while the
+ * gateway writes.
+ */
+export async function rebuildRollups(userId?: string): Promise<{ users: number }> {
+  if (userId !== undefined) {
+    await rebuildUser(userId);
+    return { users: 1 };
+  }
+  const client = getClient();
+  let users = 0;
+  let previous = "";
+  for (;;) {
+    const next = (await client.execute({ sql: "SELECT min(user_id) AS u FROM usage_events WHERE user_id > ?", args: [previous] })).rows[0].u as string | null;
+    // Rollups of users with no ledger rows between the two (there should be none) go.
+    await client.execute(
+      next === null
+        ? { sql: "DELETE FROM usage_rollups WHERE user_id > ?", args: [previous] }
+        : { sql: "DELETE FROM usage_rollups WHERE user_id > ? AND user_id < ?", args: [previous, next] },
+    );
+    if (next === null) break;
+    await rebuildUser(next);
+    users++;
+    previous = next;
+  }
+  return { users };
+}
+
+/**
+ * At server start: an upgrade from a version before the rollups has a ledger and no rollups; they are
+ * built once. Two index probes otherwise.
+ */
+export async function backfillRollups(): Promise<{ users: number } | null> {
+  const r = await getClient().execute(
+    "SELECT EXISTS (SELECT 1 FROM usage_events) AS ledger, EXISTS (SELECT 1 FROM usage_rollups) AS rollups",
+  );
+  if (!Number(r.rows[0].ledger) || Number(r.rows[0].rollups)) return null;
+  return rebuildRollups();
+}
