@@ -69,58 +69,40 @@ function plan({ start, end }: Span): Plan {
 
 /**
  * One SELECT with, per span i and per measure m, the column `${m}${i}`: the sum of that measure (an SQL
- * expression over the ledger's / rollups' common columns) of the user's ledger rows in the span, read
- * from whole buckets plus the raw rows of partly covered ones. `extra` columns are added as they are (a
- * scalar subquery there sees the same snapshot).
+ * expression over the columns the ledger and the rollups share, plus `calls`) of the user's ledger rows
+ * in the span, read from its whole buckets plus the raw rows of the buckets it covers only in part.
+ * `extra` columns are added as they are (a scalar subquery there sees the same snapshot).
  */
 export function spanSums(userId: string, spans: Span[], measures: Record<string, string>, extra: string[] = []): { sql: string; args: (string | number)[] } {
-  const plans = spans.map(plan);
   const names = Object.keys(measures);
+  const sums = names.map((n) => `sum(${measures[n]}) AS ${n}`).join(", ");
+  const parts: string[] = []; // one single-row aggregate per part, joined below
   const args: (string | number)[] = [];
   const columns: string[] = [...extra];
-  plans.forEach((p, i) => {
-    const parts: string[] = [];
-    const partArgs: string[] = [];
+  spans.map(plan).forEach((p, i) => {
+    const mine: string[] = [];
     if (p.whole) {
-      const c = ["rollup_ = 1"];
+      const c = ["user_id = ?"];
+      args.push(userId);
       if (p.whole.start !== null) {
-        c.push("at_ >= ?");
-        partArgs.push(p.whole.start);
+        c.push("bucket >= ?");
+        args.push(p.whole.start);
       }
       if (p.whole.end !== null) {
-        c.push("at_ < ?");
-        partArgs.push(p.whole.end);
+        c.push("bucket < ?");
+        args.push(p.whole.end);
       }
-      parts.push(`(${c.join(" AND ")})`);
+      mine.push(`p${parts.length}`);
+      parts.push(`p${parts.length} AS (SELECT ${sums} FROM usage_rollups WHERE ${c.join(" AND ")})`);
     }
     for (const [a, b] of p.raw) {
-      parts.push("(rollup_ = 0 AND at_ >= ? AND at_ < ?)");
-      partArgs.push(a, b);
+      mine.push(`p${parts.length}`);
+      parts.push(`p${parts.length} AS (SELECT ${sums} FROM (SELECT *, 1 AS calls FROM usage_events WHERE user_id = ? AND created_at >= ? AND created_at < ?))`);
+      args.push(userId, a, b);
     }
-    const when = parts.length ? parts.join(" OR ") : "0";
-    for (const m of names) {
-      columns.push(`coalesce(sum(CASE WHEN ${when} THEN ${m} END), 0) AS ${m}${i}`);
-      args.push(...partArgs);
-    }
+    for (const n of names) columns.push(`${mine.length ? mine.map((t) => `coalesce(${t}.${n}, 0)`).join(" + ") : "0"} AS ${n}${i}`);
   });
-  const fields = names.map((m) => `${measures[m]} AS ${m}`).join(", ");
-  // Whole buckets from the earliest any span needs; raw ranges each by the (user_id, created_at) index,
-  // united so that a row two spans both need is read once.
-  const los = plans.map((p) => p.whole?.start);
-  const from: string[] = [];
-  if (plans.some((p) => p.whole)) {
-    const bounded = los.every((l) => typeof l === "string") ? (los as string[]).reduce((a, b) => (a < b ? a : b)) : null;
-    from.push(`SELECT 1 AS rollup_, bucket AS at_, ${fields} FROM usage_rollups WHERE user_id = ?${bounded ? " AND bucket >= ?" : ""}`);
-    args.push(userId, ...(bounded ? [bounded] : []));
-  }
-  const ranges = plans.flatMap((p) => p.raw);
-  if (ranges.length) {
-    const rows = ranges.map(() => `SELECT id, created_at, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_eur, 1 AS calls FROM usage_events WHERE user_id = ? AND created_at >= ? AND created_at < ?`);
-    from.push(`SELECT 0 AS rollup_, created_at AS at_, ${fields} FROM (${rows.join(" UNION ")})`);
-    for (const [a, b] of ranges) args.push(userId, a, b);
-  }
-  if (!from.length) from.push(`SELECT 0 AS rollup_, '' AS at_, ${names.map((m) => `0 AS ${m}`).join(", ")} WHERE false`);
-  return { sql: `SELECT ${columns.join(", ")} FROM (${from.join(" UNION ALL ")})`, args };
+  return { sql: `${parts.length ? `WITH ${parts.join(", ")} ` : ""}SELECT ${columns.join(", ")}${parts.length ? ` FROM ${parts.map((_, k) => `p${k}`).join(", ")}` : ""}`, args };
 }
 
 // ---------------------------------------------------------------- the chart
