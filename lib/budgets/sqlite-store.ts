@@ -56,9 +56,9 @@ export class SqliteBudgetStore implements BudgetStore {
     this.inFlight.delete(requestId);
     const results = await getClient().batch(
       [
-        // The ledger row and its rollup bucket; the bucket moves (one row changed) only when the row was written.
+        // The ledger row and its rollups; they move (one row changed each) only when the row was written.
         ...usageWrite(row),
-        // Only when the two above wrote: a request id settles once.
+        // Only when the ones above wrote: a request id settles once.
         {
           sql: `UPDATE budget_usage SET used = used + ? WHERE user_id = ? AND window_id IN (${marks})
                 AND changes() = 1`,
@@ -69,7 +69,7 @@ export class SqliteBudgetStore implements BudgetStore {
       ],
       "write",
     );
-    const found = new Map(results[4].rows.map((r) => [String(r.window_id), Number(r.used)]));
+    const found = new Map(results[results.length - 1].rows.map((r) => [String(r.window_id), Number(r.used)]));
     if (found.size < ids.length) return undefined;
     return standing(s, ids.map((id) => found.get(id)!));
   }

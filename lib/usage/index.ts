@@ -2,7 +2,7 @@ import "server-only";
 import { getClient } from "@/db";
 import type { usageEvents } from "@/db/schema";
 import { budgetWindows, type BudgetTerms, type BudgetWindow } from "@/lib/budgets/windows";
-import { rollupUpsert, spanSums } from "./rollups";
+import { rollupWrites, spanSums } from "./rollups";
 
 export type UsageFigures = { tokens: number; eur: number };
 export type UsageSummary = { today: UsageFigures; month: UsageFigures; total: UsageFigures };
@@ -58,11 +58,11 @@ export function usageInsert(e: UsageRow) {
 }
 
 /**
- * The statements that append one gateway call to the ledger and add it to its rollup bucket, to run in
- * one write batch, in this order (the rollup moves only when the insert wrote the row).
+ * The statements that append one gateway call to the ledger and add it to its rollup bucket and day, to
+ * run in one write batch, in this order (the rollups move only when the insert wrote the row).
  */
 export function usageWrite(e: UsageRow) {
-  return [usageInsert(e), rollupUpsert(e)];
+  return [usageInsert(e), ...rollupWrites(e)];
 }
 
 /** Appends one gateway call to the ledger, and to its rollup bucket in the same write (idempotent by request id). */

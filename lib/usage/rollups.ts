@@ -4,12 +4,13 @@ import { getClient } from "@/db";
 import { localDayStart, offsetAt, type BudgetTerms } from "@/lib/budgets/windows";
 import type { UsageRow } from "./index";
 
-// usage_rollups: per user, 15-minute UTC bucket, endpoint and model, the sums of the ledger's rows.
-// Derived from usage_events and rebuildable from it (rebuildRollups); every writer of a ledger row
-// moves its bucket in the same write (rollupUpsert right after usageInsert). A window read through the
-// rollups takes whole buckets from them, and the raw rows of the part of a bucket it only partly covers
-// (a one-time budget's start, anything not on a quarter hour): the same figures as a sum over the
-// ledger, at a cost that grows with the buckets, not with the rows.
+// usage_rollups: per user, 15-minute UTC bucket, endpoint and model, the sums of the ledger's rows; and
+// usage_rollups_daily, the same by UTC day. Derived from usage_events and rebuildable from it
+// (rebuildRollups); every writer of a ledger row moves its bucket and its day in the same write
+// (rollupWrites right after usageInsert). A window read through them takes its whole UTC days from the
+// daily rows, the whole buckets of its partial first and last days from the 15-minute rows, and the raw
+// rows of a bucket it covers only in part (a one-time budget's start, anything not on a quarter hour):
+// the same figures as a sum over the ledger, at a cost that grows with neither the rows nor the history.
 
 const MINUTE = 60_000;
 const BUCKET_MS = 15 * MINUTE;
@@ -27,26 +28,39 @@ function bucketCeil(iso: string): string {
   return Date.parse(b) === Date.parse(iso) ? b : new Date(Date.parse(b) + BUCKET_MS).toISOString();
 }
 
+/** ISO start of the UTC day holding `iso`, and the first UTC midnight at or after it. */
+const dayOf = (iso: string) => `${new Date(Date.parse(iso)).toISOString().slice(0, 10)}T00:00:00.000Z`;
+function dayCeil(iso: string): string {
+  const d = dayOf(iso);
+  return Date.parse(d) === Date.parse(iso) ? d : new Date(Date.parse(d) + DAY).toISOString();
+}
+
 /** bucketOf in SQL, for a created_at column in the ledger's format (YYYY-MM-DDTHH:MM…). */
 const bucketSql = (column: string) => `substr(${column}, 1, 14) || printf('%02d', CAST(substr(${column}, 15, 2) AS INTEGER) / 15 * 15) || ':00.000Z'`;
 
 const ROLLUP_COLUMNS = "user_id, bucket, endpoint, model, calls, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_eur";
 
-// Applies only when the statement just before it (the ledger insert) wrote its row, and itself changes
-// exactly one row then: a statement after it may still guard on changes() = 1.
-const UPSERT = `INSERT INTO usage_rollups (${ROLLUP_COLUMNS})
+// Each applies only when the statement just before it wrote its row (the ledger insert, then the bucket
+// upsert), and itself changes exactly one row then: a statement after them may still guard on changes() = 1.
+const upsert = (table: string, key: string) => `INSERT INTO ${table} (user_id, ${key}, endpoint, model, calls, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_eur)
   SELECT ?, ?, ?, ?, 1, ?, ?, ?, ?, ? WHERE changes() = 1
-  ON CONFLICT (user_id, bucket, endpoint, model) DO UPDATE SET
+  ON CONFLICT (user_id, ${key}, endpoint, model) DO UPDATE SET
     calls = calls + 1, input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
     cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
     cost_eur = cost_eur + excluded.cost_eur`;
+const UPSERT_BUCKET = upsert("usage_rollups", "bucket");
+const UPSERT_DAY = upsert("usage_rollups_daily", "day");
 
-/** The statement that adds one ledger row to its bucket: to run right after that row's usageInsert, in the same batch. */
+const figures = (e: UsageRow) => [e.endpoint ?? "", e.model ?? "", e.inputTokens, e.outputTokens, e.cacheReadTokens ?? 0, e.cacheWriteTokens ?? 0, e.costEur];
+
+/** The statement that adds one ledger row to its 15-minute bucket: right after that row's usageInsert, in the same batch. */
 export function rollupUpsert(e: UsageRow): InStatement {
-  return {
-    sql: UPSERT,
-    args: [e.userId, bucketOf(e.createdAt), e.endpoint ?? "", e.model ?? "", e.inputTokens, e.outputTokens, e.cacheReadTokens ?? 0, e.cacheWriteTokens ?? 0, e.costEur],
-  };
+  return { sql: UPSERT_BUCKET, args: [e.userId, bucketOf(e.createdAt), ...figures(e)] };
+}
+
+/** The statements that add one ledger row to its bucket and its day: right after that row's usageInsert, in the same batch. */
+export function rollupWrites(e: UsageRow): InStatement[] {
+  return [rollupUpsert(e), { sql: UPSERT_DAY, args: [e.userId, dayOf(e.createdAt), ...figures(e)] }];
 }
 
 // ---------------------------------------------------------------- windows through the rollups
@@ -54,24 +68,32 @@ export function rollupUpsert(e: UsageRow): InStatement {
 /** A span of time [start, end); null = unbounded on that side. */
 export type Span = { start: string | null; end: string | null };
 
-type Plan = { whole: Span | null; raw: [string, string][] };
+type Range = [string, string];
+type Plan = { days: Span | null; buckets: Range[]; raw: Range[] };
 
-/** Which whole buckets, and which raw ranges around them, make up `span`. */
+/** Which whole UTC days, which whole buckets around them, and which raw ranges around those make up `span`. */
 function plan({ start, end }: Span): Plan {
   const lo = start === null ? null : bucketCeil(start);
   const hi = end === null ? null : bucketOf(end);
-  if (start !== null && end !== null && lo! >= hi!) return { whole: null, raw: start < end ? [[start, end]] : [] };
-  const raw: [string, string][] = [];
+  if (start !== null && end !== null && lo! >= hi!) return { days: null, buckets: [], raw: start < end ? [[start, end]] : [] };
+  const raw: Range[] = [];
   if (start !== null && start !== lo) raw.push([start, lo!]);
   if (end !== null && end !== hi) raw.push([hi!, end]);
-  return { whole: { start: lo, end: hi }, raw };
+  const dlo = lo === null ? null : dayCeil(lo);
+  const dhi = hi === null ? null : dayOf(hi);
+  if (lo !== null && hi !== null && dlo! >= dhi!) return { days: null, buckets: [[lo, hi]], raw };
+  const buckets: Range[] = [];
+  if (lo !== null && lo !== dlo) buckets.push([lo, dlo!]);
+  if (hi !== null && hi !== dhi) buckets.push([dhi!, hi]);
+  return { days: { start: dlo, end: dhi }, buckets, raw };
 }
 
 /**
  * One SELECT with, per span i and per measure m, the column `${m}${i}`: the sum of that measure (an SQL
  * expression over the columns the ledger and the rollups share, plus `calls`) of the user's ledger rows
- * in the span, read from its whole buckets plus the raw rows of the buckets it covers only in part.
- * `extra` columns are added as they are (a scalar subquery there sees the same snapshot).
+ * in the span, read from its whole days, the whole buckets of its partial days and the raw rows of the
+ * buckets it covers only in part. `extra` columns are added as they are (a scalar subquery there sees
+ * the same snapshot).
  */
 export function spanSums(userId: string, spans: Span[], measures: Record<string, string>, extra: string[] = []): { sql: string; args: (string | number)[] } {
   const names = Object.keys(measures);
@@ -79,25 +101,31 @@ export function spanSums(userId: string, spans: Span[], measures: Record<string,
   const parts: string[] = []; // one single-row aggregate per part, joined below
   const args: (string | number)[] = [];
   const columns: string[] = [...extra];
+  const part = (from: string) => {
+    parts.push(`p${parts.length} AS (SELECT ${sums} FROM ${from})`);
+    return `p${parts.length - 1}`;
+  };
   spans.map(plan).forEach((p, i) => {
     const mine: string[] = [];
-    if (p.whole) {
+    if (p.days) {
       const c = ["user_id = ?"];
       args.push(userId);
-      if (p.whole.start !== null) {
-        c.push("bucket >= ?");
-        args.push(p.whole.start);
+      if (p.days.start !== null) {
+        c.push("day >= ?");
+        args.push(p.days.start);
       }
-      if (p.whole.end !== null) {
-        c.push("bucket < ?");
-        args.push(p.whole.end);
+      if (p.days.end !== null) {
+        c.push("day < ?");
+        args.push(p.days.end);
       }
-      mine.push(`p${parts.length}`);
-      parts.push(`p${parts.length} AS (SELECT ${sums} FROM usage_rollups WHERE ${c.join(" AND ")})`);
+      mine.push(part(`usage_rollups_daily WHERE ${c.join(" AND ")}`));
+    }
+    for (const [a, b] of p.buckets) {
+      mine.push(part("usage_rollups WHERE user_id = ? AND bucket >= ? AND bucket < ?"));
+      args.push(userId, a, b);
     }
     for (const [a, b] of p.raw) {
-      mine.push(`p${parts.length}`);
-      parts.push(`p${parts.length} AS (SELECT ${sums} FROM (SELECT *, 1 AS calls FROM usage_events WHERE user_id = ? AND created_at >= ? AND created_at < ?))`);
+      mine.push(part("(SELECT *, 1 AS calls FROM usage_events WHERE user_id = ? AND created_at >= ? AND created_at < ?)"));
       args.push(userId, a, b);
     }
     for (const n of names) columns.push(`${mine.length ? mine.map((t) => `coalesce(${t}.${n}, 0)`).join(" + ") : "0"} AS ${n}${i}`);
@@ -158,17 +186,29 @@ export async function dailySeries(
 
 const CHUNK_MS = 7 * DAY;
 
-/** Recomputes the rollups of [from, to) of one user from the ledger, and drops any there the ledger has no rows for. */
+/**
+ * Recomputes the rollups of [from, to) (UTC midnights; "" and null = unbounded) of one user from the
+ * ledger, and drops any there the ledger has no rows for: its buckets from the rows, its days from the buckets.
+ */
 function rebuildChunk(userId: string, from: string, to: string | null): InStatement[] {
-  const upper = to === null ? "" : " AND bucket < ?";
+  const range = (column: string) => `${column} >= ?${to === null ? "" : ` AND ${column} < ?`}`;
+  const args = to === null ? [userId, from] : [userId, from, to];
   return [
-    { sql: `DELETE FROM usage_rollups WHERE user_id = ? AND bucket >= ?${upper}`, args: to === null ? [userId, from] : [userId, from, to] },
+    { sql: `DELETE FROM usage_rollups WHERE user_id = ? AND ${range("bucket")}`, args },
+    { sql: `DELETE FROM usage_rollups_daily WHERE user_id = ? AND ${range("day")}`, args },
     {
       sql: `INSERT INTO usage_rollups (${ROLLUP_COLUMNS})
             SELECT user_id, ${bucketSql("created_at")}, coalesce(endpoint, ''), coalesce(model, ''), count(*), sum(input_tokens), sum(output_tokens),
               sum(cache_read_tokens), sum(cache_write_tokens), sum(cost_eur)
-            FROM usage_events WHERE user_id = ? AND created_at >= ?${to === null ? "" : " AND created_at < ?"} GROUP BY 2, 3, 4`,
-      args: to === null ? [userId, from] : [userId, from, to],
+            FROM usage_events WHERE user_id = ? AND ${range("created_at")} GROUP BY 2, 3, 4`,
+      args,
+    },
+    {
+      sql: `INSERT INTO usage_rollups_daily (user_id, day, endpoint, model, calls, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_eur)
+            SELECT user_id, substr(bucket, 1, 10) || 'T00:00:00.000Z', endpoint, model, sum(calls), sum(input_tokens), sum(output_tokens),
+              sum(cache_read_tokens), sum(cache_write_tokens), sum(cost_eur)
+            FROM usage_rollups WHERE user_id = ? AND ${range("bucket")} GROUP BY 2, 3, 4`,
+      args,
     },
   ];
 }
@@ -177,12 +217,12 @@ async function rebuildUser(userId: string) {
   const client = getClient();
   const first = async (since: string) =>
     (await client.execute({ sql: "SELECT min(created_at) AS t FROM usage_events WHERE user_id = ? AND created_at >= ?", args: [userId, since] })).rows[0].t as string | null;
-  // A week of buckets per write: each is one short transaction (a settlement of this user waits for at
+  // A week of days per write: each is one short transaction (a settlement of this user waits for at
   // most one), and is exact whatever is written meanwhile — a row lands either before it (and is in its
   // sums) or after it (and adds to them).
   let done = "";
   for (let at = await first(""); at !== null; ) {
-    const end = new Date(Date.parse(bucketOf(at)) + CHUNK_MS).toISOString();
+    const end = new Date(Date.parse(dayOf(at)) + CHUNK_MS).toISOString();
     await client.batch(rebuildChunk(userId, done, end), "write");
     done = end;
     at = await first(end);
@@ -206,10 +246,10 @@ export async function rebuildRollups(userId?: string): Promise<{ users: number }
   for (;;) {
     const next = (await client.execute({ sql: "SELECT min(user_id) AS u FROM usage_events WHERE user_id > ?", args: [previous] })).rows[0].u as string | null;
     // Rollups of users with no ledger rows between the two (there should be none) go.
-    await client.execute(
-      next === null
-        ? { sql: "DELETE FROM usage_rollups WHERE user_id > ?", args: [previous] }
-        : { sql: "DELETE FROM usage_rollups WHERE user_id > ? AND user_id < ?", args: [previous, next] },
+    const between = next === null ? { where: "user_id > ?", args: [previous] } : { where: "user_id > ? AND user_id < ?", args: [previous, next] };
+    await client.batch(
+      ["usage_rollups", "usage_rollups_daily"].map((table) => ({ sql: `DELETE FROM ${table} WHERE ${between.where}`, args: between.args })),
+      "write",
     );
     if (next === null) break;
     await rebuildUser(next);
@@ -221,11 +261,11 @@ export async function rebuildRollups(userId?: string): Promise<{ users: number }
 
 /**
  * At server start: an upgrade from a version before the rollups has a ledger and no rollups; they are
- * built once. Two index probes otherwise.
+ * built once. Three index probes otherwise.
  */
 export async function backfillRollups(): Promise<{ users: number } | null> {
   const r = await getClient().execute(
-    "SELECT EXISTS (SELECT 1 FROM usage_events) AS ledger, EXISTS (SELECT 1 FROM usage_rollups) AS rollups",
+    `SELECT EXISTS (SELECT 1 FROM usage_events) AS ledger, EXISTS (SELECT 1 FROM usage_rollups) AND EXISTS (SELECT 1 FROM usage_rollups_daily) AS rollups`,
   );
   if (!Number(r.rows[0].ledger) || Number(r.rows[0].rollups)) return null;
   return rebuildRollups();

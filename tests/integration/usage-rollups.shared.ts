@@ -99,11 +99,13 @@ export function usageRollupsSuite(kind: "valkey" | "sqlite") {
       })
     ).rows;
 
-  /** What the rollups of `userIds` must be: the ledger grouped in JS (bucket by bucketOf). */
-  const expected = async (userIds: string[]) => {
+  /** What the rollups of `userIds` must be: the ledger grouped in JS, by 15-minute bucket (bucketOf) and by UTC day. */
+  const expected = async (userIds: string[], by: "bucket" | "day" = "bucket") => {
     const groups = new Map<string, number[]>();
     for (const r of await rowsOf(userIds)) {
-      const key = [r.user_id, m.rollups.bucketOf(String(r.created_at)), r.endpoint ?? "", r.model ?? ""].join("|");
+      const at = String(r.created_at);
+      const period = by === "bucket" ? m.rollups.bucketOf(at) : `${new Date(at).toISOString().slice(0, 10)}T00:00:00.000Z`;
+      const key = [r.user_id, period, r.endpoint ?? "", r.model ?? ""].join("|");
       const g = groups.get(key) ?? [0, 0, 0, 0, 0, 0];
       [1, Number(r.input_tokens), Number(r.output_tokens), Number(r.cache_read_tokens), Number(r.cache_write_tokens), Number(r.cost_eur)].forEach(
         (v, i) => (g[i] += v),
@@ -112,17 +114,22 @@ export function usageRollupsSuite(kind: "valkey" | "sqlite") {
     }
     return [...groups].map(([k, g]) => [k, ...g.slice(0, 5), g[5].toFixed(9)].join("|")).sort();
   };
-  const actual = async (userIds: string[]) =>
+  const actual = async (userIds: string[], by: "bucket" | "day" = "bucket") =>
     (
       await m.db.getClient().execute({
-        sql: `SELECT * FROM usage_rollups WHERE user_id IN (${userIds.map(() => "?").join(",")})`,
+        sql: `SELECT * FROM ${by === "bucket" ? "usage_rollups" : "usage_rollups_daily"} WHERE user_id IN (${userIds.map(() => "?").join(",")})`,
         args: userIds,
       })
     ).rows
       .map((r) =>
-        [r.user_id, r.bucket, r.endpoint, r.model, r.calls, r.input_tokens, r.output_tokens, r.cache_read_tokens, r.cache_write_tokens, Number(r.cost_eur).toFixed(9)].join("|"),
+        [r.user_id, r[by], r.endpoint, r.model, r.calls, r.input_tokens, r.output_tokens, r.cache_read_tokens, r.cache_write_tokens, Number(r.cost_eur).toFixed(9)].join("|"),
       )
       .sort();
+  /** Both levels equal the ledger. */
+  const expectEqual = async (userIds: string[]) => {
+    expect(await actual(userIds)).toEqual(await expected(userIds));
+    expect(await actual(userIds, "day")).toEqual(await expected(userIds, "day"));
+  };
 
   /** The raw sums of a user's ledger rows in [start, end) (null = unbounded), in tokens (input + output) and EUR. */
   const rawSums = (rows: Awaited<ReturnType<typeof rowsOf>>, start: string | null, end: string | null) => {
@@ -158,9 +165,9 @@ export function usageRollupsSuite(kind: "valkey" | "sqlite") {
       await Promise.all(rows.flatMap((r, i) => (i % 10 === 0 ? [r, r, r] : [r]).map((x) => store.settle(x, windowsOf(x)))));
       await store.drain();
       expect((await rowsOf(users)).length).toBe(300);
-      const want = await expected(users);
-      expect(want.length).toBeGreaterThan(100);
-      expect(await actual(users)).toEqual(want);
+      expect((await expected(users)).length).toBeGreaterThan(100);
+      expect((await expected(users, "day")).length).toBeGreaterThan(10);
+      await expectEqual(users);
     });
 
     it("are recomputed by rebuildRollups, for one user and for everyone, stale buckets dropped", async () => {
@@ -172,17 +179,19 @@ export function usageRollupsSuite(kind: "valkey" | "sqlite") {
       await client.execute({ sql: "UPDATE usage_rollups SET calls = calls + 5, input_tokens = 0 WHERE user_id = ?", args: [a] });
       await client.execute({ sql: "INSERT INTO usage_rollups (user_id, bucket, calls, input_tokens) VALUES (?, '2020-01-01T00:00:00.000Z', 1, 9)", args: [a] });
       await client.execute({ sql: "UPDATE usage_rollups SET output_tokens = 1 WHERE user_id = ?", args: [b] });
+      await client.execute({ sql: "UPDATE usage_rollups_daily SET calls = 0 WHERE user_id = ?", args: [a] });
+      await client.execute({ sql: "INSERT INTO usage_rollups_daily (user_id, day, calls) VALUES (?, '2020-01-01T00:00:00.000Z', 3)", args: [b] });
       const ghost = unique("ghost");
       await client.execute({ sql: "INSERT INTO usage_rollups (user_id, bucket, calls) VALUES (?, '2026-01-01T00:00:00.000Z', 1)", args: [ghost] });
       expect(await actual([a])).not.toEqual(await expected([a]));
 
       await m.rollups.rebuildRollups(a);
-      expect(await actual([a])).toEqual(await expected([a]));
+      await expectEqual([a]);
       expect(await actual([b])).not.toEqual(await expected([b])); // only the one user
 
       const { users } = await m.rollups.rebuildRollups();
       expect(users).toBeGreaterThanOrEqual(2);
-      expect(await actual([a, b])).toEqual(await expected([a, b]));
+      await expectEqual([a, b]);
       expect(await actual([ghost])).toEqual([]);
     });
 
@@ -278,9 +287,13 @@ export function usageRollupsSuite(kind: "valkey" | "sqlite") {
       await client.execute("DELETE FROM usage_rollups");
       const done = await m.rollups.backfillRollups();
       expect(done?.users).toBeGreaterThanOrEqual(1);
-      expect(await actual([user])).toEqual(await expected([user]));
+      await expectEqual([user]);
       const all = (await client.execute("SELECT DISTINCT user_id FROM usage_events")).rows.map((r) => String(r.user_id));
-      expect(await actual(all)).toEqual(await expected(all));
+      await expectEqual(all);
+      // Rollups without their daily sums (a database between the two migrations): built again too.
+      await client.execute("DELETE FROM usage_rollups_daily");
+      expect((await m.rollups.backfillRollups())?.users).toBeGreaterThanOrEqual(1);
+      await expectEqual(all);
       expect(await m.rollups.backfillRollups()).toBeNull();
     });
   });
