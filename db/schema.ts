@@ -169,6 +169,65 @@ export const usageEvents = sqliteTable(
 );
 export type UsageEvent = typeof usageEvents.$inferSelect;
 
+// Usage per user in 15-minute UTC buckets, by endpoint and model: derived from usage_events (and
+// rebuildable from it), moved in the same write as each ledger row. Every whole-quarter-hour offset's day
+// and month begin on a bucket boundary, so cards, charts and budget rebuilds read buckets, not rows.
+export const usageRollups = sqliteTable(
+  "usage_rollups",
+  {
+    userId: text("user_id").notNull(),
+    bucket: text("bucket").notNull(), // ISO start of the 15-minute bucket (UTC)
+    endpoint: text("endpoint").notNull().default(""),
+    model: text("model").notNull().default(""),
+    calls: integer("calls").notNull().default(0),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    cacheReadTokens: integer("cache_read_tokens").notNull().default(0),
+    cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
+    costEur: real("cost_eur").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.bucket, t.endpoint, t.model] })],
+);
+
+// The same sums by UTC day (day = ISO start of the UTC day), moved in the same write as usage_rollups.
+// Measured (bench/usage.ts): a window of a year and more read from 15-minute buckets alone costs with
+// the length of the history (~35,000 buckets a year per endpoint and model); whole UTC days inside a
+// window are read here, and only its partial first and last days from the 15-minute buckets.
+export const usageRollupsDaily = sqliteTable(
+  "usage_rollups_daily",
+  {
+    userId: text("user_id").notNull(),
+    day: text("day").notNull(),
+    endpoint: text("endpoint").notNull().default(""),
+    model: text("model").notNull().default(""),
+    calls: integer("calls").notNull().default(0),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    cacheReadTokens: integer("cache_read_tokens").notNull().default(0),
+    cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
+    costEur: real("cost_eur").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.day, t.endpoint, t.model] })],
+);
+
+// One row per budget window whose alert threshold was crossed: the instance whose insert wins sends the
+// e-mail (exactly once per window across instances); sent_at stays empty until a send succeeded.
+export const budgetAlerts = sqliteTable(
+  "budget_alerts",
+  {
+    userId: text("user_id").notNull(),
+    windowKey: text("window_key").notNull(), // the window's id (lib/budgets/windows), e.g. d:2026-03-01T05:00:00.000Z
+    thresholdPct: integer("threshold_pct").notNull(),
+    usedTokens: integer("used_tokens").notNull(),
+    limitTokens: integer("limit_tokens").notNull(),
+    createdAt: text("created_at").notNull().default(now),
+    sentAt: text("sent_at"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.windowKey] })],
+);
+
 // Budget counters without Valkey (lib/budgets/sqlite-store): tokens used per user and window, kept in
 // the same transaction as each ledger row, and the reservations of calls in flight.
 export const budgetUsage = sqliteTable(

@@ -1,8 +1,8 @@
 // `npm start` / `npm run dev`: the Tollgate server process.
 // 1. Resolves the configuration (one clear line and exit 1 when it is invalid).
-// 2. Applies pending migrations, encrypts upstream API keys still stored in clear (by a version before
-//    encryption at rest), creates the default admin on first start, and starts the password hashing
-//    threads (lib/users/hash-pool).
+// 2. Applies pending migrations, builds the usage rollups once after an upgrade from before them,
+//    encrypts upstream API keys still stored in clear (by a version before encryption at rest), creates
+//    the default admin on first start, and starts the password hashing threads (lib/users/hash-pool).
 // 3. Serves HTTP on PORT: the gateway (/v1/*) straight from Node (lib/gateway/node), and so the refusal
 //    of sign-ins while the password hashing pool is full; everything else through Next in the same
 //    process. One process means one SQLite connection and one in-process cache shared by the admin
@@ -42,6 +42,11 @@ async function main() {
   // db/ (below lib/) does not import; and `npm run db:migrate` stays a schema step.
   const { sealed } = await sealClearKeys();
   if (sealed > 0) console.log(`Encrypted ${sealed} upstream API key${sealed === 1 ? "" : "s"} stored in clear.`);
+  // An upgrade from before the usage rollups: a ledger and no rollups yet. Built once, before serving
+  // (the usage figures are read through them); otherwise two index probes.
+  const { backfillRollups } = await import("@/lib/usage/rollups");
+  const backfilled = await backfillRollups();
+  if (backfilled) console.log(`Built the usage rollups of ${backfilled.users} user${backfilled.users === 1 ? "" : "s"} from the ledger.`);
   const { connectCache } = await import("@/lib/cache");
   await connectCache();
   const { budgetStore } = await import("@/lib/budgets");

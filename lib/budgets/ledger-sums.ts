@@ -1,24 +1,30 @@
 import "server-only";
-import type { InStatement } from "@libsql/client";
+import { spanSums } from "@/lib/usage/rollups";
 import type { BudgetWindow } from "./windows";
 
 // What a window's counter must equal: the tokens (all input and output) of the user's ledger rows since
-// the window began. Counters are derived state; this is where they are derived from.
+// the window began. Counters are derived state; this is where they are derived from — through the
+// ledger's 15-minute rollups (lib/usage/rollups), which move in the same write as each ledger row.
 
-const TOKENS = "coalesce(sum(input_tokens + output_tokens), 0)";
+const TOKENS = { w: "input_tokens + output_tokens" };
 
-/** One statement: the highest ledger id (`mark`) and each window's sum (`w0`, `w1`, …), as one consistent snapshot. */
-export function windowSums(userId: string, windows: BudgetWindow[]): InStatement {
-  const columns = windows.map((w, i) => `${w.start === null ? TOKENS : "coalesce(sum(CASE WHEN created_at >= ? THEN input_tokens + output_tokens END), 0)"} AS w${i}`);
-  return {
-    sql: `SELECT coalesce(max(id), 0) AS mark, ${columns.join(", ")} FROM usage_events WHERE user_id = ?`,
-    args: [...windows.filter((w) => w.start !== null).map((w) => w.start!), userId],
-  };
+/**
+ * One statement: the highest ledger id (`mark`) and each window's sum (`w0`, `w1`, …), as one consistent
+ * snapshot. The mark is the highest id of the whole ledger, not only of this user's rows: what a
+ * rebuild needs of it is that this user's rows up to it are in the sums and none after it are, which
+ * holds as well (ids grow with every insert, and the statement sees one snapshot), and it is one
+ * b-tree probe instead of a scan of the user's rows.
+ */
+export function windowSums(userId: string, windows: BudgetWindow[]) {
+  return spanSums(
+    userId,
+    windows.map((w) => ({ start: w.start, end: null })),
+    TOKENS,
+    ["(SELECT coalesce(max(id), 0) FROM usage_events) AS mark"],
+  );
 }
 
-/** One window's sum, for a counter row that is missing. */
-export function windowSum(userId: string, w: BudgetWindow): { sql: string; args: string[] } {
-  return w.start === null
-    ? { sql: `SELECT ${TOKENS} FROM usage_events WHERE user_id = ?`, args: [userId] }
-    : { sql: `SELECT ${TOKENS} FROM usage_events WHERE user_id = ? AND created_at >= ?`, args: [userId, w.start] };
+/** One window's sum, as a scalar subquery, for a counter row that is missing. */
+export function windowSum(userId: string, w: BudgetWindow) {
+  return spanSums(userId, [{ start: w.start, end: null }], TOKENS);
 }

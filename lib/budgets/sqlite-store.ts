@@ -1,7 +1,7 @@
 import "server-only";
 import type { InStatement } from "@libsql/client";
 import { getClient } from "@/db";
-import { usageInsert, type UsageRow } from "@/lib/usage";
+import { usageWrite, type UsageRow } from "@/lib/usage";
 import { decide, standing } from "./decide";
 import { InFlight, leaseEnd } from "./in-flight";
 import { windowSum } from "./ledger-sums";
@@ -56,8 +56,9 @@ export class SqliteBudgetStore implements BudgetStore {
     this.inFlight.delete(requestId);
     const results = await getClient().batch(
       [
-        usageInsert(row),
-        // Only when the insert above wrote the row: a request id settles once.
+        // The ledger row and its rollups; they move (one row changed each) only when the row was written.
+        ...usageWrite(row),
+        // Only when the ones above wrote: a request id settles once.
         {
           sql: `UPDATE budget_usage SET used = used + ? WHERE user_id = ? AND window_id IN (${marks})
                 AND changes() = 1`,
@@ -68,7 +69,7 @@ export class SqliteBudgetStore implements BudgetStore {
       ],
       "write",
     );
-    const found = new Map(results[3].rows.map((r) => [String(r.window_id), Number(r.used)]));
+    const found = new Map(results[results.length - 1].rows.map((r) => [String(r.window_id), Number(r.used)]));
     if (found.size < ids.length) return undefined;
     return standing(s, ids.map((id) => found.get(id)!));
   }

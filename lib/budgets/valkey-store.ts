@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type Redis from "ioredis";
 import { getClient } from "@/db";
 import { usageInsert, type UsageRow } from "@/lib/usage";
+import { rollupWrites } from "@/lib/usage/rollups";
 import { standing } from "./decide";
 import { InFlight, leaseEnd, type Held } from "./in-flight";
 import { windowSums } from "./ledger-sums";
@@ -121,8 +122,9 @@ export class ValkeyBudgetStore implements BudgetStore {
     let rowId = -1;
     let failed: unknown;
     try {
+      // With its rollups, in the same write (they move only when the row was written).
       const insert = usageInsert(row);
-      const written = await getClient().execute({ ...insert, sql: insert.sql + " RETURNING id" });
+      const [written] = await getClient().batch([{ ...insert, sql: insert.sql + " RETURNING id" }, ...rollupWrites(row)], "write");
       if (written.rows.length) rowId = Number(written.rows[0].id);
     } catch (e) {
       failed = e; // the reservation is still released below; the caller logs the lost row

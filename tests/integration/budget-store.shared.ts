@@ -140,8 +140,8 @@ export function budgetStoreSuite(kind: "valkey" | "sqlite") {
       const store = m.budgets.budgetStore();
       const now = new Date();
       const yesterday = new Date(now.getTime() - 86_400_000).toISOString();
-      await m.db.getClient().execute(m.usage.usageInsert(row(userId, randomUUID(), 300, 200, yesterday)));
-      await m.db.getClient().execute(m.usage.usageInsert(row(userId, randomUUID(), 40, 10)));
+      await m.usage.recordUsage(row(userId, randomUUID(), 300, 200, yesterday));
+      await m.usage.recordUsage(row(userId, randomUUID(), 40, 10));
       const sub = terms({ dailyLimit: 10_000 });
       const used = await usedNow(userId, m.budgets.budgetWindows(sub, now));
       expect(used.daily).toBe(50);
@@ -182,7 +182,7 @@ export function budgetStoreSuite(kind: "valkey" | "sqlite") {
     it("does not reset a spent day when the timezone changes: the day runs on until the new offset's next midnight", async () => {
       const userId = unique("tz");
       const spentAt = new Date("2026-03-10T15:00:00.000Z");
-      await m.db.getClient().execute(m.usage.usageInsert(row(userId, randomUUID(), 500, 0, spentAt.toISOString())));
+      await m.usage.recordUsage(row(userId, randomUUID(), 500, 0, spentAt.toISOString()));
       // At 20:00 UTC the UTC user moves to +14, where it is already 10:00 on the next day.
       const moved = { ...terms({ dailyLimit: 600 }), ...m.budgets.timezoneChange({ timezoneOffsetHours: 0, tzPreviousOffsetHours: null, tzSwitchAt: null }, 14, new Date("2026-03-10T20:00:00.000Z")) };
       for (const now of ["2026-03-10T20:00:00.000Z", "2026-03-11T05:00:00.000Z"]) {
@@ -215,7 +215,7 @@ export function budgetStoreSuite(kind: "valkey" | "sqlite") {
       // With Valkey the dying process may have written its row but not settled it (the two are separate
       // writes); without, the row and the counters move in one transaction, so it wrote neither.
       const wroteRow = kind === "valkey";
-      if (wroteRow) await m.db.getClient().execute(m.usage.usageInsert(row(userId, dead.requestId, 30, 20)));
+      if (wroteRow) await m.usage.recordUsage(row(userId, dead.requestId, 30, 20));
       await lapse(userId, dead.requestId);
       const next = await store.admit(ask(userId, windows, { inputBound: 10, wantedCap: 500, minCap: 1 }));
       expect(next).toMatchObject({ ok: true, cap: wroteRow ? 140 : 190 }); // 200 − what the row says − 10 input

@@ -1,8 +1,8 @@
 import "server-only";
-import { and, eq, gte, lt, sql, type SQL } from "drizzle-orm";
-import { getClient, getDb } from "@/db";
-import { usageEvents } from "@/db/schema";
+import { getClient } from "@/db";
+import type { usageEvents } from "@/db/schema";
 import { budgetWindows, type BudgetTerms, type BudgetWindow } from "@/lib/budgets/windows";
+import { rollupWrites, spanSums } from "./rollups";
 
 export type UsageFigures = { tokens: number; eur: number };
 export type UsageSummary = { today: UsageFigures; month: UsageFigures; total: UsageFigures };
@@ -10,24 +10,22 @@ export type UsageSummary = { today: UsageFigures; month: UsageFigures; total: Us
 /**
  * Tokens (input + output) and EUR of a user's ledger rows in each of `windows`, each counted over
  * exactly [start, resetsAt) (null start = since ever, null resetsAt = open-ended): the rows the budget
- * counters of those windows hold. One query over the (user_id, created_at) index, whatever the number
- * of windows.
+ * counters of those windows hold. One query, through the 15-minute rollups (lib/usage/rollups): whole
+ * buckets, plus the raw rows of a bucket a window only partly covers.
  */
 export async function ledgerSums(userId: string, windows: Pick<BudgetWindow, "start" | "resetsAt">[]): Promise<UsageFigures[]> {
-  const tokens = sql`(${usageEvents.inputTokens} + ${usageEvents.outputTokens})`;
-  const columns: Record<string, SQL<number>> = {};
-  windows.forEach((w, i) => {
-    const within = and(w.start ? gte(usageEvents.createdAt, w.start) : undefined, w.resetsAt ? lt(usageEvents.createdAt, w.resetsAt) : undefined);
-    columns[`t${i}`] = within ? sql<number>`coalesce(sum(CASE WHEN ${within} THEN ${tokens} END), 0)` : sql<number>`coalesce(sum(${tokens}), 0)`;
-    columns[`e${i}`] = within ? sql<number>`coalesce(sum(CASE WHEN ${within} THEN ${usageEvents.costEur} END), 0)` : sql<number>`coalesce(sum(${usageEvents.costEur}), 0)`;
-  });
-  const [row] = await getDb().select(columns).from(usageEvents).where(eq(usageEvents.userId, userId));
+  const statement = spanSums(
+    userId,
+    windows.map((w) => ({ start: w.start, end: w.resetsAt })),
+    { t: "input_tokens + output_tokens", e: "cost_eur" },
+  );
+  const [row] = (await getClient().execute(statement)).rows;
   return windows.map((_, i) => ({ tokens: Number(row[`t${i}`]), eur: Number(row[`e${i}`]) }));
 }
 
 /**
  * Today / this month (or since a one-time budget was set) / total, in tokens (input + output) and EUR,
- * summed from the usage_events ledger over the user's budget windows in one indexed query.
+ * summed from the usage_events ledger (through its rollups) over the user's budget windows in one query.
  */
 export async function usageSummary(
   user: { id: string } & BudgetTerms,
@@ -59,9 +57,17 @@ export function usageInsert(e: UsageRow) {
   };
 }
 
-/** Appends one gateway call to the ledger (idempotent by request id). */
+/**
+ * The statements that append one gateway call to the ledger and add it to its rollup bucket and day, to
+ * run in one write batch, in this order (the rollups move only when the insert wrote the row).
+ */
+export function usageWrite(e: UsageRow) {
+  return [usageInsert(e), ...rollupWrites(e)];
+}
+
+/** Appends one gateway call to the ledger, and to its rollup bucket in the same write (idempotent by request id). */
 export async function recordUsage(e: UsageRow) {
-  await getClient().execute(usageInsert(e));
+  await getClient().batch(usageWrite(e), "write");
 }
 
 /** The prices of an endpoint, in EUR per million tokens; a cache price of null is the default below. */

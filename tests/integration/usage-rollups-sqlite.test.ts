@@ -1,0 +1,3 @@
+import { usageRollupsSuite } from "./usage-rollups.shared";
+
+usageRollupsSuite("sqlite");
