@@ -58,6 +58,8 @@ async function route(request: NextRequest, next: () => NextResponse): Promise<Ne
     return response;
   }
 
+  // A JSON API answers a missing session itself (401 with its own error), not with the sign-in page.
+  if (pathname.startsWith("/api/")) return next();
   const login = new URL("/login", request.url);
   if (pathname !== "/") login.searchParams.set("next", pathname + search);
   const response = NextResponse.redirect(login);

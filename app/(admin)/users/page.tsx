@@ -10,15 +10,24 @@ import { getUserDetail, keyCountsOf, listUsers } from "@/lib/users";
 import { ListQuery, UserId } from "@/lib/users/schemas";
 import { usersUrl } from "@/lib/users/list-url";
 import { budgetStatus } from "@/lib/budgets/status";
+import { dailyUsage, latestCalls } from "@/lib/usage/history";
+import { UsageTab } from "@/components/users/usage-tab";
 import { CreateUserDialog } from "./_components/create-user-dialog";
 import { EditUserDialog } from "./_components/edit-user-dialog";
 import { UsersTable } from "./_components/users-table";
 
-async function loadEditing(id: string) {
+/** Days the Usage tab charts (and offers to download). */
+const USAGE_DAYS = 30;
+
+/** ?calls=<n>: the page of the Usage tab's latest calls (from 1; anything else is the first). */
+const callsPageOf = (v: unknown) => (typeof v === "string" && /^[1-9]\d{0,5}$/.test(v) ? Number(v) : 1);
+
+async function loadEditing(id: string, callsPage: number) {
   const user = await getUserDetail(id);
   if (!user) return undefined;
-  const [status, keys] = await Promise.all([budgetStatus(user), listKeys(id)]);
-  return { user, status, keys };
+  const now = new Date();
+  const [status, keys, days, calls] = await Promise.all([budgetStatus(user, now), listKeys(id), dailyUsage(user, USAGE_DAYS, now), latestCalls(id, callsPage)]);
+  return { user, status, keys, days, calls };
 }
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -26,7 +35,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const query = ListQuery.parse(params);
   const editId = UserId.safeParse(params.edit);
-  const [list, editing] = await Promise.all([listUsers(query), editId.success ? loadEditing(editId.data) : undefined]);
+  const [list, editing] = await Promise.all([listUsers(query), editId.success ? loadEditing(editId.data, callsPageOf(params.calls)) : undefined]);
   const keyCounts = await keyCountsOf(list.rows.map((r) => r.id));
 
   return (
@@ -47,6 +56,17 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           keys={editing.keys}
           isSelf={editing.user.id === admin.id}
           closeHref={usersUrl(query)}
+          initialTab={params.tab === "usage" ? "usage" : undefined}
+          usage={
+            <UsageTab
+              userId={editing.user.id}
+              status={editing.status}
+              oneTime={editing.user.budgetType === "one_time"}
+              days={editing.days}
+              calls={editing.calls}
+              pageHref={(n) => `${usersUrl(query, { edit: editing.user.id })}&tab=usage&calls=${n}`}
+            />
+          }
         />
       )}
     </div>

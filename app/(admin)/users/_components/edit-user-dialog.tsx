@@ -19,12 +19,18 @@ export function EditUserDialog({
   keys,
   isSelf,
   closeHref,
+  usage,
+  initialTab,
 }: {
   user: UserDetail;
   status: BudgetStatus;
   keys: KeyRow[];
   isSelf: boolean;
   closeHref: string;
+  /** The Usage tab, rendered on the server by the page (its chart is SVG made there). */
+  usage: React.ReactNode;
+  /** The tab to open on (the Usage tab's paging links come back to it). */
+  initialTab?: "usage";
 }) {
   const router = useRouter();
   return (
@@ -32,6 +38,7 @@ export function EditUserDialog({
       {/* Focus starts on the tabs, not on the role select, whose every change is saved at once. */}
       <Tabs
         autoFocus
+        defaultValue={initialTab}
         tabs={[
           { value: "budget", label: "Budget", content: <BudgetTab user={user} status={status} isSelf={isSelf} /> },
           {
@@ -40,11 +47,7 @@ export function EditUserDialog({
             content: <Later>Resource permissions (expert templates, CC profiles, model endpoints, skills, MCP tools, MoE modes) will be granted and revoked here.</Later>,
           },
           { value: "keys", label: "API Keys", content: <KeysTab userId={user.id} keys={keys} /> },
-          {
-            value: "usage",
-            label: "Usage",
-            content: <Later>Usage cards and the JSON download of the last 30 days will be here. The Budget tab shows today / month / total already.</Later>,
-          },
+          { value: "usage", label: "Usage", content: usage },
         ]}
       />
     </Dialog>
