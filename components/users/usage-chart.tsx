@@ -1,4 +1,4 @@
-import type { DayUsage } from "@/lib/usage/history";
+import type { DayUsage } from "@/lib/usage/rollups";
 
 // A bar per local day, drawn as SVG on the server (no chart library, no script). The SVG stretches to
 // its box, so it reads on a 390 px phone as on a desktop; its axis labels are HTML beside it, so they

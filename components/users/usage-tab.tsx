@@ -1,7 +1,8 @@
 import Link from "next/link";
 import type { BudgetStatus } from "@/lib/budgets/status";
 import { formatAtOffset, offsetLabel } from "@/lib/timezone";
-import type { CallsPage, DayUsage } from "@/lib/usage/history";
+import type { CallsPage } from "@/lib/usage/history";
+import type { DayUsage } from "@/lib/usage/rollups";
 import { Cell, EmptyRow, Row, Table, TableBody, TableHead, Th } from "@/components/ui/table";
 import { DailyChart, dayLabel } from "./usage-chart";
 import { UsageCards } from "./usage-cards";
@@ -71,7 +72,7 @@ export function UsageTab({ userId, status, oneTime, days, calls, pageHref }: Usa
                     </th>
                     <td className="px-3 py-1 text-right">{num.format(d.calls)}</td>
                     <td className="px-3 py-1 text-right">
-                      {num.format(d.inputTokens)} / {num.format(d.outputTokens)} / {num.format(d.cachedTokens)}
+                      {num.format(d.inputTokens)} / {num.format(d.outputTokens)} / {num.format(d.cacheReadTokens + d.cacheWriteTokens)}
                     </td>
                     <td className="px-3 py-1 text-right">{eur.format(d.eur)}</td>
                   </tr>

@@ -1,11 +1,12 @@
 import "server-only";
-import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { apiKeys, usageEvents } from "@/db/schema";
 import { localDayStart, offsetAt, type BudgetTerms } from "@/lib/budgets/windows";
 
-// What the Usage tab shows of a user's ledger: the latest calls, a page at a time, and the last days
-// summed per local day. Both read usage_events through its (user_id, created_at) index.
+// What the Usage tab shows of a user's ledger: the latest calls, a page at a time, read through
+// usage_events' (user_id, created_at) index; and which local days "the last N days" are (the chart sums
+// them from the rollups, lib/usage/rollups dailySeries; the download reads their rows).
 
 const DAY = 86_400_000;
 
@@ -67,9 +68,6 @@ export async function latestCalls(userId: string, page = 1, size = CALLS_PAGE_SI
   return { rows: rows.map((r) => ({ ...r, estimated: r.estimated === 1 })), page: current, pages, total: Number(total), size };
 }
 
-/** One local day of a user's usage; cachedTokens are the input tokens read from or written to the prompt cache. */
-export type DayUsage = { day: string; inputTokens: number; outputTokens: number; cachedTokens: number; calls: number; eur: number };
-
 /** The last `days` local days (today included) at the offset in force: their first instant, their last, and each day's date. */
 export function recentDays(user: Pick<BudgetTerms, "timezoneOffsetHours" | "tzPreviousOffsetHours" | "tzSwitchAt">, days: number, now = new Date()) {
   const offset = offsetAt(user, now);
@@ -77,39 +75,4 @@ export function recentDays(user: Pick<BudgetTerms, "timezoneOffsetHours" | "tzPr
   const from = new Date(today - (days - 1) * DAY);
   const dates = Array.from({ length: days }, (_, i) => new Date(from.getTime() + i * DAY + offset * 3_600_000).toISOString().slice(0, 10));
   return { offset, from, to: new Date(today + DAY), dates };
-}
-
-/**
- * Tokens, calls and EUR per local day over the last `days` days (today included), every day present
- * (zeros included), oldest first. One grouped query over the ledger for now; to move to the 15-minute
- * rollups (lib/usage/rollups) later, which every quarter-hour offset's day boundaries fall on.
- */
-export async function dailyUsage(user: { id: string } & Pick<BudgetTerms, "timezoneOffsetHours" | "tzPreviousOffsetHours" | "tzSwitchAt">, days: number, now = new Date()): Promise<DayUsage[]> {
-  const { offset, from, to, dates } = recentDays(user, days, now);
-  const shift = `${Math.round(offset * 60) >= 0 ? "+" : ""}${Math.round(offset * 60)} minutes`;
-  const day = sql<string>`date(${usageEvents.createdAt}, ${shift})`;
-  const rows = await getDb()
-    .select({
-      day,
-      inputTokens: sql<number>`sum(${usageEvents.inputTokens})`,
-      outputTokens: sql<number>`sum(${usageEvents.outputTokens})`,
-      cachedTokens: sql<number>`sum(${usageEvents.cacheReadTokens} + ${usageEvents.cacheWriteTokens})`,
-      calls: sql<number>`count(*)`,
-      eur: sql<number>`sum(${usageEvents.costEur})`,
-    })
-    .from(usageEvents)
-    .where(and(eq(usageEvents.userId, user.id), gte(usageEvents.createdAt, from.toISOString()), lt(usageEvents.createdAt, to.toISOString())))
-    .groupBy(day);
-  const byDay = new Map(rows.map((r) => [r.day, r]));
-  return dates.map((d) => {
-    const r = byDay.get(d);
-    return {
-      day: d,
-      inputTokens: Number(r?.inputTokens ?? 0),
-      outputTokens: Number(r?.outputTokens ?? 0),
-      cachedTokens: Number(r?.cachedTokens ?? 0),
-      calls: Number(r?.calls ?? 0),
-      eur: Number(r?.eur ?? 0),
-    };
-  });
 }

@@ -1,7 +1,8 @@
 import "server-only";
 import type { InStatement } from "@libsql/client";
 import { getClient } from "@/db";
-import { localDayStart, offsetAt, type BudgetTerms } from "@/lib/budgets/windows";
+import type { BudgetTerms } from "@/lib/budgets/windows";
+import { recentDays } from "./history";
 import type { UsageRow } from "./index";
 
 // usage_rollups: per user, 15-minute UTC bucket, endpoint and model, the sums of the ledger's rows; and
@@ -157,18 +158,16 @@ export async function dailySeries(
   days: number,
   now = new Date(),
 ): Promise<DayUsage[]> {
-  const offset = offsetAt(user, now);
+  const { offset, from, dates } = recentDays(user, days, now);
   const minutes = Math.round(offset * 60);
-  const first = new Date(localDayStart(now, offset).getTime() - (days - 1) * DAY);
   const r = await getClient().execute({
     sql: `SELECT date(bucket, ?) AS day, sum(input_tokens) AS i, sum(output_tokens) AS o, sum(cache_read_tokens) AS cr,
             sum(cache_write_tokens) AS cw, sum(calls) AS n, sum(cost_eur) AS e
           FROM usage_rollups WHERE user_id = ? AND bucket >= ? GROUP BY day`,
-    args: [`${minutes >= 0 ? "+" : ""}${minutes} minutes`, user.id, first.toISOString()],
+    args: [`${minutes >= 0 ? "+" : ""}${minutes} minutes`, user.id, from.toISOString()],
   });
   const found = new Map(r.rows.map((row) => [String(row.day), row]));
-  return Array.from({ length: days }, (_, d) => {
-    const day = new Date(first.getTime() + d * DAY + offset * 3_600_000).toISOString().slice(0, 10);
+  return dates.map((day) => {
     const row = found.get(day);
     return {
       day,

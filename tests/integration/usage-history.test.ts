@@ -20,6 +20,7 @@ const m = suiteModules(async () => ({
   keys: await import("@/lib/keys"),
   usage: await import("@/lib/usage"),
   history: await import("@/lib/usage/history"),
+  rollups: await import("@/lib/usage/rollups"),
   exports: await import("@/lib/usage/export"),
   db: await import("@/db"),
   cache: await import("@/lib/cache"),
@@ -68,7 +69,7 @@ async function readAll(stream: ReadableStream<Uint8Array>) {
   return new Response(stream).text();
 }
 
-describe("dailyUsage", () => {
+describe("dailySeries", () => {
   it("sums each local day at the user's offset, every day present, zeros included", async () => {
     const id = await newUser();
     await spend(id, "2026-03-09T18:29:59.999Z", 10, { cacheRead: 4 }); // 9 Mar 23:59 at +05:30
@@ -76,14 +77,14 @@ describe("dailyUsage", () => {
     await spend(id, "2026-03-10T11:00:00.000Z", 30);
     await spend(id, "2026-03-03T18:30:00.000Z", 99); // 4 Mar 00:00: the first of 7 days
     await spend(id, "2026-03-03T18:29:59.999Z", 1000); // 3 Mar: before them
-    const days = await m.history.dailyUsage(terms(id, 5.5), 7, NOW);
+    const days = await m.rollups.dailySeries(terms(id, 5.5), 7, NOW);
     expect(days.map((d) => d.day)).toEqual(["2026-03-04", "2026-03-05", "2026-03-06", "2026-03-07", "2026-03-08", "2026-03-09", "2026-03-10"]);
-    expect(days[0]).toEqual({ day: "2026-03-04", inputTokens: 99, outputTokens: 1, cachedTokens: 0, calls: 1, eur: 0.5 });
-    expect(days[1]).toEqual({ day: "2026-03-05", inputTokens: 0, outputTokens: 0, cachedTokens: 0, calls: 0, eur: 0 });
-    expect(days[5]).toEqual({ day: "2026-03-09", inputTokens: 10, outputTokens: 1, cachedTokens: 4, calls: 1, eur: 0.5 });
-    expect(days[6]).toEqual({ day: "2026-03-10", inputTokens: 50, outputTokens: 2, cachedTokens: 0, calls: 2, eur: 1 });
+    expect(days[0]).toEqual({ day: "2026-03-04", inputTokens: 99, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, calls: 1, eur: 0.5 });
+    expect(days[1]).toEqual({ day: "2026-03-05", inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, calls: 0, eur: 0 });
+    expect(days[5]).toEqual({ day: "2026-03-09", inputTokens: 10, outputTokens: 1, cacheReadTokens: 4, cacheWriteTokens: 0, calls: 1, eur: 0.5 });
+    expect(days[6]).toEqual({ day: "2026-03-10", inputTokens: 50, outputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0, calls: 2, eur: 1 });
     // At UTC the same rows fall on other days.
-    const utc = await m.history.dailyUsage(terms(id), 7, NOW);
+    const utc = await m.rollups.dailySeries(terms(id), 7, NOW);
     expect(utc.at(-1)).toMatchObject({ day: "2026-03-10", inputTokens: 30, calls: 1 });
     expect(utc.at(-2)).toMatchObject({ day: "2026-03-09", inputTokens: 30, calls: 2 });
   });

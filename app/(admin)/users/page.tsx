@@ -10,7 +10,8 @@ import { getUserDetail, keyCountsOf, listUsers } from "@/lib/users";
 import { ListQuery, UserId } from "@/lib/users/schemas";
 import { usersUrl } from "@/lib/users/list-url";
 import { budgetStatus } from "@/lib/budgets/status";
-import { dailyUsage, latestCalls } from "@/lib/usage/history";
+import { latestCalls } from "@/lib/usage/history";
+import { dailySeries } from "@/lib/usage/rollups";
 import { UsageTab } from "@/components/users/usage-tab";
 import { CreateUserDialog } from "./_components/create-user-dialog";
 import { EditUserDialog } from "./_components/edit-user-dialog";
@@ -26,7 +27,7 @@ async function loadEditing(id: string, callsPage: number) {
   const user = await getUserDetail(id);
   if (!user) return undefined;
   const now = new Date();
-  const [status, keys, days, calls] = await Promise.all([budgetStatus(user, now), listKeys(id), dailyUsage(user, USAGE_DAYS, now), latestCalls(id, callsPage)]);
+  const [status, keys, days, calls] = await Promise.all([budgetStatus(user, now), listKeys(id), dailySeries(user, USAGE_DAYS, now), latestCalls(id, callsPage)]);
   return { user, status, keys, days, calls };
 }
 
