@@ -46,6 +46,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           status={editing.status}
           keys={editing.keys}
           isSelf={editing.user.id === admin.id}
+          mailEnabled={mailEnabled()}
           closeHref={usersUrl(query)}
         />
       )}

@@ -18,12 +18,14 @@ export function EditUserDialog({
   status,
   keys,
   isSelf,
+  mailEnabled,
   closeHref,
 }: {
   user: UserDetail;
   status: BudgetStatus;
   keys: KeyRow[];
   isSelf: boolean;
+  mailEnabled: boolean;
   closeHref: string;
 }) {
   const router = useRouter();
@@ -33,7 +35,7 @@ export function EditUserDialog({
       <Tabs
         autoFocus
         tabs={[
-          { value: "budget", label: "Budget", content: <BudgetTab user={user} status={status} isSelf={isSelf} /> },
+          { value: "budget", label: "Budget", content: <BudgetTab user={user} status={status} isSelf={isSelf} mailEnabled={mailEnabled} /> },
           {
             value: "permissions",
             label: "Permissions",
