@@ -51,3 +51,36 @@ export function welcomeMail(user: { username: string; email: string; displayName
 export async function sendWelcomeMail(user: Parameters<typeof welcomeMail>[0], password?: string) {
   await send(welcomeMail(user, password));
 }
+
+/** A budget alert: which window, how much of it is used, and when it starts afresh. */
+export function budgetAlertMail(a: {
+  to: string;
+  name: string;
+  kind: "daily" | "monthly" | "total";
+  pct: number;
+  used: number;
+  limit: number;
+  resetsAt: string | null;
+  oneTime: boolean;
+}): Mail {
+  const { appUrl } = config();
+  const what = a.kind === "monthly" && a.oneTime ? "one-time" : a.kind;
+  const n = (v: number) => v.toLocaleString("en-US");
+  const lines = [
+    `Hello ${a.name},`,
+    "",
+    `you have used ${a.pct} % of your ${what} token budget on Tollgate.`,
+    "",
+    `Used:   ${n(a.used)} tokens`,
+    `Limit:  ${n(a.limit)} tokens`,
+    a.resetsAt ? `Resets: ${a.resetsAt.replace("T", " ").replace(/\.\d+Z$/, " UTC")}` : "Resets: never (it does not start afresh by itself)",
+    "",
+    "Calls that would go past the limit are refused until then.",
+    `Your portal: ${appUrl}/user`,
+  ];
+  return { to: a.to, subject: `Tollgate: ${a.pct} % of your ${what} token budget used`, text: lines.join("\n") };
+}
+
+export async function sendBudgetAlertMail(a: Parameters<typeof budgetAlertMail>[0]) {
+  await send(budgetAlertMail(a));
+}

@@ -80,6 +80,9 @@ export type KeyAuth =
       username: string;
       userActive: boolean;
       role: Role;
+      /** Budget alerts (lib/alerts); the address is read only when one is sent. */
+      alertEnabled: boolean;
+      alertThresholdPct: number;
     } & BudgetTerms);
 
 /** A key's record and the resources version, read in one round trip. */
@@ -111,14 +114,16 @@ export async function keyCallerOf(keyHash: string): Promise<KeyCaller> {
       timezoneOffsetHours: users.timezoneOffsetHours,
       tzPreviousOffsetHours: users.tzPreviousOffsetHours,
       tzSwitchAt: users.tzSwitchAt,
+      alertEnabled: users.alertEnabled,
+      alertThresholdPct: users.alertThresholdPct,
     })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
     .where(eq(apiKeys.keyHash, keyHash));
   let auth: KeyAuth = { found: false };
   if (row) {
-    const { keyStatus, isActive, ...rest } = row;
-    auth = { found: true, ...rest, keyActive: keyStatus === "active", userActive: isActive === 1 };
+    const { keyStatus, isActive, alertEnabled, ...rest } = row;
+    auth = { found: true, ...rest, keyActive: keyStatus === "active", userActive: isActive === 1, alertEnabled: alertEnabled === 1 };
   }
   await cache().setGuarded(key, auth, RECORD_TTL_SECONDS, generation);
   return { auth, resourcesVersion };

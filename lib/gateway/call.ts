@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { BudgetStore, Standing } from "@/lib/budgets";
 import type { Allowances } from "@/lib/budgets/bounds";
 import { budgetWindows } from "@/lib/budgets/windows";
+import type { AlertCheck } from "@/lib/alerts/types";
 import type { KeyCaller } from "@/lib/callers";
 import type { RoutingEndpoint } from "@/lib/endpoints";
 import { costEur } from "@/lib/usage";
@@ -28,6 +29,8 @@ export type GatewayDeps = {
   allowances: Allowances;
   /** Notes that a key was used (coalesced, off the call's path). */
   keyUsed(keyId: string): void;
+  /** Told where the user stands once the call is settled (budget alerts); not awaited, never throws. */
+  settled?(check: AlertCheck): void;
   upstreamTimeoutMs: number;
   maxBodyBytes: number;
 };
@@ -280,6 +283,7 @@ export class GatewayCall {
       // Where the user stands after this call: from the store when it says, else as admitted plus this call.
       const tokens = usage.input + usage.output;
       this.standing = after ?? this.standing.map((w) => ({ ...w, used: w.used + tokens }));
+      this.deps.settled?.({ caller: this.caller, at: createdAt, standing: this.standing, tokens });
       this.costHeaders = {
         "x-tollgate-cost-eur": cost.toFixed(6),
         "x-tollgate-tokens-input": String(usage.input),

@@ -1,4 +1,5 @@
 import "server-only";
+import { checkAlerts } from "@/lib/alerts";
 import { keyCallerOf } from "@/lib/callers";
 import { config } from "@/lib/config";
 import { routingEndpoints } from "@/lib/endpoints";
@@ -18,6 +19,7 @@ const deps = (): GatewayDeps => ({
   endpoints: routingEndpoints,
   budgets: budgetStore(),
   keyUsed: markKeyUsed,
+  settled: checkAlerts,
   allowances: config().budgetAllowances,
   ...config().gateway,
 });

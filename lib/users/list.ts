@@ -31,6 +31,10 @@ const detailColumns = {
   tzPreviousOffsetHours: users.tzPreviousOffsetHours,
   tzSwitchAt: users.tzSwitchAt,
   mustChangePassword: users.mustChangePassword,
+  alertEnabled: users.alertEnabled,
+  alertThresholdPct: users.alertThresholdPct,
+  alertEmail: users.alertEmail,
+  lastAlertSentAt: users.lastAlertSentAt,
 };
 export type UserDetail = { [K in keyof typeof detailColumns]: User[K] };
 

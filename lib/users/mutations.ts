@@ -12,7 +12,7 @@ import { newId } from "@/lib/ids";
 import { nowIso } from "@/lib/time";
 import { hashPassword } from "./passwords";
 import { requireUserRow, userTarget } from "./rows";
-import type { CreateUserInput, UpdateUserInput } from "./schemas";
+import type { CreateUserInput, SetAlertsInput, UpdateUserInput } from "./schemas";
 
 // What admins do to users. Each change and its audit row go in one atomic batch, and every change
 // that alters what the user may do evicts their cached records before it returns.
@@ -104,6 +104,27 @@ export async function updateUser(actor: Actor, id: string, input: UpdateUserInpu
   } catch (e) {
     throw takenError(e) ?? e;
   }
+  await evictCallers({ userId: id });
+}
+
+/**
+ * Sets the user's budget alerts (lib/alerts): on or off, the threshold, the address (null = their own
+ * e-mail). The gateway's record of their keys carries the first two, so it is evicted: the next call
+ * checks the new setting.
+ */
+export async function setAlerts(actor: Actor, id: string, input: SetAlertsInput) {
+  const before = await requireUserRow(id);
+  const next = { alertEnabled: input.alertEnabled ? 1 : 0, alertThresholdPct: input.alertThresholdPct, alertEmail: input.alertEmail };
+  const changes: Record<string, unknown> = {};
+  for (const key of ["alertEnabled", "alertThresholdPct", "alertEmail"] as const) {
+    if (before[key] !== next[key]) changes[key] = { from: before[key], to: next[key] };
+  }
+  if (Object.keys(changes).length === 0) return;
+  const db = getDb();
+  await db.batch([
+    db.update(users).set({ ...next, updatedAt: nowIso() }).where(eq(users.id, id)),
+    auditAfterChange(actor, "user.alerts", userTarget(before), changes),
+  ]);
   await evictCallers({ userId: id });
 }
 

@@ -113,6 +113,34 @@ export const SetRole = z.object({ role: RoleField });
 
 export const SetTimezone = z.object({ timezoneOffsetHours: TimezoneOffset });
 
+const THRESHOLD_RANGE = "Enter a whole percentage from 1 to 100";
+
+/** The alert threshold in percent of each limit: a whole number 1–100; empty = the default, 80. */
+export const AlertThreshold = z
+  .union([z.number(), z.string(), z.null()], { error: THRESHOLD_RANGE })
+  .optional()
+  .transform((v, ctx) => {
+    const raw = typeof v === "string" ? v.trim() : v;
+    if (raw == null || raw === "") return 80;
+    const n = typeof raw === "number" ? raw : /^\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isInteger(n) || n < 1 || n > 100) {
+      ctx.addIssue({ code: "custom", message: THRESHOLD_RANGE });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+/** Where alerts go: empty = the user's own e-mail (null), else a valid address. */
+export const AlertEmail = z
+  .union([z.string(), z.null()], { error: "Alert e-mail must be text" })
+  .optional()
+  .transform((v) => (v == null ? "" : v.trim()))
+  .pipe(z.union([z.literal("").transform(() => null), Email]));
+
+/** Budget alerts (Budget tab): on or off, the threshold, and the address (empty = the user's own). */
+export const SetAlerts = z.object({ alertEnabled: Flag, alertThresholdPct: AlertThreshold, alertEmail: AlertEmail });
+export type SetAlertsInput = z.infer<typeof SetAlerts>;
+
 export const ResetPassword = z.object({ password: Password, mustChange: Flag });
 
 export const ChangeOwnPassword = z

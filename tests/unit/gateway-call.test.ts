@@ -35,6 +35,8 @@ const caller = (over: Partial<Extract<KeyAuth, { found: true }>> = {}): KeyAuth 
   timezoneOffsetHours: 0,
   tzPreviousOffsetHours: null,
   tzSwitchAt: null,
+  alertEnabled: false,
+  alertThresholdPct: 80,
   ...over,
 });
 const records: Record<string, KeyAuth> = {
@@ -400,5 +402,19 @@ describe("finish()", () => {
     await Promise.all([c.finish("client_aborted"), c.finish("timeout")]);
     expect(rows).toHaveLength(1);
     expect(rows[0].status).toBe("ok");
+  });
+});
+
+describe("the budget alerts' hook", () => {
+  it("is told, once the call is settled, where the user stands after it and what the call used", async () => {
+    const after = [{ kind: "daily" as const, used: 90, limit: 100, resetsAt: "2026-03-02T00:00:00.000Z" }];
+    const told: Parameters<NonNullable<GatewayDeps["settled"]>>[0][] = [];
+    const { response } = await call(chat("ok"), {}, {
+      budgets: { admit: async () => ({ ok: true, cap: undefined, reserved: 0, standing: [] }), settle: async () => after },
+      settled: (check) => void told.push(check),
+    });
+    expect(response.status).toBe(200);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ standing: after, tokens: 10, caller: { userId: "user-1" } });
   });
 });

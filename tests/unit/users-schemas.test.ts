@@ -10,6 +10,7 @@ import {
   Password,
   ResetPassword,
   RoleField,
+  SetAlerts,
   SetRole,
   SetTimezone,
   SORT_COLUMNS,
@@ -348,5 +349,29 @@ describe("the /users view in the URL", () => {
     expect(ListQuery.parse({ q: "x".repeat(100) }).q).toBe("x".repeat(100));
     expect(ListQuery.parse({ q: "x".repeat(101) }).q).toBe("");
     expect(ListQuery.parse({ status: "active" }).status).toBe("active");
+  });
+});
+
+describe("budget alerts", () => {
+  it("reads the form: checkbox, threshold, empty address = the user's own", () => {
+    expect(SetAlerts.parse({ alertEnabled: "on", alertThresholdPct: " 85 ", alertEmail: "" })).toEqual({ alertEnabled: true, alertThresholdPct: 85, alertEmail: null });
+    expect(SetAlerts.parse({ alertThresholdPct: 100, alertEmail: "  Ops@Example.TEST " })).toEqual({ alertEnabled: false, alertThresholdPct: 100, alertEmail: "ops@example.test" });
+  });
+
+  it("takes an empty or absent threshold as the default, 80 %", () => {
+    for (const empty of ["", "  ", null, undefined]) expect(SetAlerts.parse({ alertThresholdPct: empty }).alertThresholdPct).toBe(80);
+  });
+
+  it("refuses a threshold that is not a whole percentage from 1 to 100, on its field", () => {
+    for (const bad of ["0", "101", "80.5", "-5", "8e1", "eighty", 0, 101, 79.5, true, {}]) {
+      expect(fieldErrorsOf(SetAlerts, { alertThresholdPct: bad }), JSON.stringify(bad)).toEqual({ alertThresholdPct: ["Enter a whole percentage from 1 to 100"] });
+    }
+  });
+
+  it("refuses an alert address that is not an e-mail address, on its field", () => {
+    for (const bad of ["nope", "a@b", "x@example.test y"]) {
+      expect(fieldErrorsOf(SetAlerts, { alertEmail: bad }), bad).toEqual({ alertEmail: ["Enter a valid email address"] });
+    }
+    expect(fieldErrorsOf(SetAlerts, { alertEmail: 5 })).toEqual({ alertEmail: ["Alert e-mail must be text"] });
   });
 });

@@ -4,8 +4,8 @@ import { adminAction } from "@/lib/auth/action";
 import { createKey, deleteKey, setKeyStatus } from "@/lib/keys";
 import { KeyId, KeyLabel, KeyStatusField } from "@/lib/keys/schemas";
 import { mailEnabled, sendWelcomeMail } from "@/lib/mail";
-import { createUser, deleteUser, recordWelcomeMail, resetPassword, setActive, setRole, setTimezone, updateUser } from "@/lib/users";
-import { CreateUser, Flag, ResetPassword, SetRole, SetTimezone, UpdateUser, UserId } from "@/lib/users/schemas";
+import { createUser, deleteUser, recordWelcomeMail, resetPassword, setActive, setAlerts, setRole, setTimezone, updateUser } from "@/lib/users";
+import { CreateUser, Flag, ResetPassword, SetAlerts, SetRole, SetTimezone, UpdateUser, UserId } from "@/lib/users/schemas";
 
 // Thin: each action is the admin gate + a schema + one call into lib/users. Ids travel in the payload
 // and are parsed like every other field; what the admin may do to that record is re-checked in lib.
@@ -48,6 +48,8 @@ export const setTimezoneAction = adminAction(
   async ({ id, timezoneOffsetHours }, admin) => setTimezone(admin, id, timezoneOffsetHours),
   revalidate,
 );
+
+export const setAlertsAction = adminAction(SetAlerts.extend({ id: UserId }), async ({ id, ...input }, admin) => setAlerts(admin, id, input), revalidate);
 
 export const setActiveAction = adminAction(
   z.object({ id: UserId, active: Flag }),

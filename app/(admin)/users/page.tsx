@@ -56,6 +56,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           status={editing.status}
           keys={editing.keys}
           isSelf={editing.user.id === admin.id}
+          mailEnabled={mailEnabled()}
           closeHref={usersUrl(query)}
           initialTab={params.tab === "usage" ? "usage" : undefined}
           usage={

@@ -11,6 +11,7 @@ import { ROLES, type Role } from "@/db/enums";
 import type { BudgetStatus } from "@/lib/budgets/status";
 import { formatAtOffset, offsetLabel, TIMEZONE_OFFSETS } from "@/lib/timezone";
 import type { UserDetail } from "@/lib/users";
+import { AlertsForm } from "./alerts-form";
 import { resetPasswordAction, setActiveAction, setRoleAction, setTimezoneAction, updateUserAction } from "../actions";
 
 const asField = (n: number | null) => (n === null ? "" : String(n));
@@ -24,7 +25,7 @@ const timezoneSaved = (data: { switchAt: string | null } | undefined) => `Timezo
 
 // Inside the dialog the rest of the page is hidden from screen readers, so each outcome is also said
 // in the dialog's own status line; the toast is the visual confirmation.
-export function BudgetTab({ user, status, isSelf }: { user: UserDetail; status: BudgetStatus; isSelf: boolean }) {
+export function BudgetTab({ user, status, isSelf, mailEnabled }: { user: UserDetail; status: BudgetStatus; isSelf: boolean; mailEnabled: boolean }) {
   const [role, setRole] = useState<Role>(user.role);
   const [quick, setQuick] = useState<{ ok: boolean; message?: string }>();
   const [pendingQuick, startQuick] = useTransition();
@@ -132,6 +133,8 @@ export function BudgetTab({ user, status, isSelf }: { user: UserDetail; status: 
         <FormMessage state={tzState?.ok ? { ok: true, message: timezoneSaved(tzState.data) } : tzState} />
         <BudgetMeters status={status} oneTime={user.budgetType === "one_time"} />
       </section>
+
+      <AlertsForm user={user} mailEnabled={mailEnabled} />
 
       <section className="border-t border-line pt-4">
         <h3 className="mb-2 text-sm font-medium">Reset password</h3>

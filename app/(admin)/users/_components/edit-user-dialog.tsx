@@ -18,6 +18,7 @@ export function EditUserDialog({
   status,
   keys,
   isSelf,
+  mailEnabled,
   closeHref,
   usage,
   initialTab,
@@ -26,6 +27,7 @@ export function EditUserDialog({
   status: BudgetStatus;
   keys: KeyRow[];
   isSelf: boolean;
+  mailEnabled: boolean;
   closeHref: string;
   /** The Usage tab, rendered on the server by the page (its chart is SVG made there). */
   usage: React.ReactNode;
@@ -40,7 +42,7 @@ export function EditUserDialog({
         autoFocus
         defaultValue={initialTab}
         tabs={[
-          { value: "budget", label: "Budget", content: <BudgetTab user={user} status={status} isSelf={isSelf} /> },
+          { value: "budget", label: "Budget", content: <BudgetTab user={user} status={status} isSelf={isSelf} mailEnabled={mailEnabled} /> },
           {
             value: "permissions",
             label: "Permissions",
