@@ -1,6 +1,6 @@
 // The usage ledger at scale (issue 10, "a ledger that stays fast"): the usage cards (usageSummary →
 // ledgerSums), the chart (dailySeries, 30 days), a budget rebuild's sums (windowSums) and a 30-day
-// export scan (keyset pages of 1,000 over (user_id, created_at, id)) for a user with BENCH_LEDGER_ROWS
+// CSV export as the usage API streams it (lib/usage/export: keyset pages of 1,000 by (created_at, id)) for a user with BENCH_LEDGER_ROWS
 // ledger rows (default 10 million, over ~400 days) and for one with 1,000, in the same run and the
 // same temporary database (with other users' rows around them). Same run too: the cards as they were
 // summed before the rollups (one pass over the user's ledger rows), as a baseline.
@@ -20,7 +20,6 @@ const WARMUP = 3;
 const RUNS = 30;
 const EXPORT_RUNS = 3;
 const BASELINE_RUNS = 3;
-const PAGE = 1_000;
 
 type Stats = { p50: number; p95: number; max: number; runs: number };
 
@@ -61,6 +60,7 @@ export async function run() {
     const { usageSummary } = await import("@/lib/usage");
     const { dailySeries } = await import("@/lib/usage/rollups");
     const { windowSums } = await import("@/lib/budgets/ledger-sums");
+    const { usageExport, EXPORT_PAGE_ROWS } = await import("@/lib/usage/export");
     const { budgetWindows } = await import("@/lib/budgets/windows");
 
     console.log(`\n## usage: the ledger at ${HEAVY_ROWS.toLocaleString("en")} rows of one user vs ${LIGHT_ROWS.toLocaleString("en")}`);
@@ -92,22 +92,13 @@ export async function run() {
     const oneTime = { ...terms, budgetType: "one_time" as const, budgetSetAt: new Date(now.getTime() - 200 * 86_400_000 + 7 * 60_000 + 31_123).toISOString() };
     const since30 = new Date(now.getTime() - 30 * 86_400_000).toISOString();
 
-    /** The 30-day export's scan: keyset pages of PAGE rows by (created_at, id), counted. */
+    /** The 30-day export as the usage API serves it (lib/usage/export, CSV), drained; its rows counted. */
     const exportScan = async (userId: string) => {
-      let count = 0;
-      let after: [string, number] = [since30, 0];
-      for (;;) {
-        const r = await client.execute({
-          sql: `SELECT id, created_at, endpoint, model, input_tokens, output_tokens, cost_eur, status FROM usage_events
-                WHERE user_id = ? AND created_at >= ? AND (created_at > ? OR (created_at = ? AND id > ?))
-                ORDER BY created_at, id LIMIT ${PAGE}`,
-          args: [userId, since30, after[0], after[0], after[1]],
-        });
-        count += r.rows.length;
-        if (r.rows.length < PAGE) return count;
-        const last = r.rows[r.rows.length - 1];
-        after = [String(last.created_at), Number(last.id)];
-      }
+      const { stream } = usageExport({ id: userId, ...terms }, 30, "csv", now);
+      let lines = 0;
+      const reader = stream.getReader();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) for (const byte of r.value) if (byte === 10) lines++;
+      return lines - 1; // the header
     };
     const latest = (userId: string) =>
       client.execute({
@@ -131,7 +122,7 @@ export async function run() {
       const r = await client.execute({ sql: `EXPLAIN QUERY PLAN ${sql}`, args });
       plans.push(`${label}:\n${r.rows.map((row) => `    ${String(row.detail)}`).join("\n")}`);
     };
-    await explain("export page", `SELECT id, created_at, endpoint, model, input_tokens, output_tokens, cost_eur, status FROM usage_events WHERE user_id = ? AND created_at >= ? AND (created_at > ? OR (created_at = ? AND id > ?)) ORDER BY created_at, id LIMIT ${PAGE}`, ["heavy", since30, since30, since30, 0]);
+    await explain("export page (the keyset condition as lib/usage/export writes it)", `SELECT * FROM usage_events WHERE user_id = ? AND created_at >= ? AND created_at < ? AND (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ${EXPORT_PAGE_ROWS}`, ["heavy", since30, "9999", since30, 0]);
     await explain("latest calls page", "SELECT id, created_at, endpoint, model, input_tokens, output_tokens, cost_eur, status FROM usage_events WHERE user_id = ? AND (created_at < ? OR (created_at = ? AND id < ?)) ORDER BY created_at DESC, id DESC LIMIT 50", ["heavy", "9999", "9999", 0]);
     const ws = windowSums("heavy", budgetWindows(oneTime, now));
     await explain("windowSums (one-time, mid-bucket start)", ws.sql, ws.args);
@@ -143,7 +134,7 @@ export async function run() {
       { label: "chart (dailySeries, 30 days)", fn: (u) => dailySeries({ id: u, ...terms }, 30, now) },
       { label: "budget rebuild (windowSums)", fn: (u) => client.execute(windowSums(u, budgetWindows(oneTime, now))) },
       { label: "latest 50 calls (keyset page)", fn: latest },
-      { label: `30-day export scan (pages of ${PAGE})`, fn: exportScan, runs: EXPORT_RUNS },
+      { label: `30-day CSV export (usageExport, pages of ${EXPORT_PAGE_ROWS})`, fn: exportScan, runs: EXPORT_RUNS },
       { label: "baseline: cards summed over the raw rows (before rollups)", fn: before, runs: BASELINE_RUNS },
     ];
     const counts = { heavy: await exportScan("heavy"), light: await exportScan("light") };

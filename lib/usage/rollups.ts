@@ -148,36 +148,49 @@ export type DayUsage = {
   eur: number;
 };
 
+const MEASURES = "sum(input_tokens) AS i, sum(output_tokens) AS o, sum(cache_read_tokens) AS cr, sum(cache_write_tokens) AS cw, sum(calls) AS n, sum(cost_eur) AS e";
+const FIELDS = { inputTokens: "i", outputTokens: "o", cacheReadTokens: "cr", cacheWriteTokens: "cw", calls: "n", eur: "e" } as const;
+type Figures = Omit<DayUsage, "day">;
+
 /**
  * The last `days` local days up to and including today (the user's offset in force at `now`), oldest
- * first, every day present (zeros where nothing was used): one query over the rollups. Offsets are
- * whole quarter hours (lib/users/schemas), so every local day begins on a bucket boundary.
+ * first, every day present (zeros where nothing was used): one query over the rollups.
+ *
+ * A local day [L, L + 24 h) is read as the UTC day [M, M + 24 h) whose midnight M is nearest to L, plus
+ * the buckets of the stub [L, M), minus those of the next day's stub (a stub with L after M counts
+ * negatively). Each boundary's stub is at most 12 hours of buckets, shared by the two days on either
+ * side of it, so the chart reads `days` daily rows and `days + 1` stubs per endpoint and model: 16 buckets
+ * a day at +1:00, 22 at +5:30, none at UTC — instead of every bucket of every day. Offsets are whole
+ * quarter hours (lib/users/schemas), so every stub is whole buckets.
  */
 export async function dailySeries(
   user: { id: string } & Pick<BudgetTerms, "timezoneOffsetHours" | "tzPreviousOffsetHours" | "tzSwitchAt">,
   days: number,
   now = new Date(),
 ): Promise<DayUsage[]> {
-  const { offset, from, dates } = recentDays(user, days, now);
-  const minutes = Math.round(offset * 60);
+  const { from, dates } = recentDays(user, days, now);
+  const starts = Array.from({ length: days + 1 }, (_, k) => from.getTime() + k * DAY);
+  const midnights = starts.map((l) => Date.parse(dayOf(new Date(l + DAY / 2).toISOString())));
+  const stubs = starts.flatMap((l, k) => (l === midnights[k] ? [] : [[k, new Date(Math.min(l, midnights[k])).toISOString(), new Date(Math.max(l, midnights[k])).toISOString()]]));
+  const iso = (t: number) => new Date(t).toISOString();
   const r = await getClient().execute({
-    sql: `SELECT date(bucket, ?) AS day, sum(input_tokens) AS i, sum(output_tokens) AS o, sum(cache_read_tokens) AS cr,
-            sum(cache_write_tokens) AS cw, sum(calls) AS n, sum(cost_eur) AS e
-          FROM usage_rollups WHERE user_id = ? AND bucket >= ? GROUP BY day`,
-    args: [`${minutes >= 0 ? "+" : ""}${minutes} minutes`, user.id, from.toISOString()],
+    sql: `${stubs.length ? `WITH stub(k, a, b) AS (VALUES ${stubs.map(() => "(?, ?, ?)").join(", ")}) ` : ""}
+          SELECT 'd' AS part, day AS k, ${MEASURES} FROM usage_rollups_daily WHERE user_id = ? AND day >= ? AND day < ? GROUP BY day
+          ${stubs.length ? `UNION ALL SELECT 's', stub.k, ${MEASURES} FROM stub JOIN usage_rollups u ON u.user_id = ? AND u.bucket >= stub.a AND u.bucket < stub.b GROUP BY stub.k` : ""}`,
+    args: [...stubs.flat(), user.id, iso(midnights[0]), iso(midnights[days]), ...(stubs.length ? [user.id] : [])],
   });
-  const found = new Map(r.rows.map((row) => [String(row.day), row]));
-  return dates.map((day) => {
-    const row = found.get(day);
-    return {
-      day,
-      inputTokens: Number(row?.i ?? 0),
-      outputTokens: Number(row?.o ?? 0),
-      cacheReadTokens: Number(row?.cr ?? 0),
-      cacheWriteTokens: Number(row?.cw ?? 0),
-      calls: Number(row?.n ?? 0),
-      eur: Number(row?.e ?? 0),
-    };
+  const parts = new Map(r.rows.map((row) => [`${String(row.part)}${String(row.k)}`, row]));
+  const read = (key: string, sign: number): Figures => {
+    const row = parts.get(key);
+    return Object.fromEntries(Object.entries(FIELDS).map(([f, c]) => [f, sign * Number(row?.[c] ?? 0)])) as Figures;
+  };
+  // The stub of boundary k, with its sign: [L, M) adds to the day that starts at L, [M, L) is taken off it.
+  const stub = (k: number) => read(`s${k}`, starts[k] <= midnights[k] ? 1 : -1);
+  return dates.map((day, k) => {
+    const [whole, head, tail] = [read(`d${iso(midnights[k])}`, 1), stub(k), stub(k + 1)];
+    const sum = Object.fromEntries(Object.keys(FIELDS).map((f) => [f, whole[f as keyof Figures] + head[f as keyof Figures] - tail[f as keyof Figures]])) as Figures;
+    // EUR sums are floats: what cancels out exactly in the ledger may leave a rounding residue here.
+    return { day, ...sum, eur: Math.round(sum.eur * 1e9) / 1e9 };
   });
 }
 

@@ -256,7 +256,7 @@ export function usageRollupsSuite(kind: "valkey" | "sqlite") {
     it("give dailySeries per local day from the rollups, equal to the raw rows grouped by local day", async () => {
       const now = new Date("2026-06-10T20:40:00.000Z");
       const userId = await seeded(400, now.getTime(), 35, 41);
-      for (const offset of [5.5, 5.75, -8, 0]) {
+      for (const offset of [5.5, 5.75, -8, 0, 12, 14, -12, -3.5]) {
         const series = await m.rollups.dailySeries({ id: userId, ...terms({ timezoneOffsetHours: offset }) }, 30, now);
         expect(series).toHaveLength(30);
         const todayLocal = new Date(now.getTime() + offset * HOUR).toISOString().slice(0, 10);
