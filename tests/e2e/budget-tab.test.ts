@@ -175,6 +175,35 @@ for (const viewport of VIEWPORTS) {
       });
       await page.close();
     });
+
+    it("saves the alert settings with a toast; a bad threshold is answered at its field and changes nothing", async () => {
+      const id = await createUserAs(app, admin, unique("alerts"));
+      const page = await budgetTab(viewport, id);
+      const read = async () => (await app.db.execute({ sql: "SELECT alert_enabled, alert_threshold_pct, alert_email FROM users WHERE id = ?", args: [id] })).rows[0];
+      const before = await read();
+      await withScreenshot(page, where("alerts"), async () => {
+        const form = page.getByRole("dialog").getByRole("region", { name: "Budget alerts" });
+        // SMTP is off in this app: the form says so rather than promising mail.
+        expect(await form.getByTestId("alerts-note").innerText()).toContain("E-mail is not configured");
+        const threshold = form.getByRole("textbox", { name: "Threshold (%)" });
+        await threshold.fill("0");
+        await form.getByRole("button", { name: "Save alerts" }).click();
+        await expect.poll(() => threshold.getAttribute("aria-invalid")).toBe("true");
+        expect(await form.innerText()).toContain("Enter a whole percentage from 1 to 100");
+        expect(await read()).toEqual(before);
+        await expectNoSeriousAxeViolations(page, where("alerts refused"));
+
+        await form.getByRole("checkbox", { name: "Alert by e-mail" }).setChecked(true);
+        await threshold.fill("65");
+        await form.getByRole("textbox", { name: "Alert e-mail" }).fill("Budget-Watch@Example.test");
+        const toast = await expectToastAfter(page, where("alerts saved"), () => form.getByRole("button", { name: "Save alerts" }).click());
+        expect(toast).toContain("alerts saved.");
+        // Stored as every e-mail is: lower-cased.
+        expect(await read()).toMatchObject({ alert_enabled: 1, alert_threshold_pct: 65, alert_email: "budget-watch@example.test" });
+        expect(await threshold.getAttribute("aria-invalid")).not.toBe("true");
+      });
+      await page.close();
+    });
   });
 }
 
