@@ -68,7 +68,9 @@ async function exportPage(userId: string, from: string, to: string, after: { cre
     .where(
       and(
         eq(usageEvents.userId, userId),
-        gte(usageEvents.createdAt, from),
+        // The index seek starts at the page's position: SQLite does not seek on the row value below
+        // alone (it would start every page at `from` and skip all the rows sent before).
+        gte(usageEvents.createdAt, after ? after.createdAt : from),
         lt(usageEvents.createdAt, to),
         after ? sql`(${usageEvents.createdAt}, ${usageEvents.id}) > (${after.createdAt}, ${after.id})` : undefined,
       ),
