@@ -78,6 +78,8 @@ function seedStatements(mockUrl: string, users: { id: string; key: string; limit
         args: [u.id, `bench-${i}`, `bench-${i}@example.test`, AT, AT, ...(u.limit === null ? [] : [u.limit, u.limit, u.limit, AT])],
       },
       { sql: "INSERT INTO api_keys (id, user_id, label, prefix, key_hash) VALUES (?, ?, 'bench', ?, ?)", args: [`k${u.id.slice(1)}`, u.id, u.key.slice(0, 16), hashKey(u.key)] },
+      // The permissions whitelist: every model (code before it ignores the row).
+      { sql: "INSERT INTO permissions (user_id, resource_type, resource_id) VALUES (?, 'model_endpoint', '*')", args: [u.id] },
     ]),
     { sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, models, eur_per_m_input, eur_per_m_output) VALUES ('e', 'mock', ?, 'openai', '[\"mock-gpt\"]', 1, 2)", args: [`${mockUrl}/v1`] },
   ];
@@ -326,6 +328,7 @@ export async function run() {
     const { keyCallerOf } = await import("@/lib/callers");
     const { routingEndpoints } = await import("@/lib/endpoints");
     const { resolveModel } = await import("@/lib/gateway/routing");
+    const { permitOf } = await import("@/lib/permissions/rules");
     const { budgetAsk } = await import("@/lib/gateway/budget");
     const { cache, closeCache } = await import("@/lib/cache");
     const { shared } = await import("@/lib/shared");
@@ -337,7 +340,7 @@ export async function run() {
     const askOf = async (key: string) => {
       const { auth, resourcesVersion } = await keyCallerOf(hashKey(key));
       if (!auth.found) throw new Error("bench key not found");
-      const target = resolveModel(await routingEndpoints(resourcesVersion), "mock-gpt", "openai");
+      const target = resolveModel(await routingEndpoints(resourcesVersion), "mock-gpt", "openai", permitOf(auth));
       return { auth, target };
     };
     const callers = { on: await askOf(keyOn), off: await askOf(keyOff) };

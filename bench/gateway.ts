@@ -115,6 +115,7 @@ export async function run() {
     await getClient().batch([
       { sql: "INSERT INTO users (id, username, email, created_at, updated_at) VALUES ('b0000000000000000000000000000001', 'bench', 'bench@example.test', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')", args: [] },
       { sql: "INSERT INTO api_keys (id, user_id, label, prefix, key_hash) VALUES ('k0000000000000000000000000000001', 'b0000000000000000000000000000001', 'bench', ?, ?)", args: [key.slice(0, 16), hashKey(key)] },
+      { sql: "INSERT INTO permissions (user_id, resource_type, resource_id) VALUES ('b0000000000000000000000000000001', 'model_endpoint', '*')", args: [] },
       { sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, models, eur_per_m_input, eur_per_m_output) VALUES ('e', 'mock', ?, 'openai', '[\"mock-gpt\"]', 1, 2)", args: [`${mockUrl}/v1`] },
     ]);
 

@@ -1,4 +1,6 @@
 import { createClient, type Client } from "@libsql/client";
+import type { InStatement } from "@libsql/client";
+import { sql } from "drizzle-orm";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { config } from "@/lib/config";
 import { prepareDatabaseFile } from "@/lib/config/data-folder";
@@ -38,6 +40,18 @@ export function getDb(): Db {
 
 export function getClient(): Client {
   return connection().client;
+}
+
+/**
+ * A statement written as SQL text with `?` placeholders (what lib modules hand each other for a shared
+ * write), as drizzle's `db.batch` takes it beside its own builders. The text holds no other `?`.
+ */
+export function rawStatement(statement: InStatement) {
+  const { sql: text, args = [] } = typeof statement === "string" ? { sql: statement, args: [] } : statement;
+  const values = Array.isArray(args) ? args : Object.values(args);
+  const parts = text.split("?");
+  if (parts.length !== values.length + 1) throw new Error(`rawStatement: ${parts.length - 1} placeholders for ${values.length} arguments`);
+  return getDb().run(sql.join(parts.flatMap((p, i) => (i < values.length ? [sql.raw(p), sql.param(values[i])] : [sql.raw(p)]))));
 }
 
 /**

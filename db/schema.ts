@@ -86,7 +86,11 @@ export const permissions = sqliteTable(
     createdAt: text("created_at").notNull().default(now),
     grantedBy: text("granted_by"),
   },
-  (t) => [uniqueIndex("permissions_unique").on(t.userId, t.resourceType, t.resourceId)],
+  (t) => [
+    uniqueIndex("permissions_unique").on(t.userId, t.resourceType, t.resourceId),
+    // Renaming or deleting a resource rewrites or removes its grants, for every user at once.
+    index("permissions_resource_idx").on(t.resourceType, t.resourceId),
+  ],
 );
 export type Permission = typeof permissions.$inferSelect;
 
@@ -139,6 +143,24 @@ export const ccProfiles = sqliteTable(
   },
   (t) => [index("cc_profiles_owner_idx").on(t.ownerId)],
 );
+
+// Skills and MCP tools: names an admin keeps (pages /skills and /mcp-tools) for the agents behind the
+// gateway to ask about (GET /v1/me/permissions); a grant names one, or `*`. The gateway runs neither.
+const catalogEntry = (table: string) =>
+  sqliteTable(
+    table,
+    {
+      id: text("id").primaryKey(),
+      name: text("name").notNull(),
+      description: text("description").notNull().default(""),
+      createdAt: text("created_at").notNull().default(now),
+      updatedAt: text("updated_at").notNull().default(now),
+    },
+    (t) => [uniqueIndex(`${table}_name_unique`).on(t.name)],
+  );
+export const skills = catalogEntry("skills");
+export const mcpTools = catalogEntry("mcp_tools");
+export type CatalogEntry = typeof skills.$inferSelect;
 
 // The ledger. No foreign key on user_id / key_id on purpose: deleting a user keeps their billing history.
 export const usageEvents = sqliteTable(

@@ -1,8 +1,9 @@
 import "server-only";
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db";
-import { apiKeys, revokedSessions, users, type Role } from "@/db/schema";
+import { apiKeys, permissions, revokedSessions, users, type Role } from "@/db/schema";
 import type { BudgetTerms } from "@/lib/budgets/windows";
+import { CALL_TYPES, type CallGrants } from "@/lib/permissions/rules";
 import { cache } from "@/lib/cache";
 import { nowIso } from "@/lib/time";
 
@@ -83,6 +84,8 @@ export type KeyAuth =
       /** Budget alerts (lib/alerts); the address is read only when one is sent. */
       alertEnabled: boolean;
       alertThresholdPct: number;
+      /** The user's grants a call is checked against (lib/permissions): dropped with the record on every grant and revoke. */
+      grants: CallGrants;
     } & BudgetTerms);
 
 /** A key's record and the resources version, read in one round trip. */
@@ -97,7 +100,8 @@ export async function keyCallerOf(keyHash: string): Promise<KeyCaller> {
   const key = keys.keyAuth(keyHash);
   const { value, generation, versions } = await cache().getGuarded<KeyAuth>(key, [RESOURCES]);
   const resourcesVersion = versions[0];
-  if (value) return { auth: value, resourcesVersion };
+  // A record cached by a version without grants is read afresh rather than taken for "no grants".
+  if (value && (!value.found || value.grants)) return { auth: value, resourcesVersion };
   const [row] = await getDb()
     .select({
       keyId: apiKeys.id,
@@ -116,17 +120,27 @@ export async function keyCallerOf(keyHash: string): Promise<KeyCaller> {
       tzSwitchAt: users.tzSwitchAt,
       alertEnabled: users.alertEnabled,
       alertThresholdPct: users.alertThresholdPct,
+      // In the same read: the grants as [type, id] pairs.
+      grants: sql<string>`(SELECT json_group_array(json_array(${permissions.resourceType}, ${permissions.resourceId})) FROM ${permissions}
+        WHERE ${permissions.userId} = ${users.id} AND ${inArray(permissions.resourceType, [...CALL_TYPES])})`,
     })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
     .where(eq(apiKeys.keyHash, keyHash));
   let auth: KeyAuth = { found: false };
   if (row) {
-    const { keyStatus, isActive, alertEnabled, ...rest } = row;
-    auth = { found: true, ...rest, keyActive: keyStatus === "active", userActive: isActive === 1, alertEnabled: alertEnabled === 1 };
+    const { keyStatus, isActive, alertEnabled, grants, ...rest } = row;
+    auth = { found: true, ...rest, keyActive: keyStatus === "active", userActive: isActive === 1, alertEnabled: alertEnabled === 1, grants: callGrants(grants) };
   }
   await cache().setGuarded(key, auth, RECORD_TTL_SECONDS, generation);
   return { auth, resourcesVersion };
+}
+
+/** [type, id] pairs as JSON to grants by type. */
+function callGrants(pairs: string): CallGrants {
+  const grants: CallGrants = { model_endpoint: [], moe_mode: [], expert_template: [], cc_profile: [] };
+  for (const [type, id] of JSON.parse(pairs) as [keyof CallGrants, string][]) grants[type].push(id);
+  return grants;
 }
 
 // ---------------------------------------------------------------- eviction
@@ -141,6 +155,15 @@ export async function evictCallers(who: { userId: string; keyHashes?: string[] }
   if ("keyHash" in who) return cache().evict(keys.keyAuth(who.keyHash));
   const hashes = who.keyHashes ?? (await keyHashesOf(who.userId));
   await cache().evict(keys.session(who.userId), ...hashes.map(keys.keyAuth));
+}
+
+/** evictCallers for many users at once (a bulk grant, a renamed endpoint): one read of their keys. */
+export async function evictUsers(userIds: readonly string[]) {
+  for (let i = 0; i < userIds.length; i += 500) {
+    const some = userIds.slice(i, i + 500);
+    const rows = await getDb().select({ h: apiKeys.keyHash }).from(apiKeys).where(inArray(apiKeys.userId, some));
+    await cache().evict(...some.map(keys.session), ...rows.map((r) => keys.keyAuth(r.h)));
+  }
 }
 
 /** The hashes of a user's keys, to evict their records (or to read before deleting the keys). */

@@ -1,15 +1,16 @@
 import "server-only";
 import os from "node:os";
 import { and, asc, eq, ne, sql } from "drizzle-orm";
-import { getDb } from "@/db";
+import { getDb, rawStatement } from "@/db";
 import { modelEndpoints, type ModelEndpoint } from "@/db/schema";
 import { uniqueViolation } from "@/db/errors";
 import { auditAfterChange, type Actor } from "@/lib/audit";
 import { isSealed } from "@/lib/cipher";
-import { resourcesChanged } from "@/lib/callers";
+import { evictUsers, resourcesChanged } from "@/lib/callers";
 import { config } from "@/lib/config";
 import { DomainError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { endpointGrantChanges, usersWithEndpointGrants } from "@/lib/permissions";
 import { shared } from "@/lib/shared";
 import { nowIso } from "@/lib/time";
 import type { CreateEndpointInput, UpdateEndpointInput } from "./schemas";
@@ -212,6 +213,9 @@ export async function updateEndpoint(actor: Actor, id: string, input: UpdateEndp
         ? { upstreamApiKey: sealKey(kept, owner) }
         : {};
   const db = getDb();
+  // Grants follow the endpoint: renamed with it, dropped with the models it no longer serves.
+  const grantChanges = endpointGrantChanges(actor, before, fields).map(rawStatement);
+  const holders = grantChanges.length ? await usersWithEndpointGrants(before.name) : [];
   try {
     await db.batch([
       db
@@ -219,21 +223,27 @@ export async function updateEndpoint(actor: Actor, id: string, input: UpdateEndp
         .set({ ...fields, ...keyUpdate, updatedAt: nowIso() })
         .where(eq(modelEndpoints.id, id)),
       auditAfterChange(actor, "endpoint.update", target({ id, name: input.name }), changes),
+      ...grantChanges,
     ]);
   } catch (e) {
     throw takenError(e) ?? e;
   }
   await routingChanged();
+  await evictUsers(holders);
 }
 
 export async function deleteEndpoint(actor: Actor, id: string) {
   const before = await requireEndpointRow(id);
   const db = getDb();
+  const holders = await usersWithEndpointGrants(before.name);
   await db.batch([
     db.delete(modelEndpoints).where(eq(modelEndpoints.id, id)),
     auditAfterChange(actor, "endpoint.delete", target(before), { baseUrl: before.baseUrl, apiStyle: before.apiStyle, models: before.models }),
+    // Its grants go with it, each user's in the audit log.
+    ...endpointGrantChanges(actor, before, null).map(rawStatement),
   ]);
   await routingChanged();
+  await evictUsers(holders);
 }
 
 // ---------------------------------------------------------------- test connection

@@ -5,6 +5,7 @@ import { budgetWindows } from "@/lib/budgets/windows";
 import type { AlertCheck } from "@/lib/alerts/types";
 import type { KeyCaller } from "@/lib/callers";
 import type { RoutingEndpoint } from "@/lib/endpoints";
+import { permitOf } from "@/lib/permissions/rules";
 import { costEur } from "@/lib/usage";
 import { authenticate, type CallerAuth } from "./auth";
 import { budgetAsk, budgetHeaders, budgetRefusal, budgetUnavailable, cappedBody } from "./budget";
@@ -38,7 +39,7 @@ export type GatewayDeps = {
 /**
  * One gateway call (POST /v1/chat/completions or /v1/messages), in a fixed order:
  *
- *   authenticate → (refuse a forwarded call) → resolve → permit → transform → reserve → forward → finish
+ *   authenticate → (refuse a forwarded call) → resolve + permit → transform → reserve → forward → finish
  *
  * A call without a valid caller (any 401) ends without a ledger row. From the moment the caller is
  * known, every way out — success, a refusal, an upstream error, a timeout, an unreachable upstream,
@@ -85,7 +86,6 @@ export class GatewayCall {
       refuseForwardedCall(this.request.headers);
       const body = await readJsonBody(this.request, this.deps.maxBodyBytes);
       const target = await this.resolve(body);
-      // permit: the caller's grants for the target (the permissions issue) are checked here.
       const prepared = this.transform(target, body);
       const sent = await this.reserve(target, prepared.body);
       return await this.forward(target, prepared.adapter, sent, prepared.injectedUsage);
@@ -101,10 +101,10 @@ export class GatewayCall {
     this.deps.keyUsed(auth.keyId);
   }
 
-  /** The requested name to the endpoint and model that will answer it. */
+  /** resolve and permit: the requested name to the endpoint and model that will answer it, among those the caller's grants allow. */
   private async resolve(body: Json): Promise<Target> {
     if (typeof body.model !== "string" || !body.model) throw new GatewayError("invalid_request", "The request must name a model.");
-    this.target = resolveModel(await this.deps.endpoints(this.resourcesVersion), body.model, this.style);
+    this.target = resolveModel(await this.deps.endpoints(this.resourcesVersion), body.model, this.style, permitOf(this.caller!));
     return this.target;
   }
 

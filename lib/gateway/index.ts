@@ -7,12 +7,13 @@ import { markKeyUsed } from "@/lib/keys";
 import { budgetStore } from "@/lib/budgets";
 import { runCompletion, type GatewayDeps } from "./call";
 import type { ApiStyle } from "./errors";
-import { runModels } from "./models";
+import { callerPermissions } from "@/lib/permissions";
+import { runMe, runModels } from "./models";
 import type { GatewayRequest } from "./request";
 
-// The gateway as the app serves it: the call (./call) and the model list (./models) wired to the
-// real cache, database and configuration. The route handlers in app/v1 and the server's direct path
-// (./node) call only these two functions.
+// The gateway as the app serves it: the call (./call), the model list and the caller's permissions
+// (./models) wired to the real cache, database and configuration. The route handlers in app/v1 and the
+// server's direct path (./node) call only these functions.
 
 const deps = (): GatewayDeps => ({
   keyCaller: keyCallerOf,
@@ -31,3 +32,6 @@ export const handleCompletion = (request: GatewayRequest, style: ApiStyle) => ru
 
 /** GET /v1/models. */
 export const handleModels = (request: Pick<GatewayRequest, "headers">) => runModels(deps(), request);
+
+/** GET /v1/me/permissions. */
+export const handleMe = (request: Pick<GatewayRequest, "headers">) => runMe({ ...deps(), permissions: callerPermissions }, request);

@@ -1,4 +1,5 @@
 import type { RoutingEndpoint } from "@/lib/endpoints";
+import { mayUseModel, type Permit } from "@/lib/permissions/rules";
 import { GatewayError, type ApiStyle } from "./errors";
 
 // Which endpoint serves a requested model: pure functions over the routing table, so that the
@@ -7,10 +8,13 @@ import { GatewayError, type ApiStyle } from "./errors";
 export type Target = { endpoint: RoutingEndpoint; model: string };
 
 /**
- * The endpoint for a requested model: `model@endpoint` names the endpoint; a plain model name goes to
- * the first endpoint (by name) serving it, preferring one that speaks the client's API style.
+ * The endpoint for a requested model, among those the caller may use (resolve and permit in one):
+ * `model@endpoint` names the endpoint; a plain model name goes to the first endpoint (by name) serving
+ * it that the caller's grants allow, preferring one that speaks the client's API style — so a caller
+ * granted only `m@B` who asks for `m` is sent to B. A model that exists but is not granted is a 403
+ * naming the grant that is missing; one that does not exist a 404.
  */
-export function resolveModel(endpoints: readonly RoutingEndpoint[], requested: string, style: ApiStyle): Target {
+export function resolveModel(endpoints: readonly RoutingEndpoint[], requested: string, style: ApiStyle, permit: Permit): Target {
   if (endpoints.length === 0) throw new GatewayError("unavailable", "No model endpoint is configured on this gateway. An admin can add one under Endpoints.");
   const at = requested.lastIndexOf("@");
   let endpoint: RoutingEndpoint | undefined;
@@ -19,9 +23,12 @@ export function resolveModel(endpoints: readonly RoutingEndpoint[], requested: s
     model = requested.slice(0, at);
     const name = requested.slice(at + 1);
     endpoint = endpoints.find((e) => e.name === name && e.models.includes(model));
+    if (endpoint && !mayUseModel(permit, endpoint.name, model)) throw refusal(requested, [endpoint.name]);
   } else {
     const serving = endpoints.filter((e) => e.models.includes(requested));
-    endpoint = serving.find((e) => e.apiStyle === style) ?? serving[0];
+    const allowed = serving.filter((e) => mayUseModel(permit, e.name, requested));
+    if (serving.length > 0 && allowed.length === 0) throw refusal(requested, serving.map((e) => e.name));
+    endpoint = allowed.find((e) => e.apiStyle === style) ?? allowed[0];
   }
   if (!endpoint) throw new GatewayError("not_found", `The model '${requested}' does not exist or is not served by this gateway.`);
   if (endpoint.apiStyle !== style) {
@@ -31,13 +38,23 @@ export function resolveModel(endpoints: readonly RoutingEndpoint[], requested: s
   return { endpoint, model };
 }
 
+/** The 403 for a model the caller may not use, naming the grants that would allow it. */
+function refusal(requested: string, endpoints: string[]): GatewayError {
+  const model = requested.includes("@") ? requested.slice(0, requested.lastIndexOf("@")) : requested;
+  const ids = [...endpoints.flatMap((e) => [`'${model}@${e}'`, `'*@${e}'`]), "'*'"];
+  return new GatewayError(
+    "permission",
+    `Not permitted: the user of this API key has no grant for the model '${requested}'. Any of these model endpoint grants allows it: ${ids.join(", ")}. An admin can grant one in the user's Permissions tab.`,
+  );
+}
+
 /**
- * The model ids a client can name, each with the endpoint that answers it: a model served by several
- * endpoints is listed once plainly and once per endpoint as `model@endpoint`.
+ * The model ids a caller can name, each with the endpoint that answers it: a model served by several
+ * of the endpoints the caller may use is listed once plainly and once per endpoint as `model@endpoint`.
  */
-export function modelIds(endpoints: readonly RoutingEndpoint[]): { id: string; owner: string }[] {
+export function modelIds(endpoints: readonly RoutingEndpoint[], permit: Permit): { id: string; owner: string }[] {
   const servedBy = new Map<string, string[]>();
-  for (const e of endpoints) for (const m of e.models) servedBy.set(m, [...(servedBy.get(m) ?? []), e.name]);
+  for (const e of endpoints) for (const m of e.models) if (mayUseModel(permit, e.name, m)) servedBy.set(m, [...(servedBy.get(m) ?? []), e.name]);
   const ids: { id: string; owner: string }[] = [];
   for (const [model, names] of servedBy) {
     ids.push({ id: model, owner: names[0] });

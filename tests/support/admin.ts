@@ -17,11 +17,29 @@ export async function signedInAdmin(app: App, password = "Adm1n-new-password"): 
   return loginOrThrow(app.url, "admin", password);
 }
 
-/** Creates a user through the admin action (password FIRST_PASSWORD, email username@example.test) and returns their id. */
-export async function createUserAs(app: App, admin: Session, username: string, role = "user", extra: Record<string, unknown> = {}): Promise<string> {
+/**
+ * Creates a user through the admin action (password FIRST_PASSWORD, email username@example.test) and
+ * returns their id. Like a user from before the whitelist, they may call every model: the admin grants
+ * `model_endpoint` ids `modelGrants` (default `*`) through the grant action; `modelGrants: []` leaves a
+ * new user as the product creates them, with nothing.
+ */
+export async function createUserAs(
+  app: App,
+  admin: Session,
+  username: string,
+  role = "user",
+  { modelGrants = ["*"], ...extra }: Record<string, unknown> & { modelGrants?: string[] } = {},
+): Promise<string> {
   const r = await callAction(app.url, "/users", "createUserAction", { username, email: `${username}@example.test`, password: FIRST_PASSWORD, role, ...extra }, { session: admin });
   expect(r.state, r.body).toMatchObject({ ok: true });
-  return (r.state!.data as { id: string }).id;
+  const id = (r.state!.data as { id: string }).id;
+  if (modelGrants.length && role !== "admin") await grantAs(app, admin, id, "model_endpoint", modelGrants);
+  return id;
+}
+
+/** Grants resources of one type to a user through the Permissions tab's action. */
+export async function grantAs(app: App, admin: Session, userId: string, type: string, ids: string[]): Promise<ActionResult> {
+  return usersActionAs(app, admin, "grantAction", { userId, type, ids });
 }
 
 export type ReadyUser = { id: string; username: string; password: string; session: Session };

@@ -37,6 +37,7 @@ const caller = (over: Partial<Extract<KeyAuth, { found: true }>> = {}): KeyAuth 
   tzSwitchAt: null,
   alertEnabled: false,
   alertThresholdPct: 80,
+  grants: { model_endpoint: ["*"], moe_mode: [], expert_template: [], cc_profile: [] },
   ...over,
 });
 const records: Record<string, KeyAuth> = {

@@ -4,6 +4,8 @@ import { adminAction } from "@/lib/auth/action";
 import { createKey, deleteKey, setKeyStatus } from "@/lib/keys";
 import { KeyId, KeyLabel, KeyStatusField } from "@/lib/keys/schemas";
 import { mailEnabled, sendWelcomeMail } from "@/lib/mail";
+import { bulkPermissions, grant, revoke } from "@/lib/permissions";
+import { BulkPermissions, Grant, Revoke } from "@/lib/permissions/schemas";
 import { createUser, deleteUser, recordWelcomeMail, resetPassword, setActive, setAlerts, setRole, setTimezone, updateUser } from "@/lib/users";
 import { CreateUser, Flag, ResetPassword, SetAlerts, SetRole, SetTimezone, UpdateUser, UserId } from "@/lib/users/schemas";
 
@@ -84,3 +86,16 @@ export const setKeyStatusAction = adminAction(
 );
 
 export const deleteKeyAction = adminAction(z.object({ keyId: KeyId }), async ({ keyId }, admin) => deleteKey(admin, keyId), revalidate);
+
+// Permissions (the edit dialog's Permissions tab, and the bulk action on /users's selected rows).
+// Unknown resource ids refuse the whole request at the `ids` field; grants already held are ignored.
+
+export const grantAction = adminAction(Grant, async ({ userId, type, ids }, admin) => grant(admin, userId, type, ids), revalidate);
+
+export const revokeAction = adminAction(Revoke, async ({ userId, grantIds }, admin) => revoke(admin, userId, grantIds), revalidate);
+
+export const bulkPermissionsAction = adminAction(
+  BulkPermissions,
+  async ({ userIds, op, type, ids }, admin) => bulkPermissions(admin, userIds, op, type, ids),
+  revalidate,
+);
