@@ -22,12 +22,13 @@ let counter = 0;
  * port and its own SQLite file; with the shared valkey-server or with the in-process cache; with the
  * SMTP receiver as its mail server unless told otherwise.
  */
-export async function startApp(opts: { valkey?: boolean; smtp?: boolean; env?: Record<string, string>; shareWith?: App } = {}): Promise<App> {
+export async function startApp(opts: { valkey?: boolean; smtp?: boolean; env?: Record<string, string>; shareWith?: App; dbFile?: string } = {}): Promise<App> {
   const port = await freePort();
   const dir = path.join(inject("tmpRoot"), `app-${process.pid}-${counter++}`);
   mkdirSync(dir, { recursive: true });
-  // A second instance of the same deployment: same database, same Valkey namespace, same secret.
-  const dbFile = opts.shareWith?.dbFile ?? path.join(dir, "tollgate.db");
+  // A second instance of the same deployment: same database, same Valkey namespace, same secret. Or
+  // a database file the test prepared (an upgrade).
+  const dbFile = opts.shareWith?.dbFile ?? opts.dbFile ?? path.join(dir, "tollgate.db");
   const prefix = opts.shareWith?.valkeyPrefix ?? `t${process.pid}-${counter}:`;
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {

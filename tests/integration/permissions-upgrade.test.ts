@@ -1,0 +1,104 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createEndpointAs, createKeyAs, createUserAs } from "../support/admin";
+import { startApp, type App } from "../support/app";
+import { callAction, loginOrThrow } from "../support/http";
+import { startMockLlm, type MockLlm } from "../support/mock-llm";
+import { unique } from "../support/names";
+
+// The migration that turns the whitelist on (drizzle/0006) on a database from before it: users and
+// keys are made by this process's lib modules on a database migrated up to 0005 only, then the built
+// app starts on that file (applying 0006 as every start applies what is new) — and the old users'
+// keys keep calling every model, with a grant and an audit row each saying why; an admin gets none;
+// a user created after the upgrade starts with nothing.
+
+const dir = mkdtempSync(path.join(inject("tmpRoot"), "perm-upgrade-"));
+const dbFile = path.join(dir, "before.db");
+process.env.DATABASE_URL = `file:${dbFile}`;
+process.env.BCRYPT_COST = "10";
+delete process.env.VALKEY_URL;
+
+const system = { id: "system", username: "system" };
+let app: App;
+let mock: MockLlm;
+const before: { username: string; role: string; id?: string; key?: string }[] = [
+  { username: unique("old-user"), role: "user" },
+  { username: unique("old-sub"), role: "subscriber" },
+  { username: unique("old-admin"), role: "admin" },
+];
+
+/** The migrations folder as it was before the whitelist: 0000–0005. */
+function migrationsBefore(): string {
+  const folder = path.join(dir, "drizzle-0005");
+  cpSync(path.resolve(__dirname, "../../drizzle"), folder, { recursive: true });
+  const journalFile = path.join(folder, "meta", "_journal.json");
+  const journal = JSON.parse(readFileSync(journalFile, "utf8")) as { entries: { idx: number; tag: string }[] };
+  for (const e of journal.entries.filter((e) => e.idx > 5)) rmSync(path.join(folder, `${e.tag}.sql`));
+  journal.entries = journal.entries.filter((e) => e.idx <= 5);
+  writeFileSync(journalFile, JSON.stringify(journal));
+  return folder;
+}
+
+beforeAll(async () => {
+  const { runMigrations } = await import("@/db/migrate");
+  const { closeDb, getClient } = await import("@/db");
+  const { closeCache } = await import("@/lib/cache");
+  const { createUser } = await import("@/lib/users");
+  const { createKey } = await import("@/lib/keys");
+  await runMigrations(migrationsBefore());
+  expect((await getClient().execute("SELECT name FROM sqlite_master WHERE name = 'skills'")).rows).toHaveLength(0);
+  for (const u of before) {
+    const input = { username: u.username, email: `${u.username}@example.test`, displayName: null, password: "password-123", role: u.role, dailyLimit: null, monthlyLimit: null, totalLimit: null, sendWelcome: false, includePassword: false };
+    u.id = (await createUser(system, input as Parameters<typeof createUser>[1])).id;
+    u.key = (await createKey(system, u.id, "before the upgrade")).key;
+  }
+  await closeCache();
+  closeDb();
+  mock = await startMockLlm();
+  app = await startApp({ smtp: false, dbFile });
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await mock?.stop();
+});
+
+describe("the upgrade to the permissions whitelist", () => {
+  it("grants every existing non-admin user model_endpoint:* once, with an audit row saying why", async () => {
+    const grants = (await app.db.execute("SELECT user_id, resource_type, resource_id, granted_by FROM permissions ORDER BY user_id")).rows;
+    const [user, sub, oldAdmin] = before;
+    expect(grants.map((g) => [g.user_id, g.resource_type, g.resource_id, g.granted_by]).sort()).toEqual(
+      [
+        [user.id, "model_endpoint", "*", "system"],
+        [sub.id, "model_endpoint", "*", "system"],
+      ].sort(),
+    );
+    expect(grants.some((g) => g.user_id === oldAdmin.id)).toBe(false);
+    const audit = (await app.db.execute("SELECT actor_name, action, target_id, details FROM audit_log WHERE action = 'permission.grant'")).rows;
+    expect(audit.map((r) => r.target_id).sort()).toEqual([user.id, sub.id].sort());
+    for (const r of audit) {
+      expect(r.actor_name).toBe("system");
+      expect(JSON.parse(String(r.details))).toMatchObject({ grants: [{ type: "model_endpoint", id: "*" }], reason: expect.stringContaining("whitelist") });
+    }
+  });
+
+  it("keeps the old users' keys calling every model, while a user created afterwards can call none", async () => {
+    // The old admin (a default admin is made only on a database without one), through their forced password change.
+    const oldAdmin = before[2].username;
+    const first = await loginOrThrow(app.url, oldAdmin, "password-123");
+    const changed = await callAction(app.url, "/change-password", "changePasswordAction", { current: "password-123", password: "password-456", confirm: "password-456" }, { session: first });
+    expect(changed.state, changed.body).toMatchObject({ ok: true });
+    const admin = await loginOrThrow(app.url, oldAdmin, "password-456");
+    await createEndpointAs(app, admin, { name: unique("upgrade-ep"), baseUrl: `${mock.url}/v1`, models: ["mock-gpt"] });
+    const chat = (key: string) =>
+      new OpenAI({ apiKey: key, baseURL: `${app.url}/v1`, maxRetries: 0 }).chat.completions.create({ model: "mock-gpt", messages: [{ role: "user", content: "hi" }] }).then(
+        () => "ok",
+        (e: unknown) => (e instanceof OpenAI.PermissionDeniedError ? "403" : String(e)),
+      );
+    for (const u of before) expect(await chat(u.key!), u.username).toBe("ok");
+    const fresh = await createUserAs(app, admin, unique("new-user"), "user", { modelGrants: [] });
+    expect(await chat(await createKeyAs(app, admin, fresh))).toBe("403");
+  });
+});
