@@ -9,16 +9,15 @@ export const ResourceTypeField = z.enum(RESOURCE_TYPES, { error: "Choose a resou
 
 const RESOURCE_ID = "Each resource id must be 1–200 characters";
 
-/** The resource ids to grant or revoke: one or a list (a form's multi-select), duplicates dropped. */
-export const ResourceIds = z
-  .union([z.string(), z.array(z.string({ error: RESOURCE_ID }))], { error: "Choose at least one resource" })
-  .transform((v) => [...new Set((typeof v === "string" ? [v] : v).map((id) => id.trim()))])
-  .pipe(
-    z
-      .array(z.string().min(1, RESOURCE_ID).max(200, RESOURCE_ID))
-      .min(1, "Choose at least one resource")
-      .max(200, "Choose at most 200 resources at a time"),
-  );
+/** The resource ids to grant or revoke: one or a list (a form's multi-select), trimmed, duplicates dropped. */
+export const ResourceIds = z.preprocess(
+  (v) => (typeof v === "string" ? [v] : v),
+  z
+    .array(z.string({ error: RESOURCE_ID }).trim().min(1, RESOURCE_ID).max(200, RESOURCE_ID), { error: "Choose at least one resource" })
+    .min(1, "Choose at least one resource")
+    .max(200, "Choose at most 200 resources at a time")
+    .transform((ids) => [...new Set(ids)]),
+);
 
 export const Grant = z.object({ userId: UserId, type: ResourceTypeField, ids: ResourceIds });
 

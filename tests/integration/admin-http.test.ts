@@ -20,7 +20,7 @@ async function rows(sql: string, args: (string | number)[] = []) {
   return (await app.db.execute({ sql, args })).rows;
 }
 /** Users, keys and the audit log's length: unchanged means nothing was written. */
-const written = () => snapshot(app, ["users", "api_keys"]);
+const written = () => snapshot(app, ["users", "api_keys", "permissions", "skills", "mcp_tools"]);
 const userId = async (username: string) => String((await rows("SELECT id FROM users WHERE username = ?", [username]))[0]?.id);
 const createUser = (username: string, role = "user", extra: Record<string, unknown> = {}) =>
   createUserAs(app, admin, username, role, { displayName: `${username} Display`, ...extra });
@@ -86,7 +86,7 @@ describe("every admin action refuses callers who are not a signed-in, active adm
   let staleAdmin: Session;
   let targetId: string;
   let targetKeyId: string;
-  const actions = (id: string, keyId: string): [string, unknown][] => [
+  const actions = (id: string, keyId: string): [string, unknown, string?][] => [
     ["createUserAction", { username: "intruder", email: "intruder@example.test", password: "whatever-123", role: "admin" }],
     ["updateUserAction", { id, email: "changed@example.test", displayName: "x", dailyLimit: "1", monthlyLimit: "", totalLimit: "", budgetType: "one_time" }],
     ["setRoleAction", { id, role: "admin" }],
@@ -98,6 +98,13 @@ describe("every admin action refuses callers who are not a signed-in, active adm
     ["createKeyAction", { userId: id, label: "stolen" }],
     ["setKeyStatusAction", { keyId, status: "suspended" }],
     ["deleteKeyAction", { keyId }],
+    ["grantAction", { userId: id, type: "model_endpoint", ids: ["*"] }],
+    ["revokeAction", { userId: id, grantIds: [1, 2, 3] }],
+    ["bulkPermissionsAction", { userIds: [id], op: "grant", type: "model_endpoint", ids: ["*"] }],
+    ["bulkPermissionsAction", { userIds: [id], op: "revoke", type: "model_endpoint", ids: ["*"] }],
+    ["createCatalogEntryAction", { kind: "skill", name: "intruder-skill", description: "" }, "/skills"],
+    ["updateCatalogEntryAction", { kind: "mcp_tool", id: "0".repeat(32), name: "renamed", description: "" }, "/mcp-tools"],
+    ["deleteCatalogEntryAction", { kind: "skill", id: "0".repeat(32) }, "/skills"],
   ];
 
   // Shared and never changed by these tests: the callers' sessions and the user they aim at.
@@ -114,9 +121,9 @@ describe("every admin action refuses callers who are not a signed-in, active adm
 
   for (const { who, opts } of callers) {
     it(`refuses ${who}`, async () => {
-      for (const [name, payload] of actions(targetId, targetKeyId)) {
+      for (const [name, payload, page = "/users"] of actions(targetId, targetKeyId)) {
         const before = await written();
-        const r = await callAction(app.url, "/users", name, payload, opts());
+        const r = await callAction(app.url, page, name, payload, opts());
         expect(r.status, `${name}: ${r.body}`).toBeLessThan(500);
         expect(r.state?.ok ?? false, name).toBe(false);
         expect(await written(), name).toBe(before);
