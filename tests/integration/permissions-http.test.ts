@@ -75,7 +75,7 @@ afterAll(async () => {
 
 describe("a new user", () => {
   it("can call nothing: PermissionDeniedError in both SDKs naming the grants that would allow it, and an empty model list", async () => {
-    const { key } = await bareUser();
+    const { userId, key } = await bareUser();
     const refusal = await new OpenAI({ apiKey: key, baseURL: `${a.url}/v1`, maxRetries: 0 }).chat.completions
       .create({ model: "m-one", messages: [{ role: "user", content: "hi" }] })
       .catch((e: unknown) => e);
@@ -86,6 +86,13 @@ describe("a new user", () => {
     expect(await anthropicModelsOf(b, key)).toEqual([]);
     // What does not exist is still a 404, granted or not.
     expect(await chat(a, key, "no-such-model")).toBe("404");
+    // Each refused call is in the ledger, with nothing billed.
+    await waitFor("the refusals' ledger rows", async () => (await rows("SELECT count(*) AS n FROM usage_events WHERE user_id = ?", [userId]))[0].n === 3, 5000, 50);
+    expect((await rows("SELECT status, input_tokens + output_tokens AS tokens, cost_eur FROM usage_events WHERE user_id = ? ORDER BY id", [userId])).map((r) => [r.status, r.tokens, r.cost_eur])).toEqual([
+      ["permission_denied", 0, 0],
+      ["permission_denied", 0, 0],
+      ["model_not_found", 0, 0],
+    ]);
   });
 });
 
