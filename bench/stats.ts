@@ -6,6 +6,21 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
 }
 
+export type Stats = { p50: number; p95: number; max: number; runs: number };
+
+/** Nearest-rank percentiles of `runs` timed calls after `warmup` untimed ones, ms. */
+export async function measure(fn: () => Promise<unknown>, warmup: number, runs: number): Promise<Stats> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 0.5), p95: percentile(times, 0.95), max: times[times.length - 1], runs };
+}
+
 export const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 /** A Markdown table; columns in `alignLeft` are left-aligned, the rest right-aligned. */

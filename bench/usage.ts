@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ms, percentile, runWhenMain, table } from "./stats";
+import { measure, ms, runWhenMain, table, type Stats } from "./stats";
 
 const HEAVY_ROWS = Number(process.env.BENCH_LEDGER_ROWS ?? 10_000_000);
 const LIGHT_ROWS = 1_000;
@@ -20,20 +20,6 @@ const WARMUP = 3;
 const RUNS = 30;
 const EXPORT_RUNS = 3;
 const BASELINE_RUNS = 3;
-
-type Stats = { p50: number; p95: number; max: number; runs: number };
-
-async function measure(fn: () => Promise<unknown>, warmup: number, runs: number): Promise<Stats> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 0.5), p95: percentile(times, 0.95), max: times[times.length - 1], runs };
-}
 
 export async function run() {
   const dir = mkdtempSync(path.join(os.tmpdir(), "tollgate-bench-"));

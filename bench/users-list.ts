@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import os from "node:os";
 import path from "node:path";
 import type { ListQueryInput } from "@/lib/users/schemas";
-import { ms, percentile, runWhenMain, table } from "./stats";
+import { measure, ms, runWhenMain, table, type Stats } from "./stats";
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const WARMUP = 3;
@@ -16,24 +16,6 @@ const RUNS = 30;
 const NAIVE_WARMUP = 0;
 const NAIVE_RUNS = 5;
 const SLOW_P50_MS = 20;
-
-type Stats = { p50: number; p95: number; max: number; runs: number };
-
-/** Nearest-rank percentiles of `runs` timed calls after `warmup` untimed ones. */
-async function measure(fn: () => Promise<unknown>, warmup: number, runs: number): Promise<Stats> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  const at = (p: number) => percentile(times, p);
-  return { p50: at(0.5), p95: at(0.95), max: times[times.length - 1], runs };
-}
-
-
 
 const TMP_PREFIX = "tollgate-bench-";
 

@@ -191,6 +191,18 @@ export const usageEvents = sqliteTable(
 );
 export type UsageEvent = typeof usageEvents.$inferSelect;
 
+
+/** The sums a rollup row keeps of the ledger rows of its user, time, endpoint and model. */
+const rollupSums = () => ({
+  endpoint: text("endpoint").notNull().default(""),
+  model: text("model").notNull().default(""),
+  calls: integer("calls").notNull().default(0),
+  inputTokens: integer("input_tokens").notNull().default(0),
+  outputTokens: integer("output_tokens").notNull().default(0),
+  cacheReadTokens: integer("cache_read_tokens").notNull().default(0),
+  cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
+  costEur: real("cost_eur").notNull().default(0),
+});
 // Usage per user in 15-minute UTC buckets, by endpoint and model: derived from usage_events (and
 // rebuildable from it), moved in the same write as each ledger row. Every whole-quarter-hour offset's day
 // and month begin on a bucket boundary, so cards, charts and budget rebuilds read buckets, not rows.
@@ -199,14 +211,7 @@ export const usageRollups = sqliteTable(
   {
     userId: text("user_id").notNull(),
     bucket: text("bucket").notNull(), // ISO start of the 15-minute bucket (UTC)
-    endpoint: text("endpoint").notNull().default(""),
-    model: text("model").notNull().default(""),
-    calls: integer("calls").notNull().default(0),
-    inputTokens: integer("input_tokens").notNull().default(0),
-    outputTokens: integer("output_tokens").notNull().default(0),
-    cacheReadTokens: integer("cache_read_tokens").notNull().default(0),
-    cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
-    costEur: real("cost_eur").notNull().default(0),
+    ...rollupSums(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.bucket, t.endpoint, t.model] })],
 );
@@ -220,14 +225,7 @@ export const usageRollupsDaily = sqliteTable(
   {
     userId: text("user_id").notNull(),
     day: text("day").notNull(),
-    endpoint: text("endpoint").notNull().default(""),
-    model: text("model").notNull().default(""),
-    calls: integer("calls").notNull().default(0),
-    inputTokens: integer("input_tokens").notNull().default(0),
-    outputTokens: integer("output_tokens").notNull().default(0),
-    cacheReadTokens: integer("cache_read_tokens").notNull().default(0),
-    cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
-    costEur: real("cost_eur").notNull().default(0),
+    ...rollupSums(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.day, t.endpoint, t.model] })],
 );
