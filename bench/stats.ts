@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -40,4 +42,40 @@ export function runWhenMain(moduleUrl: string, run: () => Promise<unknown>) {
       console.error(e instanceof Error ? (e.stack ?? e.message) : e);
       process.exit(1);
     });
+}
+
+/**
+ * A throw-away SQLite database for a benchmark in a temporary folder (with a `pid` file, for sweeping
+ * folders of killed runs), DATABASE_URL set before lib/config is read; `dispose()` closes and removes
+ * it, as does Ctrl-C. `open()` imports the database modules and checks config() saw the URL.
+ */
+export function benchDatabase(name: string) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "tollgate-bench-"));
+  writeFileSync(path.join(dir, "pid"), String(process.pid));
+  const url = `file:${path.join(dir, "bench.db")}`;
+  process.env.DATABASE_URL = url;
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  const onSignal = () => {
+    cleanup();
+    process.exit(130);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  let close: (() => void) | undefined;
+  return {
+    url,
+    async open() {
+      const { config } = await import("@/lib/config");
+      if (config().databaseUrl !== url) throw new Error(`bench/${name}: config() was read before the bench set DATABASE_URL (${config().databaseUrl})`);
+      const db = await import("@/db");
+      close = db.closeDb;
+      return db;
+    },
+    dispose() {
+      close?.();
+      cleanup();
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
 }

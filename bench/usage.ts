@@ -6,10 +6,8 @@
 // summed before the rollups (one pass over the user's ledger rows), as a baseline.
 // Run through `npm run bench` (bench/index.ts), or alone: `tsx --conditions=react-server bench/usage.ts`.
 // BENCH_LEDGER_ROWS=1000000 makes a quicker run.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
-import { measure, ms, runWhenMain, table, type Stats } from "./stats";
+import { benchDatabase, measure, ms, runWhenMain, table, type Stats } from "./stats";
 
 const HEAVY_ROWS = Number(process.env.BENCH_LEDGER_ROWS ?? 10_000_000);
 const LIGHT_ROWS = 1_000;
@@ -22,24 +20,10 @@ const EXPORT_RUNS = 3;
 const BASELINE_RUNS = 3;
 
 export async function run() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "tollgate-bench-"));
-  writeFileSync(path.join(dir, "pid"), String(process.pid));
-  const url = `file:${path.join(dir, "bench.db")}`;
-  process.env.DATABASE_URL = url;
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
-  const onSignal = () => {
-    cleanup();
-    process.exit(130);
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-
-  let closeDb: (() => void) | undefined;
+  const database = benchDatabase("usage");
+  const url = database.url;
   try {
-    const { config } = await import("@/lib/config");
-    if (config().databaseUrl !== url) throw new Error(`bench/usage: config() was read before the bench set DATABASE_URL (${config().databaseUrl})`);
-    const db = await import("@/db");
-    closeDb = db.closeDb;
+    const db = await database.open();
     const client = db.getClient();
     const { runMigrations } = await import("@/db/migrate");
     const { seedLedger } = await import("@/scripts/seed");
@@ -144,10 +128,7 @@ export async function run() {
     );
     console.log(`\nEXPLAIN QUERY PLAN (${h} user):\n\n${plans.join("\n")}`);
   } finally {
-    closeDb?.();
-    cleanup();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    database.dispose();
   }
 }
 

@@ -2,11 +2,11 @@
 // database of its own, with a naive "load everything and page in JS" baseline measured in the same run.
 // Run through `npm run bench` (bench/index.ts), or alone: `tsx --conditions=react-server bench/users-list.ts`.
 // BENCH_USERS=5000 makes a quick smoke run (the page-500 and "user0999" cases then match nothing).
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { ListQueryInput } from "@/lib/users/schemas";
-import { measure, ms, runWhenMain, table, type Stats } from "./stats";
+import { benchDatabase, measure, ms, runWhenMain, table, type Stats } from "./stats";
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const WARMUP = 3;
@@ -49,26 +49,10 @@ export async function run() {
   } catch {
     // best effort
   }
-  const dir = mkdtempSync(path.join(os.tmpdir(), TMP_PREFIX));
-  writeFileSync(path.join(dir, "pid"), String(process.pid));
-  const url = `file:${path.join(dir, "bench.db")}`;
-  process.env.DATABASE_URL = url;
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
-  const onSignal = () => {
-    cleanup();
-    process.exit(130);
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-
-  let closeDb: (() => void) | undefined;
+  const database = benchDatabase("users-list");
+  const url = database.url;
   try {
-    const { config } = await import("@/lib/config");
-    if (config().databaseUrl !== url) {
-      throw new Error(`bench/users-list: config() was read before the bench set DATABASE_URL (${config().databaseUrl})`);
-    }
-    const db = await import("@/db");
-    closeDb = db.closeDb;
+    const db = await database.open();
     const { users } = await import("@/db/schema");
     const { runMigrations } = await import("@/db/migrate");
     const { seedUsers } = await import("@/scripts/seed");
@@ -176,10 +160,7 @@ export async function run() {
     if (slow.length) console.log(`\nSlower than ${SLOW_P50_MS} ms at p50:\n  ${slow.join("\n  ")}`);
     return { slow };
   } finally {
-    closeDb?.();
-    cleanup();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    database.dispose();
   }
 }
 
