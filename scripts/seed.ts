@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { closeDb, getDb } from "@/db";
+import { prng } from "./prng";
 import { users, type NewUser, type Role } from "@/db/schema";
 import { config } from "@/lib/config";
 
@@ -28,18 +29,6 @@ const LAST = [
   "Martin", "Nowak", "Kowalski", "Novak", "Jensen", "Hansen", "Nielsen", "Svensson", "O'Brien", "Murphy",
 ];
 const DOMAINS = ["example.com", "example.org", "example.net", "mail.example.com", "corp.example"];
-
-/** A small deterministic PRNG (mulberry32), so the same N always seeds the same names and roles. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(rand: () => number, list: readonly T[]) => list[Math.floor(rand() * list.length)];
 

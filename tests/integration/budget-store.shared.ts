@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import type { Ask, BudgetTerms, BudgetWindow } from "@/lib/budgets";
+import type { Ask, BudgetWindow } from "@/lib/budgets";
 import type { ValkeyCache } from "@/lib/cache/valkey";
 import type { UsageRow } from "@/lib/usage";
+import { budgetTerms } from "../support/budget-terms";
 import { suiteModules } from "../support/domain";
 import { unique } from "../support/names";
 
@@ -35,17 +36,7 @@ export function budgetStoreSuite(kind: "valkey" | "sqlite") {
     };
   });
 
-  const terms = (over: Partial<BudgetTerms> = {}): BudgetTerms => ({
-    dailyLimit: null,
-    monthlyLimit: null,
-    totalLimit: null,
-    budgetType: "subscription",
-    budgetSetAt: null,
-    timezoneOffsetHours: 0,
-    tzPreviousOffsetHours: null,
-    tzSwitchAt: null,
-    ...over,
-  });
+  const terms = budgetTerms;
   const ask = (userId: string, windows: BudgetWindow[], over: Partial<Ask> = {}): Ask => ({
     requestId: randomUUID(),
     userId,

@@ -2,25 +2,14 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import type { BudgetTerms } from "@/lib/budgets";
 import type { UsageRow } from "@/lib/usage";
+import { prng } from "@/scripts/prng";
+import { budgetTerms } from "../support/budget-terms";
 import { suiteModules } from "../support/domain";
 import { unique } from "../support/names";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-/** mulberry32: the same rows every run. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The usage rollups (lib/usage/rollups) against a real SQLite file, written by the budget store of
@@ -50,17 +39,7 @@ export function usageRollupsSuite(kind: "valkey" | "sqlite") {
     };
   });
 
-  const terms = (over: Partial<BudgetTerms> = {}): BudgetTerms => ({
-    dailyLimit: null,
-    monthlyLimit: null,
-    totalLimit: null,
-    budgetType: "subscription",
-    budgetSetAt: null,
-    timezoneOffsetHours: 0,
-    tzPreviousOffsetHours: null,
-    tzSwitchAt: null,
-    ...over,
-  });
+  const terms = budgetTerms;
 
   /** A ledger row at `createdAt`, with tokens, cache parts, cost and endpoint/model drawn from `rand`. */
   const rowAt = (userId: string, createdAt: string, rand: () => number, requestId = randomUUID()): UsageRow => {
