@@ -6,6 +6,12 @@ import { idOf } from "@/lib/ids";
 export const CATALOG_KINDS = ["skill", "mcp_tool"] as const;
 export type CatalogKind = (typeof CATALOG_KINDS)[number];
 
+/** The words for each list (pages, dialogs, errors). */
+export const CATALOG_LABELS: Record<CatalogKind, { one: string; many: string }> = {
+  skill: { one: "skill", many: "skills" },
+  mcp_tool: { one: "MCP tool", many: "MCP tools" },
+};
+
 export const CatalogId = idOf("entry");
 
 /** A name agents use as it is: no spaces, no `*` (it means "all" in a grant), no `@`. */
