@@ -8,13 +8,14 @@ import { DomainError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { catalogGrantChanges } from "@/lib/permissions";
 import { nowIso } from "@/lib/time";
-import { CATALOG_LABELS, type CatalogEntryInput, type CatalogKind } from "./schemas";
+import { CATALOG_LABELS, type CatalogKind } from "./kinds";
+import type { CatalogEntryInput } from "./schemas";
 
 // Skills and MCP tools: lists of names an admin keeps for the agents behind the gateway (which ask
 // GET /v1/me/permissions what they may use). The gateway runs neither. A rename carries the grants
 // along and a deletion removes them, each in the entry's own write.
 
-export { CATALOG_KINDS, CATALOG_LABELS, type CatalogKind } from "./schemas";
+export { CATALOG_KINDS, CATALOG_LABELS, type CatalogKind } from "./kinds";
 
 const TABLES = { skill: skills, mcp_tool: mcpTools } as const;
 

@@ -3,14 +3,7 @@ import { idOf } from "@/lib/ids";
 
 // The forms of the skills and MCP tools pages (one shape for both lists).
 
-export const CATALOG_KINDS = ["skill", "mcp_tool"] as const;
-export type CatalogKind = (typeof CATALOG_KINDS)[number];
-
-/** The words for each list (pages, dialogs, errors). */
-export const CATALOG_LABELS: Record<CatalogKind, { one: string; many: string }> = {
-  skill: { one: "skill", many: "skills" },
-  mcp_tool: { one: "MCP tool", many: "MCP tools" },
-};
+export { CATALOG_KINDS, type CatalogKind } from "./kinds";
 
 export const CatalogId = idOf("entry");
 

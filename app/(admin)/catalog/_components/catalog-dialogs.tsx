@@ -9,7 +9,7 @@ import { Dialog, DialogFooter } from "@/components/ui/dialog";
 import { Field, FormMessage } from "@/components/ui/field";
 import { TextArea } from "@/components/ui/textarea";
 import type { CatalogRow } from "@/lib/catalog";
-import { CATALOG_LABELS, type CatalogKind } from "@/lib/catalog/schemas";
+import { CATALOG_LABELS, type CatalogKind } from "@/lib/catalog/kinds";
 import { capitalize, plural } from "@/lib/format";
 import { createCatalogEntryAction, deleteCatalogEntryAction, updateCatalogEntryAction } from "../actions";
 

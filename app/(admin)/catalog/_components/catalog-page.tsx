@@ -1,7 +1,7 @@
 import { PageHeading } from "@/components/ui/page-heading";
 import { Cell, EmptyRow, Row, Table, TableBody, TableHead, Th } from "@/components/ui/table";
 import type { CatalogRow } from "@/lib/catalog";
-import { CATALOG_LABELS, type CatalogKind } from "@/lib/catalog/schemas";
+import { CATALOG_LABELS, type CatalogKind } from "@/lib/catalog/kinds";
 import { capitalize, plural } from "@/lib/format";
 import { CreateCatalogDialog } from "./catalog-dialogs";
 import { CatalogRowActions } from "./catalog-row-actions";

@@ -2,7 +2,7 @@
 import { useCallback, useState } from "react";
 import { Button } from "@/components/ui/button";
 import type { CatalogRow } from "@/lib/catalog";
-import type { CatalogKind } from "@/lib/catalog/schemas";
+import type { CatalogKind } from "@/lib/catalog/kinds";
 import { DeleteCatalogDialog, EditCatalogDialog } from "./catalog-dialogs";
 
 /** A row's Edit and Delete, each opening its dialog (mounted only while open). */
