@@ -101,7 +101,8 @@ function BulkBar({ options }: { options: GrantOptions }) {
           className={cn(
             "flex flex-wrap items-center gap-x-2 gap-y-1 rounded-lg border border-line bg-surface px-2 py-1 text-sm md:px-4",
             count === 0 && "md:hidden",
-            count > 0 && "border-primary",
+            // Once rows are selected the bar stays in view while the list scrolls (a phone's cards are long).
+            count > 0 && "sticky top-0 z-10 border-primary shadow-sm",
           )}
         >
           <label className="flex items-center gap-1 text-fg md:hidden">
