@@ -22,7 +22,7 @@ export function AppHeader({ user, links }: { user: { username: string; displayNa
         aria-current={isCurrent(pathname, l.href) ? "page" : undefined}
         onClick={() => setOpen(false)}
         className={cn(
-          "rounded-md px-2 py-1 text-sm font-medium text-muted hover:bg-surface-2 hover:text-fg aria-[current=page]:text-fg aria-[current=page]:underline aria-[current=page]:decoration-2 aria-[current=page]:underline-offset-8",
+          "rounded-md px-2 py-1 text-sm font-medium whitespace-nowrap text-muted hover:bg-surface-2 hover:text-fg aria-[current=page]:text-fg aria-[current=page]:underline aria-[current=page]:decoration-2 aria-[current=page]:underline-offset-8",
           stacked && "py-2",
         )}
       >
@@ -31,14 +31,15 @@ export function AppHeader({ user, links }: { user: { username: string; displayNa
     ));
   const account = (
     <>
-      <span className="text-muted" data-testid="signed-in-as">
+      {/* Between md and lg the bar holds the links and the buttons only: five links leave no room for the name. */}
+      <span className="text-muted md:hidden lg:inline" data-testid="signed-in-as">
         {user.displayName ?? user.username} <span className="text-muted">({user.role})</span>
       </span>
-      <Link href="/change-password" aria-current={pathname === "/change-password" ? "page" : undefined} className="rounded-md px-2 py-1 text-muted hover:bg-surface-2 hover:text-fg">
+      <Link href="/change-password" aria-current={pathname === "/change-password" ? "page" : undefined} className="rounded-md px-2 py-1 whitespace-nowrap text-muted hover:bg-surface-2 hover:text-fg">
         Password
       </Link>
       <form action="/logout" method="post">
-        <button type="submit" className="rounded-md border border-line-strong px-2 py-1 text-fg hover:bg-surface-2">
+        <button type="submit" className="rounded-md border border-line-strong px-2 py-1 whitespace-nowrap text-fg hover:bg-surface-2">
           Sign out
         </button>
       </form>

@@ -15,10 +15,10 @@ export type FormAction<T = undefined> = (prev: unknown, payload: unknown) => Pro
  * Actions take objects rather than FormData so that the same zod schema reads a browser's post and a
  * hand-made one alike.
  */
-export function submitObject(action: (payload: Record<string, FormDataEntryValue>) => void) {
+export function submitObject(action: (payload: Record<string, unknown>) => void, collect?: (form: HTMLFormElement) => Record<string, unknown>) {
   return (e: React.FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const payload = Object.fromEntries(new FormData(e.currentTarget));
+    const payload = collect ? collect(e.currentTarget) : Object.fromEntries(new FormData(e.currentTarget));
     startTransition(() => action(payload));
   };
 }
@@ -26,20 +26,23 @@ export function submitObject(action: (payload: Record<string, FormDataEntryValue
 /**
  * A form posting to a useActionState action: after a refusal, focus moves to the first field the
  * server marked invalid; after a success, `onSuccess` runs once (a toast, closing a dialog) and the
- * form empties when `resetOnSuccess` is set.
+ * form empties when `resetOnSuccess` is set. `collect` builds the payload instead of the form's
+ * fields, for what one field per name cannot say (lists: several chosen ids, the selected users).
  */
 export function ActionForm<T>({
   action,
   state,
   onSuccess,
   resetOnSuccess,
+  collect,
   className,
   children,
 }: {
-  action: (payload: Record<string, FormDataEntryValue>) => void;
+  action: (payload: Record<string, unknown>) => void;
   state: ActionState<T> | undefined;
   onSuccess?: (state: ActionState<T>) => void;
   resetOnSuccess?: boolean;
+  collect?: (form: HTMLFormElement) => Record<string, unknown>;
   className?: string;
   children: React.ReactNode;
 }) {
@@ -58,7 +61,7 @@ export function ActionForm<T>({
     succeeded.current?.(state);
   }, [state, resetOnSuccess]);
   return (
-    <form ref={form} onSubmit={submitObject(action)} className={className} noValidate>
+    <form ref={form} onSubmit={submitObject(action, collect)} className={className} noValidate>
       {children}
     </form>
   );

@@ -8,19 +8,16 @@ import { DomainError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { catalogGrantChanges } from "@/lib/permissions";
 import { nowIso } from "@/lib/time";
-import type { CatalogEntryInput, CatalogKind } from "./schemas";
+import { CATALOG_LABELS, type CatalogKind } from "./kinds";
+import type { CatalogEntryInput } from "./schemas";
 
 // Skills and MCP tools: lists of names an admin keeps for the agents behind the gateway (which ask
 // GET /v1/me/permissions what they may use). The gateway runs neither. A rename carries the grants
 // along and a deletion removes them, each in the entry's own write.
 
-export { CATALOG_KINDS, type CatalogKind } from "./schemas";
+export { CATALOG_KINDS, CATALOG_LABELS, type CatalogKind } from "./kinds";
 
 const TABLES = { skill: skills, mcp_tool: mcpTools } as const;
-export const CATALOG_LABELS: Record<CatalogKind, { one: string; many: string }> = {
-  skill: { one: "skill", many: "skills" },
-  mcp_tool: { one: "MCP tool", many: "MCP tools" },
-};
 
 export type CatalogRow = { id: string; name: string; description: string; createdAt: string; grants: number };
 
@@ -60,7 +57,8 @@ async function requireEntry(kind: CatalogKind, id: string) {
 
 const target = (kind: CatalogKind, e: { id: string; name: string }) => ({ type: kind, id: e.id, name: e.name });
 
-export async function createCatalogEntry(actor: Actor, kind: CatalogKind, input: CatalogEntryInput): Promise<{ id: string }> {
+/** Adds an entry; answers its id and its name as stored (trimmed), for the page to confirm. */
+export async function createCatalogEntry(actor: Actor, kind: CatalogKind, input: CatalogEntryInput): Promise<{ id: string; name: string }> {
   await assertNameFree(kind, input.name);
   const id = newId();
   const at = nowIso();
@@ -74,12 +72,13 @@ export async function createCatalogEntry(actor: Actor, kind: CatalogKind, input:
     if (uniqueViolation(e)) throw taken(kind);
     throw e;
   }
-  return { id };
+  return { id, name: input.name };
 }
 
-export async function updateCatalogEntry(actor: Actor, kind: CatalogKind, id: string, input: CatalogEntryInput) {
+/** Renames or describes an entry (its grants follow a rename); answers the name as stored. */
+export async function updateCatalogEntry(actor: Actor, kind: CatalogKind, id: string, input: CatalogEntryInput): Promise<{ name: string }> {
   const before = await requireEntry(kind, id);
-  if (before.name === input.name && before.description === input.description) return;
+  if (before.name === input.name && before.description === input.description) return { name: input.name };
   await assertNameFree(kind, input.name, id);
   const t = TABLES[kind];
   const db = getDb();
@@ -96,6 +95,7 @@ export async function updateCatalogEntry(actor: Actor, kind: CatalogKind, id: st
     if (uniqueViolation(e)) throw taken(kind);
     throw e;
   }
+  return { name: input.name };
 }
 
 export async function deleteCatalogEntry(actor: Actor, kind: CatalogKind, id: string) {

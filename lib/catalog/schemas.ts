@@ -3,8 +3,7 @@ import { idOf } from "@/lib/ids";
 
 // The forms of the skills and MCP tools pages (one shape for both lists).
 
-export const CATALOG_KINDS = ["skill", "mcp_tool"] as const;
-export type CatalogKind = (typeof CATALOG_KINDS)[number];
+export { CATALOG_KINDS, type CatalogKind } from "./kinds";
 
 export const CatalogId = idOf("entry");
 

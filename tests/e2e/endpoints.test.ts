@@ -1,9 +1,12 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUserAs, grantAs } from "../support/admin";
 import { startApp, type App } from "../support/app";
 import { launchChromium, watchedContext } from "../support/browser";
 import { expectNoCspViolations, expectPageHasCsp } from "../support/csp";
+import { loginOrThrow } from "../support/http";
+import { unique } from "../support/names";
 import { freePort } from "../support/ports";
 import { storySteps } from "../support/steps";
 import { upstreamKeyOf } from "../support/secrets";
@@ -20,6 +23,7 @@ let page: Page;
 let upstream: Server;
 let upstreamUrl: string;
 const seen: IncomingHttpHeaders[] = [];
+const holders: string[] = [];
 
 const ADMIN_PW = "a-much-better-password";
 const UPSTREAM_KEY = "sk-e2e-upstream-5ecret-123456";
@@ -138,6 +142,17 @@ describe("an admin manages a model endpoint", () => {
       expect(seen.at(-1)?.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
     });
 
+    await step("two users are granted models on it (through the product's actions)", async () => {
+      const admin = await loginOrThrow(app.url, "admin", ADMIN_PW);
+      for (const ids of [["*@local-llm"], ["m-1@local-llm", "m-2@local-llm"]]) {
+        const id = await createUserAs(app, admin, unique("holder"), "user", { modelGrants: [] });
+        await grantAs(app, admin, id, "model_endpoint", ids);
+        holders.push(id);
+      }
+      await page.reload();
+      await row().waitFor();
+    });
+
     await step("edits its prices and output maxima, seeing the saved ones first; the key field stays empty and the stored key is kept", async () => {
       await page.getByRole("button", { name: "Edit local-llm" }).click();
       const dialog = page.getByRole("dialog");
@@ -146,6 +161,8 @@ describe("an admin manages a model endpoint", () => {
       expect(await key.inputValue()).toBe("");
       expect(await key.getAttribute("placeholder")).toBe("•••• stored — leave empty to keep");
       expect(await dialog.getByLabel("Remove the stored key").isChecked()).toBe(false);
+      // A rename would carry the grants along: the dialog says so, with their number.
+      expect((await dialog.getByTestId("grants-note").innerText()).replace(/\s+/g, " ")).toContain("Renaming carries its 3 permission grants along");
       expect(await dialog.getByLabel("Models").inputValue()).toBe("m-1\nm-2\nm-3");
       // The new terms are shown again as saved: cache prices, maxima as lines, the cap field.
       expect(await dialog.getByLabel("EUR per 1M cache-read tokens").inputValue()).toBe("0.3");
@@ -167,14 +184,19 @@ describe("an admin manages a model endpoint", () => {
       expect(await upstreamKeyOf(app, String(stored.id))).toBe(UPSTREAM_KEY);
     });
 
-    await step("deletes it after a confirmation naming it", async () => {
+    await step("deletes it after a confirmation naming it and the grants that go with it", async () => {
       await page.getByRole("button", { name: "Delete local-llm" }).click();
       const confirm = page.getByRole("dialog");
       expect(await confirm.getByRole("heading").textContent()).toBe("Delete local-llm?");
+      expect((await confirm.getByTestId("grants-note").innerText()).replace(/\s+/g, " ")).toBe("3 permission grants on this endpoint are removed too (each user's in the audit log).");
       await confirm.getByRole("button", { name: "Delete endpoint" }).click();
       await expect.poll(() => row().count()).toBe(0);
       expect(await page.getByText("No endpoints yet").isVisible()).toBe(true);
       expect((await dbValue("SELECT count(*) AS n FROM model_endpoints WHERE name = 'local-llm'")).n).toBe(0);
+      // The grants went with it, each holder's removal in the audit log.
+      const args = [JSON.stringify(holders)];
+      expect((await dbValue("SELECT count(*) AS n FROM permissions WHERE user_id IN (SELECT value FROM json_each(?))", args)).n).toBe(0);
+      expect((await dbValue("SELECT count(*) AS n FROM audit_log WHERE action = 'permission.revoke' AND target_id IN (SELECT value FROM json_each(?))", args)).n).toBe(2);
     });
 
     await step("wrote the audit trail under the admin's name, without the key", async () => {

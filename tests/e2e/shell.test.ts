@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createEndpointAs, createKeyAs, createUserAs, FIRST_PASSWORD, readyUser, signedInAdmin, usersActionAs } from "../support/admin";
+import { createEndpointAs, createKeyAs, createUserAs, FIRST_PASSWORD, grantAs, readyUser, signedInAdmin, usersActionAs } from "../support/admin";
 import { startApp, type App } from "../support/app";
 import {
   auditContext,
@@ -26,7 +26,7 @@ import {
 } from "../support/audit";
 import { launchChromium } from "../support/browser";
 import { expectNoCspViolations, expectPageHasCsp } from "../support/csp";
-import { loginOrThrow, type Session } from "../support/http";
+import { callAction, loginOrThrow, type Session } from "../support/http";
 import { unique } from "../support/names";
 
 // The shell audit: every page and every dialog of the admin backend and the portal, in real headless
@@ -45,6 +45,7 @@ let forcedUser: Session;
 const listed: { id: string; username: string }[] = [];
 let edited: { id: string; username: string };
 let endpointName: string;
+let skillName: string;
 const NOTHING = "zz-no-user-matches-this";
 
 type Role = "anon" | "admin" | "user" | "forced";
@@ -94,6 +95,16 @@ beforeAll(async () => {
     eurPerMInput: "2.5",
     eurPerMOutput: "10",
   });
+  // A skill held by a user (its edit and delete dialogs then speak of a grant) and an MCP tool.
+  skillName = unique("skill");
+  for (const [kind, name] of [
+    ["skill", skillName],
+    ["mcp_tool", unique("tool")],
+  ]) {
+    const r = await callAction(app.url, "/skills", "createCatalogEntryAction", { kind, name, description: "Used by the audit" }, { session: admin });
+    expect(r.state, r.body).toMatchObject({ ok: true });
+  }
+  await grantAs(app, admin, listed[0].id, "skill", [skillName]);
   portalUser = (await readyUser(app, admin, { username: unique("portal") })).session;
   // Created by the admin and signed in once: the forced password change is still ahead of them.
   const forced = unique("forced");
@@ -122,6 +133,8 @@ type Target = {
   name: string;
   role: Role;
   path: () => string;
+  /** Something done on the page before it is checked (e.g. rows selected). */
+  prepare?: (page: Page) => Promise<void>;
   /** A dialog: how to open it on the page, and which button must be in view. */
   dialog?: { open: (page: Page) => Promise<void>; button: DialogButton };
 };
@@ -129,6 +142,17 @@ type Target = {
 const clickAndWait = async (page: Page, target: Locator) => {
   await target.click();
   await page.getByRole("dialog").waitFor();
+};
+
+/** The first listed user's row selected on /users (its search), which brings the bulk bar. */
+const selectFirstListed = async (page: Page) => {
+  await page.getByRole("checkbox", { name: `Select ${listed[0].username}`, exact: true }).check();
+  await page.getByRole("button", { name: "Grant or revoke permissions…" }).waitFor();
+};
+
+const openBulk = async (page: Page) => {
+  await selectFirstListed(page);
+  await clickAndWait(page, page.getByRole("button", { name: "Grant or revoke permissions…" }));
 };
 
 const tab = (name: string) => async (page: Page) => {
@@ -144,6 +168,9 @@ const TARGETS: Target[] = [
   { name: "/users", role: "admin", path: () => "/users" },
   { name: "/users (search finding nothing)", role: "admin", path: () => `/users?q=${NOTHING}` },
   { name: "/endpoints", role: "admin", path: () => "/endpoints" },
+  { name: "/skills", role: "admin", path: () => "/skills" },
+  { name: "/mcp-tools", role: "admin", path: () => "/mcp-tools" },
+  { name: "/users (a row selected)", role: "admin", path: () => `/users?q=${listed[0].username}`, prepare: selectFirstListed },
   { name: "/user (portal)", role: "user", path: () => "/user" },
   { name: "/no-such-page", role: "admin", path: () => "/no-such-page" },
   { name: "Create User dialog", role: "admin", path: () => "/users", dialog: { open: (p) => clickAndWait(p, p.getByRole("button", { name: "+ Create User" })), button: "submit" } },
@@ -174,6 +201,21 @@ const TARGETS: Target[] = [
     path: () => "/endpoints",
     dialog: { open: (p) => clickAndWait(p, p.getByRole("button", { name: `Delete ${endpointName}`, exact: true })), button: { name: "Delete endpoint" } },
   },
+  { name: "Add skill dialog", role: "admin", path: () => "/skills", dialog: { open: (p) => clickAndWait(p, p.getByRole("button", { name: "+ Add skill" })), button: "submit" } },
+  {
+    name: "Edit skill dialog",
+    role: "admin",
+    path: () => "/skills",
+    dialog: { open: (p) => clickAndWait(p, p.getByRole("button", { name: `Edit ${skillName}`, exact: true })), button: "submit" },
+  },
+  {
+    name: "Delete skill confirmation",
+    role: "admin",
+    path: () => "/skills",
+    dialog: { open: (p) => clickAndWait(p, p.getByRole("button", { name: `Delete ${skillName}`, exact: true })), button: { name: "Delete skill" } },
+  },
+  { name: "Add MCP tool dialog", role: "admin", path: () => "/mcp-tools", dialog: { open: (p) => clickAndWait(p, p.getByRole("button", { name: "+ Add MCP tool" })), button: "submit" } },
+  { name: "Bulk permissions dialog", role: "admin", path: () => `/users?q=${listed[0].username}`, dialog: { open: openBulk, button: "submit" } },
 ];
 
 for (const target of TARGETS) {
@@ -185,6 +227,10 @@ for (const target of TARGETS) {
       beforeAll(async () => {
         page = await open(target.role, viewport, target.path());
         await withScreenshot(page, `${where} open`, async () => {
+          if (target.prepare) {
+            await target.prepare(page!);
+            await settle(page!);
+          }
           if (target.dialog) {
             await target.dialog.open(page!);
             await settle(page!);
@@ -214,6 +260,8 @@ for (const target of TARGETS) {
 type Opener = {
   name: string;
   path: () => string;
+  /** Brings the opener (e.g. selects a row for the bulk bar). */
+  prepare?: (page: Page) => Promise<void>;
   opener: (page: Page) => Locator;
   openerName: () => string;
   /** What has focus when it opens: the first field, or (a confirmation) the Cancel button. */
@@ -272,10 +320,44 @@ const OPENERS: Opener[] = [
     initial: { button: "Cancel" },
     cancel: true,
   },
+  {
+    name: "Add skill",
+    path: () => "/skills",
+    opener: (p) => p.getByRole("button", { name: "+ Add skill" }),
+    openerName: () => '"+ Add skill" button',
+    initial: "first-field",
+    cancel: true,
+  },
+  {
+    name: "Edit skill",
+    path: () => "/skills",
+    opener: (p) => p.getByRole("button", { name: `Edit ${skillName}`, exact: true }),
+    openerName: () => `"Edit ${skillName}" button`,
+    initial: "first-field",
+    cancel: true,
+  },
+  {
+    name: "Delete skill confirmation",
+    path: () => "/skills",
+    opener: (p) => p.getByRole("button", { name: `Delete ${skillName}`, exact: true }),
+    openerName: () => `"Delete ${skillName}" button`,
+    initial: { button: "Cancel" },
+    cancel: true,
+  },
+  {
+    name: "Bulk permissions",
+    path: () => `/users?q=${listed[0].username}`,
+    prepare: selectFirstListed,
+    opener: (p) => p.getByRole("button", { name: "Grant or revoke permissions…" }),
+    openerName: () => '"Grant or revoke permissions…" button',
+    initial: "first-field",
+    cancel: true,
+  },
 ];
 
 /** Opens a dialog the way a keyboard user does: focus on its opener, Enter. */
 async function openByKeyboard(page: Page, o: Opener): Promise<void> {
+  await o.prepare?.(page);
   await o.opener(page).focus();
   await page.keyboard.press("Enter");
   await page.getByRole("dialog").waitFor();
@@ -332,6 +414,20 @@ const INVALID_SUBMITS: Invalid[] = [
     open: (p) => clickAndWait(p, p.getByRole("button", { name: `Edit ${endpointName}`, exact: true })),
     fill: (d) => d.getByLabel("Base URL").fill("localhost/v1"),
     submit: "Save",
+  },
+  {
+    name: "Add skill (a name with a space)",
+    path: () => "/skills",
+    open: (p) => clickAndWait(p, p.getByRole("button", { name: "+ Add skill" })),
+    fill: (d) => d.getByLabel("Name").fill("web search"),
+    submit: "Add skill",
+  },
+  {
+    name: "Bulk permissions (nothing chosen)",
+    path: () => `/users?q=${listed[0].username}`,
+    open: openBulk,
+    fill: async () => undefined,
+    submit: "Grant to 1 user",
   },
 ];
 
@@ -483,6 +579,49 @@ describe("feedback at 1280×800: a toast after each completed action", () => {
     });
   });
 
+  it("add skill", async () => {
+    await onAdminPage("/skills", "toast add skill", async (page) => {
+      await clickAndWait(page, page.getByRole("button", { name: "+ Add skill" }));
+      const dialog = page.getByRole("dialog");
+      await dialog.getByLabel("Name").fill(unique("added-skill"));
+      await expectToastAfter(page, "toast after Add skill", () => dialog.getByRole("button", { name: "Add skill", exact: true }).click());
+    });
+  });
+
+  it("save skill", async () => {
+    const name = unique("saved-skill");
+    const r = await callAction(app.url, "/skills", "createCatalogEntryAction", { kind: "skill", name }, { session: admin });
+    expect(r.state, r.body).toMatchObject({ ok: true });
+    await onAdminPage("/skills", "toast save skill", async (page) => {
+      await clickAndWait(page, page.getByRole("button", { name: `Edit ${name}`, exact: true }));
+      const dialog = page.getByRole("dialog");
+      await dialog.getByLabel("Description").fill("Described at last");
+      await expectToastAfter(page, "toast after saving a skill", () => dialog.getByRole("button", { name: "Save", exact: true }).click());
+    });
+  });
+
+  it("delete MCP tool", async () => {
+    const name = unique("doomed-tool");
+    const r = await callAction(app.url, "/mcp-tools", "createCatalogEntryAction", { kind: "mcp_tool", name }, { session: admin });
+    expect(r.state, r.body).toMatchObject({ ok: true });
+    await onAdminPage("/mcp-tools", "toast delete MCP tool", async (page) => {
+      await clickAndWait(page, page.getByRole("button", { name: `Delete ${name}`, exact: true }));
+      await expectToastAfter(page, "toast after deleting an MCP tool", () => page.getByRole("dialog").getByRole("button", { name: "Delete MCP tool", exact: true }).click());
+    });
+  });
+
+  it("bulk grant", async () => {
+    const username = unique("bulk");
+    await createUserAs(app, admin, username, "user", { modelGrants: [] });
+    await onAdminPage(`/users?q=${username}`, "toast bulk grant", async (page) => {
+      await page.getByRole("checkbox", { name: `Select ${username}`, exact: true }).check();
+      await clickAndWait(page, page.getByRole("button", { name: "Grant or revoke permissions…" }));
+      const dialog = page.getByRole("dialog");
+      await dialog.getByRole("checkbox", { name: `Every model on ${endpointName}` }).check();
+      await expectToastAfter(page, "toast after a bulk grant", () => dialog.getByRole("button", { name: "Grant to 1 user", exact: true }).click());
+    });
+  });
+
   it("delete endpoint", async () => {
     const name = unique("doomed");
     await createEndpointAs(app, admin, { name, baseUrl: "https://api.example.test/v1", models: "model-a" });
@@ -497,7 +636,7 @@ describe("feedback at 1280×800: a toast after each completed action", () => {
 // Navigation, at 1280.
 
 describe("navigation at 1280×800", () => {
-  for (const path of ["/users", "/endpoints"]) {
+  for (const path of ["/users", "/endpoints", "/skills", "/mcp-tools"]) {
     it(`${path}: the header's ${path} link has aria-current="page"`, () =>
       onAdminPage(path, `nav ${path}`, (page) => expectActiveNavLink(page, `nav on ${path}`, true)));
   }

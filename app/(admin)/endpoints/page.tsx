@@ -2,12 +2,15 @@ import { PageHeading } from "@/components/ui/page-heading";
 import { adminPage } from "@/lib/auth/dal";
 import { listEndpoints } from "@/lib/endpoints";
 import { plural } from "@/lib/format";
+import { endpointGrantCounts } from "@/lib/permissions";
 import { CreateEndpointDialog } from "./_components/endpoint-dialogs";
 import { EndpointsTable } from "./_components/endpoints-table";
 
 export default async function EndpointsPage() {
   await adminPage("/endpoints");
-  const rows = await listEndpoints();
+  const [endpoints, grants] = await Promise.all([listEndpoints(), endpointGrantCounts()]);
+  // Each row with how many permission grants name it (its edit and delete dialogs say so).
+  const rows = endpoints.map((e) => ({ ...e, grants: grants.get(e.name) ?? 0 }));
   return (
     <div className="flex flex-col gap-4">
       <PageHeading title="Model endpoints" actions={<CreateEndpointDialog />}>

@@ -5,6 +5,7 @@ import { UsersFilters } from "@/components/users/users-filters";
 import { adminPage } from "@/lib/auth/dal";
 import { plural } from "@/lib/format";
 import { mailEnabled } from "@/lib/mail";
+import { grantOptions } from "@/lib/permissions";
 import { listKeys } from "@/lib/keys";
 import { getUserDetail, keyCountsOf, listUsers } from "@/lib/users";
 import { ListQuery, UserId } from "@/lib/users/schemas";
@@ -36,7 +37,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const query = ListQuery.parse(params);
   const editId = UserId.safeParse(params.edit);
-  const [list, editing] = await Promise.all([listUsers(query), editId.success ? loadEditing(editId.data, callsPageOf(params.calls)) : undefined]);
+  const [list, editing, options] = await Promise.all([listUsers(query), editId.success ? loadEditing(editId.data, callsPageOf(params.calls)) : undefined, grantOptions()]);
   const keyCounts = await keyCountsOf(list.rows.map((r) => r.id));
 
   return (
@@ -46,7 +47,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       </PageHeading>
       <ListView label="Users">
         <UsersFilters query={query} />
-        <UsersTable rows={list.rows} query={query} currentAdminId={admin.id} keyCounts={keyCounts} />
+        <UsersTable rows={list.rows} query={query} currentAdminId={admin.id} keyCounts={keyCounts} grantOptions={options} />
         <Pagination query={query} page={list.page} pages={list.pages} total={list.total} />
       </ListView>
       {editing && (

@@ -1,8 +1,9 @@
 "use client";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { plural } from "@/lib/format";
 import { deleteEndpointAction } from "../actions";
 
-export function DeleteEndpointDialog({ endpoint, onClose }: { endpoint: { id: string; name: string }; onClose: () => void }) {
+export function DeleteEndpointDialog({ endpoint, onClose }: { endpoint: { id: string; name: string; grants: number }; onClose: () => void }) {
   return (
     <ConfirmDialog
       open
@@ -17,6 +18,16 @@ export function DeleteEndpointDialog({ endpoint, onClose }: { endpoint: { id: st
       <p>
         The gateway stops forwarding to <strong>{endpoint.name}</strong> at once, and its stored API key is deleted with it. Usage records
         of past calls stay. This cannot be undone.
+      </p>
+      <p data-testid="grants-note">
+        {endpoint.grants > 0 ? (
+          <>
+            <strong>{plural(endpoint.grants, "permission grant")}</strong> on this endpoint {endpoint.grants === 1 ? "is" : "are"} removed too (each user&apos;s in the
+            audit log).
+          </>
+        ) : (
+          <>No user holds a permission grant on this endpoint.</>
+        )}
       </p>
     </ConfirmDialog>
   );

@@ -10,7 +10,9 @@ import { TextArea } from "@/components/ui/textarea";
 import { API_STYLES, OUTPUT_CAP_FIELDS, type ApiStyle } from "@/db/enums";
 import type { EndpointRow } from "@/lib/endpoints";
 import { DEFAULT_MAX_OUTPUT_TOKENS } from "@/lib/endpoints/limits";
+import { plural } from "@/lib/format";
 import { createEndpointAction, updateEndpointAction } from "../actions";
+import type { EndpointWithGrants } from "./endpoints-table";
 
 type Errors = Record<string, string[] | undefined> | undefined;
 
@@ -19,8 +21,11 @@ const price = (n: number | null | undefined) => (n === null || n === undefined ?
 /** The stored maxima as the form writes them: one `model = tokens` per line. */
 const maxLines = (max: Record<string, number> | undefined) => Object.entries(max ?? {}).map(([model, n]) => `${model} = ${n}`).join("\n");
 
-/** The fields of the add and edit forms; the stored key is never sent here, only whether there is one. */
-function EndpointFields({ endpoint, errors }: { endpoint?: EndpointRow; errors: Errors }) {
+/**
+ * The fields of the add and edit forms; the stored key is never sent here, only whether there is one.
+ * `note` (the edit form's word on grants) comes right under the name.
+ */
+function EndpointFields({ endpoint, errors, note }: { endpoint?: EndpointRow; errors: Errors; note?: React.ReactNode }) {
   // The output cap field is a choice for OpenAI-style upstreams only (Anthropic's is max_tokens).
   const [style, setStyle] = useState<ApiStyle>(endpoint?.apiStyle ?? "openai");
   return (
@@ -33,6 +38,7 @@ function EndpointFields({ endpoint, errors }: { endpoint?: EndpointRow; errors: 
           </option>
         ))}
       </Select>
+      {note}
       <Field
         label="Base URL"
         name="baseUrl"
@@ -135,6 +141,22 @@ function Actions({ onCancel, pending, label }: { onCancel: () => void; pending: 
 
 const FORM_GRID = "grid grid-cols-1 gap-4 sm:grid-cols-2";
 
+/** What a rename or a dropped model does to the permission grants on the endpoint. */
+function GrantsNote({ endpoint }: { endpoint: EndpointWithGrants }) {
+  return (
+    <p className="rounded-md bg-surface-2 px-3 py-2 text-sm text-fg sm:col-span-2" data-testid="grants-note">
+      {endpoint.grants > 0 ? (
+        <>
+          Renaming carries its <strong>{plural(endpoint.grants, "permission grant")}</strong> along: their users keep them under the new name.
+        </>
+      ) : (
+        <>Renaming carries any permission grants along; no user holds one on this endpoint now.</>
+      )}{" "}
+      Clients calling <code>model@{endpoint.name}</code> must then use the new name. Removing a model removes the grants on it.
+    </p>
+  );
+}
+
 export function CreateEndpointDialog() {
   return (
     <CreateDialog buttonLabel="+ Add endpoint" title="Add endpoint" description="An upstream LLM server the gateway forwards calls to." wide>
@@ -158,7 +180,7 @@ function CreateEndpointForm({ done, close }: { done: (message: string) => void; 
 }
 
 /** Mounted while open, so each opening starts from the stored values and no old errors. */
-export function EditEndpointDialog({ endpoint, onClose }: { endpoint: EndpointRow; onClose: () => void }) {
+export function EditEndpointDialog({ endpoint, onClose }: { endpoint: EndpointWithGrants; onClose: () => void }) {
   const [state, action, pending] = useActionState(updateEndpointAction, undefined);
   const errors = state?.ok ? undefined : state?.fieldErrors;
   return (
@@ -173,7 +195,7 @@ export function EditEndpointDialog({ endpoint, onClose }: { endpoint: EndpointRo
         className={FORM_GRID}
       >
         <input type="hidden" name="id" value={endpoint.id} />
-        <EndpointFields endpoint={endpoint} errors={errors} />
+        <EndpointFields endpoint={endpoint} errors={errors} note={<GrantsNote endpoint={endpoint} />} />
         <div className="sm:col-span-2">
           <FormMessage state={state?.ok ? undefined : state} />
         </div>

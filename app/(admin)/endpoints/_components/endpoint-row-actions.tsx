@@ -1,14 +1,14 @@
 "use client";
 import { useCallback, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
-import type { EndpointRow } from "@/lib/endpoints";
 import { testEndpointAction } from "../actions";
 import { DeleteEndpointDialog } from "./delete-endpoint-dialog";
 import { EditEndpointDialog } from "./endpoint-dialogs";
+import type { EndpointWithGrants } from "./endpoints-table";
 
 type TestResult = { ok: boolean; text: string };
 
-export function EndpointRowActions({ endpoint }: { endpoint: EndpointRow }) {
+export function EndpointRowActions({ endpoint }: { endpoint: EndpointWithGrants }) {
   const [open, setOpen] = useState<"edit" | "delete">();
   const [testing, start] = useTransition();
   const [result, setResult] = useState<TestResult>();

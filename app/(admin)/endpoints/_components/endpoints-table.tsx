@@ -6,7 +6,10 @@ import { EndpointRowActions } from "./endpoint-row-actions";
 const eur = (n: number) => "€" + n.toLocaleString("en-US", { maximumFractionDigits: 6 });
 const SHOWN_MODELS = 4;
 
-export function EndpointsTable({ rows }: { rows: EndpointRow[] }) {
+/** An endpoint as the page shows it: with how many permission grants name it. */
+export type EndpointWithGrants = EndpointRow & { grants: number };
+
+export function EndpointsTable({ rows }: { rows: EndpointWithGrants[] }) {
   return (
     <Table data-testid="endpoints-table">
       <TableHead>
