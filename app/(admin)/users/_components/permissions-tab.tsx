@@ -162,7 +162,8 @@ export function PermissionsTab({
         <h3 id="grant-heading" className="text-sm font-medium">
           Grant permissions
         </h3>
-        <div className="grid grid-cols-1 gap-3 md:grid-cols-2">
+        {/* items-start: an open dropdown lengthens its own card, not its neighbour. */}
+        <div className="grid grid-cols-1 items-start gap-3 md:grid-cols-2">
           {TYPES.map((type) => (
             <GrantCard key={type} userId={userId} username={username} type={type} options={options[type]} held={heldOf(type)} onDone={setSaid} />
           ))}
