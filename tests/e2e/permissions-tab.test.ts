@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createEndpointAs, createKeyAs, createUserAs, grantAs, signedInAdmin } from "../support/admin";
+import { createEndpointAs, createKeyAs, createUserAs, grantAs, signedInAdmin, usersActionAs } from "../support/admin";
 import { startApp, type App } from "../support/app";
 import {
   auditContext,
@@ -287,7 +287,8 @@ for (const viewport of VIEWPORTS) {
 
       await step("a grant held already is ignored", async () => {
         const before = await grantsOf(userId);
-        const r = await grantAs(app, admin, userId, "skill", [SKILLS[0], SKILLS[0]]);
+        // The tab's own action, as its Add button posts it (grantAs may go another way).
+        const r = await usersActionAs(app, admin, "grantAction", { userId, type: "skill", ids: [SKILLS[0], SKILLS[0]] });
         expect(r.state).toMatchObject({ ok: true, data: { added: 0 } });
         expect(await grantsOf(userId)).toEqual(before);
         const audits = await app.db.execute({ sql: "SELECT count(*) AS n FROM audit_log WHERE action = 'permission.grant' AND target_id = ?", args: [userId] });
