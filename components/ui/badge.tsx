@@ -9,6 +9,8 @@ export const tones = {
   violet: "bg-violet-100 text-violet-800 dark:bg-violet-950 dark:text-violet-200",
   rose: "bg-rose-100 text-rose-800 dark:bg-rose-950 dark:text-rose-200",
   orange: "bg-orange-100 text-orange-900 dark:bg-orange-950 dark:text-orange-200",
+  blue: "bg-blue-100 text-blue-800 dark:bg-blue-950 dark:text-blue-200",
+  cyan: "bg-cyan-100 text-cyan-900 dark:bg-cyan-950 dark:text-cyan-200",
 };
 
 export function Badge({ tone = "neutral", className, children }: { tone?: keyof typeof tones; className?: string; children: React.ReactNode }) {

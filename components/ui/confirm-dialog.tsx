@@ -22,6 +22,7 @@ export function ConfirmDialog({
   confirm,
   onDone,
   removesOpener,
+  focusAfterDone,
   children,
 }: {
   open: boolean;
@@ -35,6 +36,8 @@ export function ConfirmDialog({
   onDone?: () => void;
   /** The action removes what opened the dialog (its row): focus then goes to the page's heading. */
   removesOpener?: boolean;
+  /** Where focus goes after a success, when not back to the opener (e.g. a heading inside an outer dialog). */
+  focusAfterDone?: () => HTMLElement | null | undefined;
   children: React.ReactNode;
 }) {
   const [pending, start] = useTransition();
@@ -57,7 +60,13 @@ export function ConfirmDialog({
       open={open}
       onOpenChange={onOpenChange}
       title={title}
-      focusAfterClose={() => (removesOpener && succeeded.current ? document.getElementById(MAIN_HEADING_ID) : undefined)}
+      focusAfterClose={() => {
+        // Read once: a dialog opened again and cancelled gives focus back to its opener.
+        const after = succeeded.current;
+        succeeded.current = false;
+        if (!after) return undefined;
+        return focusAfterDone?.() ?? (removesOpener ? document.getElementById(MAIN_HEADING_ID) : undefined);
+      }}
     >
       <div className="flex flex-col gap-4 text-sm">
         {children}

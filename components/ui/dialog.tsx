@@ -48,6 +48,11 @@ export function Dialog({
               first.focus();
             }
           }}
+          // A control that handles Escape itself (an open dropdown, marked data-own-escape) closes
+          // first; the next Escape closes the dialog.
+          onEscapeKeyDown={(e) => {
+            if (e.target instanceof Element && e.target.closest("[data-own-escape]")) e.preventDefault();
+          }}
           onCloseAutoFocus={(e) => {
             e.preventDefault();
             const chosen = focusAfterClose?.();

@@ -7,6 +7,7 @@ import { plural } from "@/lib/format";
 import { mailEnabled } from "@/lib/mail";
 import { grantOptions } from "@/lib/permissions";
 import { listKeys } from "@/lib/keys";
+import { grantOptions, listGrants } from "@/lib/permissions";
 import { getUserDetail, keyCountsOf, listUsers } from "@/lib/users";
 import { ListQuery, UserId } from "@/lib/users/schemas";
 import { usersUrl } from "@/lib/users/list-url";
@@ -28,8 +29,17 @@ async function loadEditing(id: string, callsPage: number) {
   const user = await getUserDetail(id);
   if (!user) return undefined;
   const now = new Date();
-  const [status, keys, days, calls] = await Promise.all([budgetStatus(user, now), listKeys(id), dailySeries(user, USAGE_DAYS, now), latestCalls(id, callsPage)]);
-  return { user, status, keys, days, calls };
+  const [status, keys, days, calls, grants, options] = await Promise.all([
+    budgetStatus(user, now),
+    listKeys(id),
+    dailySeries(user, USAGE_DAYS, now),
+    latestCalls(id, callsPage),
+    listGrants(id),
+    grantOptions(),
+  ]);
+  // The Permissions tab shows neither who granted nor anything else of the row.
+  const permissions = grants.map(({ id, type, resourceId, name, known, createdAt }) => ({ id, type, resourceId, name, known, createdAt }));
+  return { user, status, keys, days, calls, grants: permissions, options };
 }
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -56,6 +66,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           user={editing.user}
           status={editing.status}
           keys={editing.keys}
+          grants={editing.grants}
+          grantOptions={editing.options}
           isSelf={editing.user.id === admin.id}
           mailEnabled={mailEnabled()}
           closeHref={usersUrl(query)}

@@ -4,19 +4,19 @@ import { Dialog } from "@/components/ui/dialog";
 import { Tabs } from "@/components/ui/tabs";
 import type { KeyRow } from "@/lib/keys";
 import type { BudgetStatus } from "@/lib/budgets/status";
+import type { GrantOptions } from "@/lib/permissions";
 import type { UserDetail } from "@/lib/users";
 import { BudgetTab } from "./budget-tab";
 import { KeysTab } from "./keys-tab";
-
-function Later({ children }: { children: React.ReactNode }) {
-  return <p className="rounded-md bg-surface-2 p-4 text-sm text-muted">{children}</p>;
-}
+import { PermissionsTab, type PermissionItem } from "./permissions-tab";
 
 /** The edit dialog: open while the URL carries ?edit=<id>; closing returns to the same table view. */
 export function EditUserDialog({
   user,
   status,
   keys,
+  grants,
+  grantOptions,
   isSelf,
   mailEnabled,
   closeHref,
@@ -26,6 +26,9 @@ export function EditUserDialog({
   user: UserDetail;
   status: BudgetStatus;
   keys: KeyRow[];
+  grants: PermissionItem[];
+  /** What exists to be granted, per resource type. */
+  grantOptions: GrantOptions;
   isSelf: boolean;
   mailEnabled: boolean;
   closeHref: string;
@@ -46,7 +49,7 @@ export function EditUserDialog({
           {
             value: "permissions",
             label: "Permissions",
-            content: <Later>Resource permissions (expert templates, CC profiles, model endpoints, skills, MCP tools, MoE modes) will be granted and revoked here.</Later>,
+            content: <PermissionsTab userId={user.id} username={user.username} isAdmin={user.role === "admin"} grants={grants} options={grantOptions} />,
           },
           { value: "keys", label: "API Keys", content: <KeysTab userId={user.id} keys={keys} /> },
           { value: "usage", label: "Usage", content: usage },
