@@ -37,13 +37,9 @@ export async function createUserAs(
   return id;
 }
 
-/**
- * Grants resources of one type to a user through the bulk action of /users (the same grant as the
- * Permissions tab's, for a list of one). Not grantAction: Next keeps in a build's action manifest only
- * the actions some client component imports, and the bulk dialog is what binds this one.
- */
+/** Grants resources of one type to a user through the Permissions tab's action. */
 export async function grantAs(app: App, admin: Session, userId: string, type: string, ids: string[]): Promise<ActionResult> {
-  return usersActionAs(app, admin, "bulkPermissionsAction", { userIds: [userId], op: "grant", type, ids });
+  return usersActionAs(app, admin, "grantAction", { userId, type, ids });
 }
 
 export type ReadyUser = { id: string; username: string; password: string; session: Session };

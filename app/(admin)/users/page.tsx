@@ -5,7 +5,6 @@ import { UsersFilters } from "@/components/users/users-filters";
 import { adminPage } from "@/lib/auth/dal";
 import { plural } from "@/lib/format";
 import { mailEnabled } from "@/lib/mail";
-import { grantOptions } from "@/lib/permissions";
 import { listKeys } from "@/lib/keys";
 import { grantOptions, listGrants } from "@/lib/permissions";
 import { getUserDetail, keyCountsOf, listUsers } from "@/lib/users";
@@ -29,17 +28,16 @@ async function loadEditing(id: string, callsPage: number) {
   const user = await getUserDetail(id);
   if (!user) return undefined;
   const now = new Date();
-  const [status, keys, days, calls, grants, options] = await Promise.all([
+  const [status, keys, days, calls, grants] = await Promise.all([
     budgetStatus(user, now),
     listKeys(id),
     dailySeries(user, USAGE_DAYS, now),
     latestCalls(id, callsPage),
     listGrants(id),
-    grantOptions(),
   ]);
   // The Permissions tab shows neither who granted nor anything else of the row.
   const permissions = grants.map(({ id, type, resourceId, name, known, createdAt }) => ({ id, type, resourceId, name, known, createdAt }));
-  return { user, status, keys, days, calls, grants: permissions, options };
+  return { user, status, keys, days, calls, grants: permissions };
 }
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -67,7 +65,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           status={editing.status}
           keys={editing.keys}
           grants={editing.grants}
-          grantOptions={editing.options}
+          grantOptions={options}
           isSelf={editing.user.id === admin.id}
           mailEnabled={mailEnabled()}
           closeHref={usersUrl(query)}
