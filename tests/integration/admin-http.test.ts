@@ -316,9 +316,8 @@ describe("edit, suspend, reset and delete", () => {
     });
     expect(call.status, await call.text()).toBe(200);
     await expect.poll(async () => (await rows("SELECT id FROM usage_events WHERE user_id = ?", [id])).length).toBe(1);
-    // No product module grants permissions yet (nothing writes this table but this line): the one
-    // row written directly, to see that deleting a user takes their grants with them.
-    await app.db.execute({ sql: "INSERT INTO permissions (user_id, resource_type, resource_id) VALUES (?, 'model_endpoint', '*')", args: [id] });
+    // createUser granted them every model (the grant the call above needed): it must go with them.
+    expect(await rows("SELECT id FROM permissions WHERE user_id = ?", [id])).toHaveLength(1);
 
     const r = await callAction(app.url, "/users", "deleteUserAction", { id }, { session: admin });
     expect(r.state).toMatchObject({ ok: true });
@@ -342,7 +341,7 @@ describe("edit, suspend, reset and delete", () => {
     await usersActionAs(app, admin, "resetPasswordAction", { id, password: "reset-by-admin", mustChange: true });
     await usersActionAs(app, admin, "deleteUserAction", { id });
     const mine = await rows("SELECT actor_name, action FROM audit_log WHERE target_id = ? ORDER BY id", [id]);
-    expect(mine.map((r) => r.action)).toEqual(["user.create", "user.update", "user.role", "user.suspend", "user.activate", "user.timezone", "user.password_reset", "user.delete"]);
+    expect(mine.map((r) => r.action)).toEqual(["user.create", "permission.grant", "user.update", "user.role", "user.suspend", "user.activate", "user.timezone", "user.password_reset", "user.delete"]);
     expect(new Set(mine.map((r) => r.actor_name))).toEqual(new Set(["admin"]));
     const text = JSON.stringify(await rows("SELECT * FROM audit_log"));
     for (const secret of [FIRST_PASSWORD, OWN_PASSWORD, "reset-by-admin", ADMIN_PW]) expect(text).not.toContain(secret);

@@ -64,7 +64,7 @@ beforeAll(async () => {
   admin = await signedInAdmin(a);
   await createEndpointAs(a, admin, { name: EP_A, baseUrl: `${mock.url}/v1`, models: ["m-one", "m-two", "m-shared"] });
   await createEndpointAs(a, admin, { name: EP_B, baseUrl: `${mock.url}/v1`, models: ["m-shared", "m-b"] });
-  await createEndpointAs(a, admin, { name: EP_C, baseUrl: mock.url, apiStyle: "anthropic", models: ["c-one"] });
+  await createEndpointAs(a, admin, { name: EP_C, baseUrl: `${mock.url}/v1`, apiStyle: "anthropic", models: ["c-one"] });
 });
 
 afterAll(async () => {
