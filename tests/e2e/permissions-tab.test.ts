@@ -18,7 +18,7 @@ import {
   type Viewport,
 } from "../support/audit";
 import { launchChromium } from "../support/browser";
-import { expectNoCspViolations, expectPageHasCsp } from "../support/csp";
+import { expectNoCspViolationsIn, expectPageHasCsp } from "../support/csp";
 import { callAction, type Session } from "../support/http";
 import { startMockLlm, type MockLlm } from "../support/mock-llm";
 import { unique } from "../support/names";
@@ -125,7 +125,7 @@ beforeAll(async () => {
 });
 
 afterEach(async ({ task }) => {
-  for (const [key, context] of contexts) await expectNoCspViolations(await context, `${task.name} (browser context ${key})`);
+  await expectNoCspViolationsIn(contexts, task.name);
 });
 
 afterAll(async () => {

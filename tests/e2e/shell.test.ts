@@ -25,7 +25,7 @@ import {
   type Viewport,
 } from "../support/audit";
 import { launchChromium } from "../support/browser";
-import { expectNoCspViolations, expectPageHasCsp } from "../support/csp";
+import { expectNoCspViolationsIn, expectPageHasCsp } from "../support/csp";
 import { callAction, loginOrThrow, type Session } from "../support/http";
 import { unique } from "../support/names";
 
@@ -115,7 +115,7 @@ beforeAll(async () => {
 // Every page and dialog runs under the app's real CSP: after each test, no browser context has seen a
 // violation since the test before, and every page it loaded came with a policy and a nonce of its own.
 afterEach(async ({ task }) => {
-  for (const [key, context] of contexts) await expectNoCspViolations(await context, `${task.name} (browser context ${key})`);
+  await expectNoCspViolationsIn(contexts, task.name);
 });
 
 afterAll(async () => {

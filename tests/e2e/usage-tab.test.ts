@@ -4,7 +4,7 @@ import { createEndpointAs, createKeyAs, createUserAs, signedInAdmin } from "../s
 import { startApp, type App } from "../support/app";
 import { auditContext, expectNoHorizontalOverflow, expectNoSeriousAxeViolations, openPage, settle, VIEWPORTS, withScreenshot, type Viewport } from "../support/audit";
 import { launchChromium } from "../support/browser";
-import { expectNoCspViolations, expectPageHasCsp } from "../support/csp";
+import { expectNoCspViolationsIn, expectPageHasCsp } from "../support/csp";
 import type { Session } from "../support/http";
 import { MOCK_REPLY_CHUNKS, startMockLlm, type MockLlm } from "../support/mock-llm";
 import { unique } from "../support/names";
@@ -50,7 +50,7 @@ beforeAll(async () => {
 });
 
 afterEach(async ({ task }) => {
-  for (const [key, context] of contexts) await expectNoCspViolations(await context, `${task.name} (browser context ${key})`);
+  await expectNoCspViolationsIn(contexts, task.name);
 });
 
 afterAll(async () => {

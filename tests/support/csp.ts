@@ -48,10 +48,25 @@ export async function watchCsp(context: BrowserContext): Promise<void> {
  * came with a policy whose script nonce no earlier page of the context had. Throws naming `where`.
  */
 export async function expectNoCspViolations(context: BrowserContext, where: string): Promise<void> {
+  await lateReports();
+  await checkNow(context, where);
+}
+
+/**
+ * expectNoCspViolations for every browser context of a test file (an afterEach), after one shared
+ * moment for late reports rather than one per context.
+ */
+export async function expectNoCspViolationsIn(contexts: Iterable<[string | number, BrowserContext | Promise<BrowserContext>]>, where: string): Promise<void> {
+  await lateReports();
+  for (const [key, context] of contexts) await checkNow(await context, `${where} (browser context ${key})`);
+}
+
+/** A refusal is reported asynchronously (binding, console): give the last ones a moment to arrive. */
+const lateReports = () => new Promise((resolve) => setTimeout(resolve, 100));
+
+async function checkNow(context: BrowserContext, where: string): Promise<void> {
   const watch = watches.get(context);
   if (!watch) throw new Error(`${where}: this browser context is not watched for CSP violations (watchCsp)`);
-  // A refusal is reported asynchronously (binding, console): give the last ones a moment to arrive.
-  await new Promise((resolve) => setTimeout(resolve, 100));
   const docs = (await Promise.all(watch.docs.splice(0))).filter((d): d is Doc => d !== null && d.html);
   const problems = watch.violations.splice(0);
   for (const doc of docs) {
