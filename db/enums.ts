@@ -9,6 +9,9 @@ export const API_STYLES = ["openai", "anthropic"] as const;
 export type ApiStyle = (typeof API_STYLES)[number];
 export const KEY_STATUSES = ["active", "suspended"] as const;
 export type KeyStatus = (typeof KEY_STATUSES)[number];
+/** Who suspended a key: an admin's suspension is lifted only by an admin. */
+export const KEY_SUSPENDERS = ["admin", "owner"] as const;
+export type KeySuspender = (typeof KEY_SUSPENDERS)[number];
 /** The output cap field an OpenAI-style endpoint takes (Anthropic's is always max_tokens). */
 export const OUTPUT_CAP_FIELDS = ["max_tokens", "max_completion_tokens"] as const;
 export type OutputCapField = (typeof OUTPUT_CAP_FIELDS)[number];

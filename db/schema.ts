@@ -4,9 +4,9 @@ import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from
 // Every table of SPEC §2 in one file. SQL names follow the spec (snake_case); TS names are camelCase.
 // Timestamps are ISO-8601 UTC strings, as the seed's users table has them.
 
-import { API_STYLES, BUDGET_TYPES, KEY_STATUSES, OUTPUT_CAP_FIELDS, RESOURCE_TYPES, ROLES } from "./enums";
+import { API_STYLES, BUDGET_TYPES, KEY_STATUSES, KEY_SUSPENDERS, OUTPUT_CAP_FIELDS, RESOURCE_TYPES, ROLES } from "./enums";
 
-export { API_STYLES, BUDGET_TYPES, KEY_STATUSES, RESOURCE_TYPES, ROLES, type ApiStyle, type BudgetType, type KeyStatus, type Role } from "./enums";
+export { API_STYLES, BUDGET_TYPES, KEY_STATUSES, RESOURCE_TYPES, ROLES, type ApiStyle, type BudgetType, type KeyStatus, type KeySuspender, type Role } from "./enums";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
@@ -67,6 +67,8 @@ export const apiKeys = sqliteTable(
     prefix: text("prefix").notNull(),
     keyHash: text("key_hash").notNull().unique(), // SHA-256 hex of the full key; the key itself is never stored
     status: text("status", { enum: KEY_STATUSES }).notNull().default("active"),
+    // Who suspended it (null while active): a key an admin suspended only an admin can reactivate.
+    suspendedBy: text("suspended_by", { enum: KEY_SUSPENDERS }),
     createdAt: text("created_at").notNull().default(now),
     lastUsedAt: text("last_used_at"),
   },

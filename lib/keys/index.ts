@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db";
-import { apiKeys, users, type KeyStatus } from "@/db/schema";
+import { apiKeys, users, type KeyStatus, type KeySuspender } from "@/db/schema";
 import { auditAfterChange, type Actor } from "@/lib/audit";
 import { evictCallers } from "@/lib/callers";
 import { DomainError } from "@/lib/errors";
@@ -13,19 +13,48 @@ import { generateKey, hashKey, prefixOf } from "./format";
 // API keys (format in ./format): the key itself exists in the create action's answer and nowhere
 // else; the table holds its SHA-256 and its prefix.
 
-export type KeyRow = { id: string; prefix: string; label: string; status: KeyStatus; createdAt: string; lastUsedAt: string | null };
+export type KeyRow = {
+  id: string;
+  prefix: string;
+  label: string;
+  status: KeyStatus;
+  suspendedBy: KeySuspender | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+};
 
 export async function listKeys(userId: string): Promise<KeyRow[]> {
   return getDb()
-    .select({ id: apiKeys.id, prefix: apiKeys.prefix, label: apiKeys.label, status: apiKeys.status, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt })
+    .select({
+      id: apiKeys.id,
+      prefix: apiKeys.prefix,
+      label: apiKeys.label,
+      status: apiKeys.status,
+      suspendedBy: apiKeys.suspendedBy,
+      createdAt: apiKeys.createdAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+    })
     .from(apiKeys)
     .where(eq(apiKeys.userId, userId))
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
 }
 
+/**
+ * The key, or a DomainError. With `userId` only that user's key: another user's key id gets the very
+ * answer a key that does not exist gets, so an id reveals nothing about whose it is.
+ */
 async function requireKey(keyId: string, userId?: string) {
   const [row] = await getDb()
-    .select({ id: apiKeys.id, userId: apiKeys.userId, prefix: apiKeys.prefix, label: apiKeys.label, status: apiKeys.status, keyHash: apiKeys.keyHash, username: users.username })
+    .select({
+      id: apiKeys.id,
+      userId: apiKeys.userId,
+      prefix: apiKeys.prefix,
+      label: apiKeys.label,
+      status: apiKeys.status,
+      suspendedBy: apiKeys.suspendedBy,
+      keyHash: apiKeys.keyHash,
+      username: users.username,
+    })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
     .where(userId ? and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId)) : eq(apiKeys.id, keyId));
@@ -52,14 +81,39 @@ export async function createKey(actor: Actor, userId: string, label: string): Pr
   return { id, key, prefix };
 }
 
-export async function setKeyStatus(actor: Actor, keyId: string, status: KeyStatus, userId?: string) {
+export const ADMIN_SUSPENDED = "Suspended by an administrator — ask them to reactivate it.";
+
+/**
+ * Suspends or reactivates a key. `by` says who acts: an admin (any key) or the key's owner (then
+ * `userId` is theirs and scopes the lookup). The suspension remembers who made it; an owner cannot
+ * lift an admin's.
+ */
+export async function setKeyStatus(actor: Actor, keyId: string, status: KeyStatus, userId?: string, by: KeySuspender = "admin") {
   const before = await requireKey(keyId, userId);
   if (before.status === status) return;
+  if (status === "active" && by === "owner" && before.suspendedBy === "admin") throw new DomainError(ADMIN_SUSPENDED);
   const db = getDb();
   await db.batch([
-    db.update(apiKeys).set({ status }).where(eq(apiKeys.id, keyId)),
-    auditAfterChange(actor, status === "active" ? "key.reactivate" : "key.suspend", target(before)),
+    db
+      .update(apiKeys)
+      .set({ status, suspendedBy: status === "active" ? null : by })
+      // Only from the state read above: a concurrent change is not overwritten blindly.
+      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.status, before.status))),
+    auditAfterChange(actor, status === "active" ? "key.reactivate" : "key.suspend", target(before), by === "owner" ? { by } : undefined),
   ]);
+  await evictCallers({ keyHash: before.keyHash });
+}
+
+/** Renames a key (its label); `userId` scopes the lookup to that user's keys. */
+export async function renameKey(actor: Actor, keyId: string, label: string, userId?: string) {
+  const before = await requireKey(keyId, userId);
+  if (before.label === label) return;
+  const db = getDb();
+  await db.batch([
+    db.update(apiKeys).set({ label }).where(eq(apiKeys.id, keyId)),
+    auditAfterChange(actor, "key.rename", target(before), { from: before.label, to: label }),
+  ]);
+  // The label is not part of the gateway's record, but one eviction path for every key change keeps it simple.
   await evictCallers({ keyHash: before.keyHash });
 }
 

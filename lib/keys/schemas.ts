@@ -11,3 +11,9 @@ export const KeyLabel = z
   .optional()
   .transform((v) => (v ?? "").trim())
   .refine((v) => v.length <= 100, "Label must be at most 100 characters");
+
+// The portal's own-key actions (app/user/keys): the key id names one of the signed-in user's keys.
+export const CreateOwnKey = z.object({ label: KeyLabel });
+export const RenameOwnKey = z.object({ keyId: KeyId, label: KeyLabel });
+export const SetOwnKeyStatus = z.object({ keyId: KeyId, status: KeyStatusField });
+export const DeleteOwnKey = z.object({ keyId: KeyId });
