@@ -6,9 +6,13 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage } from "@/components/ui/field";
 import type { KeyRow } from "@/lib/keys";
+import { CopyButton } from "./copy-button";
 
 /** The fields of a key the list shows; never the key itself, which only `create`'s answer carries. */
-export type KeyListItem = Pick<KeyRow, "id" | "prefix" | "label" | "status" | "lastUsedAt">;
+export type KeyListItem = Pick<KeyRow, "id" | "prefix" | "label" | "status" | "lastUsedAt" | "createdAt" | "suspendedBy">;
+
+/** Who looks at the keys: an admin may lift any suspension, an owner not an admin's. */
+export type KeyViewer = "admin" | "owner";
 
 /**
  * What the keys UI does, handed in by the page that knows whose keys these are: the admin's edit
@@ -22,17 +26,33 @@ export type KeyActions = {
   setStatus: FormAction<unknown>;
   /** Payload `{ keyId }`; asked for after a confirmation. */
   delete: FormAction<unknown>;
+  /** Payload `{ keyId, label }`; without it the labels are read-only. */
+  rename?: FormAction<unknown>;
 };
 
 const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace("T", " ") + " UTC" : "Never");
 
-/** A user's API keys: prefix, label, last used, status, suspend / reactivate / delete, and create. */
-export function KeysManager({ keys, actions }: { keys: KeyListItem[]; actions: KeyActions }) {
+/**
+ * A user's API keys: prefix, label, created, last used, status, rename / suspend / reactivate / delete,
+ * and create. `onCreated` hears the new key (the portal shows how to connect with it).
+ */
+export function KeysManager({
+  keys,
+  actions,
+  viewer = "admin",
+  onCreated,
+}: {
+  keys: KeyListItem[];
+  actions: KeyActions;
+  viewer?: KeyViewer;
+  onCreated?: (key: string) => void;
+}) {
   const [created, create, creating] = useActionState(actions.create, undefined);
   const [rowState, setRowState] = useState<{ ok: boolean; message?: string }>();
   const [pending, start] = useTransition();
   const [confirming, setConfirming] = useState<string>();
-  const [copied, setCopied] = useState(false);
+  const [renaming, setRenaming] = useState<string>();
+  const [renameErrors, setRenameErrors] = useState<string[]>();
   const labelField = useRef<HTMLInputElement>(null);
 
   // Each outcome is said in the tab's own status line (the page behind the dialog is hidden from
@@ -42,6 +62,7 @@ export function KeysManager({ keys, actions }: { keys: KeyListItem[]; actions: K
       const r = await fn();
       setRowState(r.ok ? { ok: true, message: done } : r);
       setConfirming(undefined);
+      if (r.ok) setRenaming(undefined);
       if (!r.ok) return;
       toast.success(done);
       after?.();
@@ -56,24 +77,19 @@ export function KeysManager({ keys, actions }: { keys: KeyListItem[]; actions: K
             <code className="min-w-0 flex-1 break-all rounded bg-surface px-2 py-1 font-mono text-sm text-fg" aria-label="New API key">
               {created.data.key}
             </code>
-            <Button
-              variant="secondary"
-              size="sm"
-              onClick={() => navigator.clipboard?.writeText(created.data!.key).then(() => setCopied(true), () => setCopied(false))}
-            >
-              {copied ? "Copied" : "Copy"}
-            </Button>
+            <CopyButton text={created.data.key} what="the new API key" />
           </div>
         </div>
       )}
 
       {/* Five columns do not fit a phone: the table scrolls inside its own box. */}
       <div className="overflow-x-auto">
-        <table className="min-w-[36rem] w-full text-sm" data-testid="keys-table">
+        <table className="min-w-[44rem] w-full text-sm" data-testid="keys-table">
           <thead className="text-left text-muted">
             <tr>
               <th className="py-1 font-medium">Prefix</th>
               <th className="py-1 font-medium">Label</th>
+              <th className="py-1 font-medium">Created</th>
               <th className="py-1 font-medium">Last used</th>
               <th className="py-1 font-medium">Status</th>
               <th className="py-1 text-right font-medium">Actions</th>
@@ -82,19 +98,88 @@ export function KeysManager({ keys, actions }: { keys: KeyListItem[]; actions: K
           <tbody>
             {keys.length === 0 && (
               <tr>
-                <td colSpan={5} className="py-4 text-center text-muted">
+                <td colSpan={6} className="py-4 text-center text-muted">
                   No API keys yet.
                 </td>
               </tr>
             )}
-            {keys.map((k) => (
+            {keys.map((k) => {
+              // An owner cannot lift an admin's suspension (the server refuses too): no button, the reason instead.
+              const locked = viewer === "owner" && k.status === "suspended" && k.suspendedBy === "admin";
+              return (
               <tr key={k.id} className="border-t border-line" data-key-prefix={k.prefix}>
                 <td className="py-2 font-mono text-xs">{k.prefix}…</td>
-                <td className="py-2">{k.label || <span className="text-muted">—</span>}</td>
+                <td className="py-2">
+                  {renaming === k.id && actions.rename ? (
+                    <form
+                      className="flex flex-wrap items-start gap-1"
+                      onSubmit={(e) => {
+                        e.preventDefault();
+                        const label = String(new FormData(e.currentTarget).get("label") ?? "");
+                        act(async () => {
+                          const r = await actions.rename!(undefined, { keyId: k.id, label });
+                          setRenameErrors(r.ok ? undefined : r.fieldErrors?.label);
+                          return r;
+                        }, `Key ${k.prefix}… renamed.`);
+                      }}
+                    >
+                      <input
+                        name="label"
+                        defaultValue={k.label}
+                        maxLength={100}
+                        autoFocus
+                        aria-label={`New label for key ${k.prefix}`}
+                        aria-invalid={renameErrors ? true : undefined}
+                        aria-describedby={renameErrors ? `rename-${k.id}-error` : undefined}
+                        className="w-36 rounded-md border border-line-strong bg-surface px-2 py-1 text-sm"
+                      />
+                      <Button type="submit" size="sm" variant="secondary" disabled={pending}>
+                        Save
+                      </Button>
+                      <Button
+                        size="sm"
+                        variant="quiet"
+                        onClick={() => {
+                          setRenaming(undefined);
+                          setRenameErrors(undefined);
+                        }}
+                      >
+                        Cancel
+                      </Button>
+                      {renameErrors && (
+                        <p id={`rename-${k.id}-error`} className="w-full text-xs text-danger" aria-live="polite">
+                          {renameErrors.join(" ")}
+                        </p>
+                      )}
+                    </form>
+                  ) : (
+                    k.label || <span className="text-muted">—</span>
+                  )}
+                </td>
+                <td className="py-2 text-muted">{when(k.createdAt)}</td>
                 <td className="py-2 text-muted">{when(k.lastUsedAt)}</td>
-                <td className="py-2">{k.status === "active" ? <Badge tone="green">Active</Badge> : <Badge tone="amber">Suspended</Badge>}</td>
+                <td className="py-2">
+                  {k.status === "active" ? <Badge tone="green">Active</Badge> : <Badge tone="amber">Suspended</Badge>}
+                  {locked && <p className="mt-1 max-w-[14rem] text-xs text-muted">Suspended by an administrator — ask them to reactivate it.</p>}
+                  {viewer === "admin" && k.status === "suspended" && k.suspendedBy === "owner" && <p className="mt-1 text-xs text-muted">By its owner</p>}
+                </td>
                 <td className="py-2">
                   <div className="flex justify-end gap-1">
+                    {actions.rename && renaming !== k.id && (
+                      <Button
+                        size="sm"
+                        variant="quiet"
+                        disabled={pending}
+                        onClick={() => {
+                          setRenaming(k.id);
+                          setRenameErrors(undefined);
+                        }}
+                        aria-label={`Rename key ${k.prefix}`}
+                      >
+                        Rename
+                      </Button>
+                    )}
+                    {!locked && (
                     <Button
                       size="sm"
                       variant="quiet"
@@ -109,6 +194,7 @@ export function KeysManager({ keys, actions }: { keys: KeyListItem[]; actions: K
                     >
                       {k.status === "active" ? "Suspend" : "Reactivate"}
                     </Button>
+                    )}
                     {confirming === k.id ? (
                       <>
                         <Button
@@ -132,7 +218,8 @@ export function KeysManager({ keys, actions }: { keys: KeyListItem[]; actions: K
                   </div>
                 </td>
               </tr>
-            ))}
+              );
+            })}
           </tbody>
         </table>
       </div>
@@ -142,7 +229,10 @@ export function KeysManager({ keys, actions }: { keys: KeyListItem[]; actions: K
         action={create}
         state={created}
         resetOnSuccess
-        onSuccess={() => toast.success("API key created: copy it now.")}
+        onSuccess={(state) => {
+          toast.success("API key created: copy it now.");
+          if (state.data) onCreated?.(state.data.key);
+        }}
         className="flex flex-wrap items-end gap-3 border-t border-line pt-4"
       >
         <Field
