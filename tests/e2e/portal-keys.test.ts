@@ -153,6 +153,7 @@ for (const viewport of VIEWPORTS) {
 
         // Delete, after a confirmation.
         await row.getByRole("button", { name: `Delete key ${prefix}` }).click();
+        expect(await row.getByRole("button", { name: "Confirm delete" }).evaluate((el) => el === document.activeElement)).toBe(true);
         expect(await app.db.execute({ sql: "SELECT 1 FROM api_keys WHERE id = ?", args: [id] }).then((r) => r.rows.length)).toBe(1);
         await toastAfter(page, where("deleted"), "deleted", () => row.getByRole("button", { name: "Confirm delete" }).click());
         await row.waitFor({ state: "detached" });
