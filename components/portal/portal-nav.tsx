@@ -23,7 +23,8 @@ export function PortalNav({ links, admin }: { links: MenuLink[]; admin: MenuLink
       </ul>
       {admin && (
         <Link href={admin.href} className={`${item} mt-2 border-t border-line pt-3 text-link`}>
-          ← {admin.label}
+          <span aria-hidden="true">← </span>
+          {admin.label}
         </Link>
       )}
     </nav>
