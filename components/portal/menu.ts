@@ -18,7 +18,7 @@ export type PortalEntry = {
 
 export const PORTAL_MENU: readonly PortalEntry[] = [
   { href: "/user/dashboard", label: "Dashboard", available: true },
-  { href: "/user/billing", label: "Billing", available: false },
+  { href: "/user/billing", label: "Billing", available: true },
   { href: "/user/usage", label: "Usage", available: false },
   { href: "/user/keys", label: "API Keys", available: false },
   { href: "/user/profile", label: "Profile", available: false },
