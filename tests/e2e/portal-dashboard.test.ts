@@ -184,6 +184,43 @@ for (const viewport of VIEWPORTS) {
   });
 }
 
+for (const viewport of VIEWPORTS) {
+  const where = (what: string) => `billing ${viewport.width}: ${what}`;
+
+  describe(`the billing page at ${viewport.width}×${viewport.height}`, () => {
+    it("shows each window as enforced, the last 30 days by endpoint and model and the lifetime totals from the ledger, and the alert settings", async () => {
+      const [event] = (await app.db.execute({ sql: "SELECT endpoint, model, input_tokens, output_tokens FROM usage_events WHERE user_id = ?", args: [spender.id] })).rows;
+      const page = await openPage(await contextFor(viewport, "spender", spender.session), `${app.url}/user/billing`);
+      await withScreenshot(page, where("page"), async () => {
+        expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Billing");
+        expect(await page.getByTestId("budget-type").innerText()).toMatch(/^Subscription/);
+        for (const e of EXPECTED) {
+          const row = page.getByTestId(`billing-${e.kind}`);
+          expect(await row.getAttribute("data-level"), e.kind).toBe(e.level);
+          const shown = flat(await row.innerText());
+          expect(shown, e.kind).toContain(`950 tokens (${e.percent})`);
+          expect(shown, e.kind).toContain(`${e.limit.toLocaleString("en-US")} tokens`);
+          expect(shown, e.kind).toContain(`${e.remaining.toLocaleString("en-US")} tokens`);
+          expect(shown, e.kind).toContain(e.kind === "total" ? "Never" : "(UTC+00:00), in ");
+          expect(shown, e.kind).toContain("≈ €0.0019");
+        }
+        const models = page.getByTestId("billing-model");
+        expect(await models.count()).toBe(1);
+        const model = flat(await models.innerText());
+        for (const part of [String(event.endpoint), String(event.model), "945", "5", "€0.0019"]) expect(model).toContain(part);
+        expect(Number(event.input_tokens) + Number(event.output_tokens)).toBe(USED);
+        const lifetime = flat(await page.getByTestId("billing-lifetime").innerText());
+        expect(lifetime).toMatch(/Calls 1 Input tokens 945 Output tokens 5 Cost €0\.0019/);
+        expect(await page.getByTestId("billing-alerts").innerText()).toContain("Off: no e-mail is sent");
+        await expectNoHorizontalOverflow(page, where("page"));
+        await expectHeaderControlsOnScreen(page, where("page"));
+        await expectNoSeriousAxeViolations(page, where("page"));
+      });
+      await page.close();
+    });
+  });
+}
+
 describe("the portal sidebar at 1280×800", () => {
   it("holds the menu, the current page marked, and the budget bars with the cards' values and levels", async () => {
     const page = await dashboard(DESKTOP);
@@ -242,7 +279,7 @@ describe("the role menus", () => {
       await withScreenshot(page, `portal menu ${role}`, async () => {
         const nav = page.getByTestId("portal-sidebar").getByRole("navigation", { name: "Portal" });
         const links = await nav.getByRole("link").evaluateAll((els) => els.map((el) => [el.textContent?.replace("←", "").trim(), new URL((el as HTMLAnchorElement).href).pathname]));
-        expect(links).toEqual([["Dashboard", "/user/dashboard"], ...(role === "admin" ? [["Admin pages", "/users"]] : [])]);
+        expect(links).toEqual([["Dashboard", "/user/dashboard"], ["Billing", "/user/billing"], ...(role === "admin" ? [["Admin pages", "/users"]] : [])]);
         for (const [, path] of links) {
           const res = await fetch(app.url + path, { headers: { cookie: who.session.cookie }, redirect: "manual" });
           expect(res.status, `${path} for a ${role}`).toBe(200);

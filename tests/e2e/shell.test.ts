@@ -172,6 +172,7 @@ const TARGETS: Target[] = [
   { name: "/mcp-tools", role: "admin", path: () => "/mcp-tools" },
   { name: "/users (a row selected)", role: "admin", path: () => `/users?q=${listed[0].username}`, prepare: selectFirstListed },
   { name: "/user/dashboard (portal)", role: "user", path: () => "/user/dashboard" },
+  { name: "/user/billing (portal)", role: "user", path: () => "/user/billing" },
   { name: "/no-such-page", role: "admin", path: () => "/no-such-page" },
   { name: "Create User dialog", role: "admin", path: () => "/users", dialog: { open: (p) => clickAndWait(p, p.getByRole("button", { name: "+ Create User" })), button: "submit" } },
   ...(["Budget", "Permissions", "API Keys", "Usage"] as const).map(
