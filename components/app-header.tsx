@@ -52,9 +52,11 @@ export function AppHeader({ user, links }: { user: { username: string; displayNa
           <Link href="/" className="text-lg font-semibold text-link">
             Tollgate
           </Link>
-          <nav aria-label="Main" className="hidden items-center gap-2 md:flex">
-            {navLinks(false)}
-          </nav>
+          {links.length > 0 && (
+            <nav aria-label="Main" className="hidden items-center gap-2 md:flex">
+              {navLinks(false)}
+            </nav>
+          )}
         </div>
         <div className="hidden items-center gap-3 text-sm md:flex">{account}</div>
         <button
@@ -69,10 +71,12 @@ export function AppHeader({ user, links }: { user: { username: string; displayNa
       </div>
       {open && (
         <div id="site-menu" className="flex flex-col gap-3 border-t border-line px-4 py-3 text-sm md:hidden">
-          <nav aria-label="Main" className="flex flex-col">
-            {navLinks(true)}
-          </nav>
-          <div className="flex flex-wrap items-center gap-3 border-t border-line pt-3">{account}</div>
+          {links.length > 0 && (
+            <nav aria-label="Main" className="flex flex-col">
+              {navLinks(true)}
+            </nav>
+          )}
+          <div className={cn("flex flex-wrap items-center gap-3", links.length > 0 && "border-t border-line pt-3")}>{account}</div>
         </div>
       )}
     </header>

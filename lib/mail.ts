@@ -76,7 +76,7 @@ export function budgetAlertMail(a: {
     a.resetsAt ? `Resets: ${a.resetsAt.replace("T", " ").replace(/\.\d+Z$/, " UTC")}` : "Resets: never (it does not start afresh by itself)",
     "",
     "Calls that would go past the limit are refused until then.",
-    `Your portal: ${appUrl}/user`,
+    `Your portal: ${appUrl}/user/dashboard`,
   ];
   return { to: a.to, subject: `Tollgate: ${a.pct} % of your ${what} token budget used`, text: lines.join("\n") };
 }

@@ -1,5 +1,6 @@
 import type { BudgetLevel, BudgetStatus, WindowStatus } from "@/lib/budgets/status";
 import { cn } from "@/lib/cn";
+import { timeUntil } from "@/lib/format";
 import { formatAtOffset, offsetLabel } from "@/lib/timezone";
 
 const eur = new Intl.NumberFormat("en-IE", { style: "currency", currency: "EUR", minimumFractionDigits: 2, maximumFractionDigits: 4 });
@@ -36,7 +37,20 @@ const Infinite = () => (
  * when the window resets (on the user's own clock, `offsetHours`) and the EUR estimate; from
  * lib/budgets/status, i.e. the ledger over the windows the gateway enforces.
  */
-export function BudgetMeters({ status, oneTime }: { status: BudgetStatus; oneTime: boolean }) {
+export function BudgetMeters({
+  status,
+  oneTime,
+  now,
+  headingLevel = 4,
+}: {
+  status: BudgetStatus;
+  oneTime: boolean;
+  /** When given, each reset also says how long until it ("in 5 h 12 min"), counted from `now` (the status's time). */
+  now?: Date;
+  /** The level of each card's title in the page's outline: h4 in the edit dialog's tab, h3 on a page. */
+  headingLevel?: 3 | 4;
+}) {
+  const Title = headingLevel === 3 ? "h3" : "h4";
   const names = labels(oneTime);
   const offset = status.timezone.offsetHours;
   return (
@@ -47,7 +61,7 @@ export function BudgetMeters({ status, oneTime }: { status: BudgetStatus; oneTim
         return (
           <div key={w.kind} className="flex min-w-0 flex-col gap-2 rounded-lg border border-line bg-surface p-4" data-testid={`budget-${w.kind}`} data-level={w.level}>
             <div className="flex items-baseline justify-between gap-2">
-              <h4 className="text-xs font-normal uppercase tracking-wide text-muted">{name.title}</h4>
+              <Title className="text-xs font-normal uppercase tracking-wide text-muted">{name.title}</Title>
               {w.percent !== null && <span className={cn("text-sm font-semibold", text[w.level])}>{pct.format(w.percent)} %</span>}
             </div>
             <p className="break-words">
@@ -75,7 +89,11 @@ export function BudgetMeters({ status, oneTime }: { status: BudgetStatus; oneTim
               <dd className="min-w-0 break-words">{w.remaining === null ? <Infinite /> : `${num.format(w.remaining)} tokens`}</dd>
               <dt className="text-muted">Resets</dt>
               <dd className="min-w-0 break-words">
-                {w.resetsAt === null ? (w.kind === "total" ? "Never" : "Never (one-time)") : `${formatAtOffset(w.resetsAt, offset)} (${offsetLabel(offset)})`}
+                {w.resetsAt === null
+                  ? w.kind === "total"
+                    ? "Never"
+                    : "Never (one-time)"
+                  : `${formatAtOffset(w.resetsAt, offset)} (${offsetLabel(offset)})${now ? `, in ${timeUntil(w.resetsAt, now)}` : ""}`}
               </dd>
               <dt className="text-muted">Cost</dt>
               <dd className="min-w-0">≈ {eur.format(w.eur)}</dd>

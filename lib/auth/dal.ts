@@ -7,6 +7,7 @@ import { sessionStateOf, type SessionState } from "@/lib/callers";
 import { config } from "@/lib/config";
 import { sessionCookie } from "./cookies";
 import { endedByTime, type SessionClaims } from "@/lib/sessions/policy";
+import { PORTAL_HOME } from "./redirects";
 import { readSessionToken } from "./session-token";
 
 // The data-access layer's gate: the only place that turns a cookie into a user. Pages, server actions
@@ -59,7 +60,7 @@ async function orRedirect(check: () => Promise<SessionUser>, from: string): Prom
   } catch (e) {
     if (!(e instanceof AuthError)) throw e;
     if (e.reason === "must-change-password") redirect("/change-password");
-    if (e.reason === "forbidden") redirect("/user");
+    if (e.reason === "forbidden") redirect(PORTAL_HOME);
     redirect(`/login?next=${encodeURIComponent(from)}`);
   }
 }

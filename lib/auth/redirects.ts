@@ -15,3 +15,6 @@ export function sameSitePath(target: unknown, appUrl: string): string | undefine
   if (url.origin !== new URL(appUrl).origin) return undefined;
   return url.pathname + url.search + url.hash;
 }
+
+/** The portal's first page: where users land after signing in, where /user leads, and where an admin page sends a non-admin. */
+export const PORTAL_HOME = "/user/dashboard";

@@ -171,7 +171,8 @@ const TARGETS: Target[] = [
   { name: "/skills", role: "admin", path: () => "/skills" },
   { name: "/mcp-tools", role: "admin", path: () => "/mcp-tools" },
   { name: "/users (a row selected)", role: "admin", path: () => `/users?q=${listed[0].username}`, prepare: selectFirstListed },
-  { name: "/user (portal)", role: "user", path: () => "/user" },
+  { name: "/user/dashboard (portal)", role: "user", path: () => "/user/dashboard" },
+  { name: "/user/billing (portal)", role: "user", path: () => "/user/billing" },
   { name: "/user/keys (portal)", role: "user", path: () => "/user/keys" },
   { name: "/no-such-page", role: "admin", path: () => "/no-such-page" },
   { name: "Create User dialog", role: "admin", path: () => "/users", dialog: { open: (p) => clickAndWait(p, p.getByRole("button", { name: "+ Create User" })), button: "submit" } },
@@ -642,10 +643,10 @@ describe("navigation at 1280×800", () => {
       onAdminPage(path, `nav ${path}`, (page) => expectActiveNavLink(page, `nav on ${path}`, true)));
   }
 
-  it('/user (portal, non-admin): a header link to /user, if any, has aria-current="page", and no other does', async () => {
-    const page = await open("user", DESKTOP, "/user");
+  it('/user/dashboard (portal, non-admin): a header link to /user/dashboard, if any, has aria-current="page", and no other does', async () => {
+    const page = await open("user", DESKTOP, "/user/dashboard");
     try {
-      await withScreenshot(page, "nav /user", () => expectActiveNavLink(page, "nav on /user (portal)", false));
+      await withScreenshot(page, "nav /user/dashboard", () => expectActiveNavLink(page, "nav on /user/dashboard (portal)", false));
     } finally {
       await page.close();
     }

@@ -195,7 +195,7 @@ describe("an admin manages a user through their whole life cycle", () => {
     await step("the user signs in in a second browser, changes the given password and reaches the portal", async () => {
       await signIn(alice, ALICE, "alice-first-pw");
       await changePassword(alice, "alice-first-pw", "alice-own-pw-1");
-      await alice.waitForURL(/\/user$/);
+      await alice.waitForURL(/\/user\/dashboard$/);
       await expect.poll(() => toastWith(alice, "Password changed.").count()).toBe(1);
       expect(await alice.getByRole("heading", { name: /Hello, Alice Liddell/ }).isVisible()).toBe(true);
     });
@@ -218,7 +218,7 @@ describe("an admin manages a user through their whole life cycle", () => {
       await expect.poll(() => dialog.getByText("User activated").isVisible()).toBe(true);
       await expect.poll(() => toastWith(admin, "User activated").count()).toBe(1);
       await signIn(alice, ALICE, "alice-own-pw-1");
-      await alice.waitForURL(/\/user$/);
+      await alice.waitForURL(/\/user\/dashboard$/);
     });
 
     await step("an admin password reset ends the session; the new password works and must be changed", async () => {
@@ -233,7 +233,7 @@ describe("an admin manages a user through their whole life cycle", () => {
       await alice.waitForURL(/\/login/);
       await signIn(alice, ALICE, "reset-by-the-admin");
       await changePassword(alice, "reset-by-the-admin", "alice-own-pw-2");
-      await alice.waitForURL(/\/user$/);
+      await alice.waitForURL(/\/user\/dashboard$/);
     });
 
     await step("deletes the user after a confirmation naming them", async () => {

@@ -50,7 +50,7 @@ describe("first start", () => {
     const fresh = unique("fresh");
     await createUser(fresh);
     const s = await loginOrThrow(app.url, fresh, FIRST_PASSWORD);
-    for (const page of ["/", "/user", "/users"]) {
+    for (const page of ["/", "/user", "/user/dashboard", "/users"]) {
       const res = await fetch(app.url + page, { headers: { cookie: s.cookie }, redirect: "manual" });
       expect(res.headers.get("location") ?? "", page).toMatch(/\/change-password$/);
     }
@@ -260,10 +260,10 @@ describe("edit, suspend, reset and delete", () => {
 
   it("suspending ends the user's open session at its next request and refuses their login with the generic message", async () => {
     const { id, username, session } = await ready();
-    expect((await fetch(app.url + "/user", { headers: { cookie: session.cookie }, redirect: "manual" })).status).toBe(200);
+    expect((await fetch(app.url + "/user/dashboard", { headers: { cookie: session.cookie }, redirect: "manual" })).status).toBe(200);
     const r = await callAction(app.url, "/users", "setActiveAction", { id, active: false }, { session: admin });
     expect(r.state).toMatchObject({ ok: true });
-    const after = await fetch(app.url + "/user", { headers: { cookie: session.cookie }, redirect: "manual" });
+    const after = await fetch(app.url + "/user/dashboard", { headers: { cookie: session.cookie }, redirect: "manual" });
     expect(after.status).toBe(307);
     expect(after.headers.get("location")).toMatch(/\/login/);
     const wrong = await login(app.url, username, "not-the-password");
@@ -280,10 +280,10 @@ describe("edit, suspend, reset and delete", () => {
     const { id, username, session } = await ready();
     const r = await callAction(app.url, "/users", "resetPasswordAction", { id, password: "reset-by-admin", mustChange: true }, { session: admin });
     expect(r.state).toMatchObject({ ok: true });
-    expect((await fetch(app.url + "/user", { headers: { cookie: session.cookie }, redirect: "manual" })).status).toBe(307);
+    expect((await fetch(app.url + "/user/dashboard", { headers: { cookie: session.cookie }, redirect: "manual" })).status).toBe(307);
     expect("error" in (await login(app.url, username, OWN_PASSWORD))).toBe(true);
     const fresh = await loginOrThrow(app.url, username, "reset-by-admin");
-    const res = await fetch(app.url + "/user", { headers: { cookie: fresh.cookie }, redirect: "manual" });
+    const res = await fetch(app.url + "/user/dashboard", { headers: { cookie: fresh.cookie }, redirect: "manual" });
     expect(res.headers.get("location")).toMatch(/\/change-password$/);
   });
 

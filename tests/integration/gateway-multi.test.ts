@@ -66,9 +66,9 @@ describe("several instances sharing one database and one Valkey", () => {
 
   it("ends a session on instance B when the user is suspended through instance A", async () => {
     const { id, session } = await readyUser(a, admin, { loginVia: b });
-    expect((await fetch(`${b.url}/user`, { headers: { cookie: session.cookie }, redirect: "manual" })).status).toBe(200);
+    expect((await fetch(`${b.url}/user/dashboard`, { headers: { cookie: session.cookie }, redirect: "manual" })).status).toBe(200);
     await act("setActiveAction", { id, active: false });
-    expect((await fetch(`${b.url}/user`, { headers: { cookie: session.cookie }, redirect: "manual" })).status).toBe(307);
+    expect((await fetch(`${b.url}/user/dashboard`, { headers: { cookie: session.cookie }, redirect: "manual" })).status).toBe(307);
   });
 
   it("routes by an endpoint added, changed or deleted through instance A on instance B at its very next call", async () => {

@@ -100,7 +100,7 @@ describe("pages: a CSP with a nonce of their own, on every script, and the fixed
     ["/users", "an admin", 200],
     ["/endpoints", "an admin", 200],
     ["/change-password", "an admin", 200],
-    ["/user", "a portal user", 200],
+    ["/user/dashboard", "a portal user", 200],
     ["/no-such-page", "an admin", 404],
   ] as const) {
     it(`${path} for ${who} (${status}), with a new nonce on each request`, async () => {

@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 const from = (address: string) => ({ headers: { "x-forwarded-for": address } });
-const page = (target: App, session: Session | string, path = "/user") =>
+const page = (target: App, session: Session | string, path = "/user/dashboard") =>
   fetch(target.url + path, { headers: { cookie: typeof session === "string" ? session : session.cookie }, redirect: "manual" });
 const sessionEndpoint = async (target: App, cookie: string) => {
   const res = await fetch(`${target.url}/api/auth/session`, { headers: { cookie } });

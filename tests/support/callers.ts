@@ -28,6 +28,6 @@ export async function expectPageRefused(app: App, page: string, callers: Caller[
     const c = opts();
     const res = await fetch(app.url + page, { headers: { ...(c.session ? { cookie: c.session.cookie } : {}), ...c.headers }, redirect: "manual" });
     expect(res.status, `${page} for ${who}`).toBe(307);
-    expect(res.headers.get("location"), `${page} for ${who}`).toMatch(/\/(login|user)(\?|$)/);
+    expect(res.headers.get("location"), `${page} for ${who}`).toMatch(/\/(login|user\/dashboard)(\?|$)/);
   }
 }
