@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import OpenAI from "openai";
@@ -8,8 +9,9 @@ import { callAction, loginOrThrow } from "../support/http";
 import { startMockLlm, type MockLlm } from "../support/mock-llm";
 import { unique } from "../support/names";
 
-// The migration that turns the whitelist on (drizzle/0006) on a database from before it: users and
-// keys are made by this process's lib modules on a database migrated up to 0005 only, then the built
+// The migration that turns the whitelist on (drizzle/0006) on a database from before it: users are
+// made by this process's lib modules (keys as that code's SQL wrote them) on a database migrated up to
+// 0005 only, then the built
 // app starts on that file (applying 0006 as every start applies what is new) — and the old users'
 // keys keep calling every model, with a grant and an audit row each saying why; an admin gets none;
 // a user created after the upgrade starts with nothing.
@@ -46,13 +48,19 @@ beforeAll(async () => {
   const { closeDb, getClient } = await import("@/db");
   const { closeCache } = await import("@/lib/cache");
   const { createUser } = await import("@/lib/users");
-  const { createKey } = await import("@/lib/keys");
+  const { generateKey, hashKey, prefixOf } = await import("@/lib/keys/format");
   await runMigrations(migrationsBefore());
   expect((await getClient().execute("SELECT name FROM sqlite_master WHERE name = 'skills'")).rows).toHaveLength(0);
   for (const u of before) {
     const input = { username: u.username, email: `${u.username}@example.test`, displayName: null, password: "password-123", role: u.role, dailyLimit: null, monthlyLimit: null, totalLimit: null, sendWelcome: false, includePassword: false };
     u.id = (await createUser(system, input as Parameters<typeof createUser>[1])).id;
-    u.key = (await createKey(system, u.id, "before the upgrade")).key;
+    // The key row as the code of 0005 wrote it: today's createKey also writes columns that came later
+    // (api_keys.suspended_by, 0007), which this database does not have yet.
+    u.key = generateKey();
+    await getClient().execute({
+      sql: "INSERT INTO api_keys (id, user_id, label, prefix, key_hash, status, created_at) VALUES (?, ?, 'before the upgrade', ?, ?, 'active', ?)",
+      args: [randomUUID().replaceAll("-", ""), u.id, prefixOf(u.key), hashKey(u.key), new Date().toISOString()],
+    });
   }
   await closeCache();
   closeDb();
