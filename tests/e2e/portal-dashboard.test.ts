@@ -10,6 +10,7 @@ import {
   expectHeaderControlsOnScreen,
   expectNoHorizontalOverflow,
   expectNoSeriousAxeViolations,
+  expectToastAfter,
   openPage,
   PHONE,
   VIEWPORTS,
@@ -211,10 +212,39 @@ for (const viewport of VIEWPORTS) {
         expect(Number(event.input_tokens) + Number(event.output_tokens)).toBe(USED);
         const lifetime = flat(await page.getByTestId("billing-lifetime").innerText());
         expect(lifetime).toMatch(/Calls 1 Input tokens 945 Output tokens 5 Cost €0\.0019/);
-        expect(await page.getByTestId("billing-alerts").innerText()).toContain("Off: no e-mail is sent");
+        const alerts = page.getByRole("region", { name: "Budget alerts" });
+        expect(await alerts.getByRole("checkbox", { name: "Alert by e-mail" }).isChecked()).toBe(false);
         await expectNoHorizontalOverflow(page, where("page"));
         await expectHeaderControlsOnScreen(page, where("page"));
         await expectNoSeriousAxeViolations(page, where("page"));
+      });
+      await page.close();
+    });
+
+    it("lets the user set their own alerts: a bad threshold is answered at its field and changes nothing; a good one is saved, audited under their name", async () => {
+      const owner = await readyUser(app, admin, { username: unique("alerter") });
+      const read = async () => (await app.db.execute({ sql: "SELECT alert_enabled, alert_threshold_pct, alert_email FROM users WHERE id = ?", args: [owner.id] })).rows[0];
+      const before = await read();
+      const page = await openPage(await contextFor(viewport, `alerter-${owner.id}`, owner.session), `${app.url}/user/billing`);
+      await withScreenshot(page, where("own alerts"), async () => {
+        const form = page.getByRole("region", { name: "Budget alerts" });
+        const threshold = form.getByRole("textbox", { name: "Threshold (%)" });
+        await threshold.fill("0");
+        await form.getByRole("button", { name: "Save alerts" }).click();
+        await expect.poll(() => threshold.getAttribute("aria-invalid")).toBe("true");
+        expect(await form.innerText()).toContain("Enter a whole percentage from 1 to 100");
+        expect(await read()).toEqual(before);
+
+        await form.getByRole("checkbox", { name: "Alert by e-mail" }).setChecked(true);
+        await threshold.fill("75");
+        const toast = await expectToastAfter(page, where("own alerts saved"), () => form.getByRole("button", { name: "Save alerts" }).click());
+        expect(toast).toContain("Alerts saved.");
+        expect(await read()).toMatchObject({ alert_enabled: 1, alert_threshold_pct: 75, alert_email: null });
+        const [audit] = (
+          await app.db.execute({ sql: "SELECT actor_name, action FROM audit_log WHERE target_id = ? AND action = 'user.alerts' ORDER BY id DESC LIMIT 1", args: [owner.id] })
+        ).rows;
+        expect(audit).toMatchObject({ actor_name: owner.username, action: "user.alerts" });
+        await expectNoSeriousAxeViolations(page, where("own alerts saved"));
       });
       await page.close();
     });

@@ -6,11 +6,13 @@ import { userPage } from "@/lib/auth/dal";
 import type { WindowStatus } from "@/lib/budgets/status";
 import { timeUntil } from "@/lib/format";
 import { formatAtOffset, offsetLabel } from "@/lib/timezone";
+import { mailEnabled } from "@/lib/mail";
 import { usageBreakdown } from "@/lib/usage/breakdown";
+import { OwnAlerts } from "./_components/own-alerts";
 
 // The portal's billing page: each budget window as the gateway enforces it (lib/budgets/status, the
 // same figures as the dashboard and the sidebar), the last 30 days by endpoint and model, the lifetime
-// totals, and the user's alert settings.
+// totals, and the user's alert settings (theirs to change).
 
 const DAYS = 30;
 const num = new Intl.NumberFormat("en-US");
@@ -133,17 +135,19 @@ export default async function Billing() {
         </dl>
       </section>
 
-      <section aria-labelledby="alerts-heading" className="flex flex-col gap-2" data-testid="billing-alerts">
-        <h2 id="alerts-heading" className="text-lg font-medium">
-          Budget alerts
-        </h2>
-        <p className="text-sm">
-          {user.alertEnabled === 1
-            ? `On: an e-mail to ${user.alertEmail ?? user.email ?? "your address"} when a window's usage reaches ${user.alertThresholdPct} % of its limit.`
-            : "Off: no e-mail is sent when your usage nears a limit."}
-        </p>
-        <p className="text-xs text-muted">An admin sets these for now; changing them here comes with your profile settings.</p>
-      </section>
+      <div className="rounded-lg border border-line bg-surface p-4 sm:p-6" data-testid="billing-alerts">
+        <OwnAlerts
+          user={{
+            username: user.username,
+            email: user.email,
+            alertEnabled: user.alertEnabled,
+            alertThresholdPct: user.alertThresholdPct,
+            alertEmail: user.alertEmail,
+            lastAlertSentAt: user.lastAlertSentAt,
+          }}
+          mailEnabled={mailEnabled()}
+        />
+      </div>
     </div>
   );
 }

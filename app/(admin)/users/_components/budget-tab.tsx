@@ -11,8 +11,8 @@ import { ROLES, type Role } from "@/db/enums";
 import type { BudgetStatus } from "@/lib/budgets/status";
 import { formatAtOffset, offsetLabel, TIMEZONE_OFFSETS } from "@/lib/timezone";
 import type { UserDetail } from "@/lib/users";
-import { AlertsForm } from "./alerts-form";
-import { resetPasswordAction, setActiveAction, setRoleAction, setTimezoneAction, updateUserAction } from "../actions";
+import { AlertsForm } from "@/components/alerts/alerts-form";
+import { resetPasswordAction, setActiveAction, setAlertsAction, setRoleAction, setTimezoneAction, updateUserAction } from "../actions";
 
 const asField = (n: number | null) => (n === null ? "" : String(n));
 
@@ -134,7 +134,13 @@ export function BudgetTab({ user, status, isSelf, mailEnabled }: { user: UserDet
         <BudgetMeters status={status} oneTime={user.budgetType === "one_time"} />
       </section>
 
-      <AlertsForm user={user} mailEnabled={mailEnabled} />
+      <AlertsForm
+        user={user}
+        mailEnabled={mailEnabled}
+        viewer="admin"
+        // The user's id goes in last, so that nothing the form sends can name another user.
+        action={(prev, payload) => setAlertsAction(prev, { ...(payload as Record<string, unknown>), id: user.id })}
+      />
 
       <section className="border-t border-line pt-4">
         <h3 className="mb-2 text-sm font-medium">Reset password</h3>

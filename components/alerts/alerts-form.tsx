@@ -1,27 +1,48 @@
 "use client";
 import { useActionState } from "react";
 import { toast } from "sonner";
-import { ActionForm } from "@/components/forms";
+import { ActionForm, type FormAction } from "@/components/forms";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage } from "@/components/ui/field";
 import { formatAtOffset } from "@/lib/timezone";
 import type { UserDetail } from "@/lib/users";
-import { setAlertsAction } from "../actions";
+
+type AlertSettings = Pick<UserDetail, "username" | "email" | "alertEnabled" | "alertThresholdPct" | "alertEmail" | "lastAlertSentAt">;
 
 /**
  * Budget alerts (SPEC §3): one e-mail per window when usage of any limit reaches the threshold. Saved
- * on its own, like the timezone, so that it never waits on, or is refused for, a field of the budget form.
+ * on its own, like the timezone, so that it never waits on, or is refused for, a field of another form.
+ * One form for both sides: the admin's Budget tab hands in an action bound to the user it edits, the
+ * portal's billing page one that acts for the signed-in user (payload `{ alertEnabled,
+ * alertThresholdPct, alertEmail }` either way).
  */
-export function AlertsForm({ user, mailEnabled }: { user: UserDetail; mailEnabled: boolean }) {
-  const [state, save, saving] = useActionState(setAlertsAction, undefined);
+export function AlertsForm({
+  user,
+  mailEnabled,
+  action,
+  viewer,
+}: {
+  user: AlertSettings;
+  mailEnabled: boolean;
+  action: FormAction<unknown>;
+  /** Who edits: the wording says "the user's" to an admin and "your" to the owner. */
+  viewer: "admin" | "owner";
+}) {
+  const [state, save, saving] = useActionState(action, undefined);
   const errors = state?.ok ? undefined : state?.fieldErrors;
+  const owner = viewer === "owner";
+  const Heading = owner ? "h2" : "h3";
   return (
-    <section aria-labelledby="budget-alerts-heading" className="flex flex-col gap-3 border-t border-line pt-4">
-      <h3 id="budget-alerts-heading" className="text-sm font-medium">
+    <section aria-labelledby="budget-alerts-heading" className={owner ? "flex flex-col gap-3" : "flex flex-col gap-3 border-t border-line pt-4"}>
+      <Heading id="budget-alerts-heading" className={owner ? "text-lg font-medium" : "text-sm font-medium"}>
         Budget alerts
-      </h3>
-      <ActionForm action={save} state={state} onSuccess={() => toast.success(`${user.username}: alerts saved.`)} className="grid grid-cols-1 gap-4 sm:grid-cols-[auto_8rem_1fr]">
-        <input type="hidden" name="id" value={user.id} />
+      </Heading>
+      <ActionForm
+        action={save}
+        state={state}
+        onSuccess={() => toast.success(owner ? "Alerts saved." : `${user.username}: alerts saved.`)}
+        className="grid grid-cols-1 gap-4 sm:grid-cols-[auto_8rem_1fr]"
+      >
         <label className="flex items-center gap-2 self-start py-2 text-sm sm:mt-6">
           <input type="checkbox" name="alertEnabled" defaultChecked={user.alertEnabled === 1} /> Alert by e-mail
         </label>
@@ -40,7 +61,7 @@ export function AlertsForm({ user, mailEnabled }: { user: UserDetail; mailEnable
           autoComplete="off"
           defaultValue={user.alertEmail ?? ""}
           placeholder={user.email ?? undefined}
-          hint="Empty: the user's own e-mail."
+          hint={owner ? "Empty: your account's e-mail." : "Empty: the user's own e-mail."}
           errors={errors?.alertEmail}
         />
         <div className="flex flex-wrap items-center justify-between gap-3 sm:col-span-3">
