@@ -101,7 +101,7 @@ export async function run() {
 
     // resolve + permit alone, in this process (the routing table as the gateway holds it).
     const { resolveModel } = await import("@/lib/gateway/routing");
-    const { NO_GRANTS } = await import("@/lib/permissions/rules");
+    const { noGrants } = await import("@/lib/permissions/rules");
     const { routingEndpoints } = await import("@/lib/endpoints");
     const endpoints = await routingEndpoints(undefined);
     const time = (fn: () => unknown) => {
@@ -115,7 +115,7 @@ export async function run() {
       t.sort((a, b) => a - b);
       return [percentile(t, 0.5).toFixed(2), percentile(t, 0.99).toFixed(2)];
     };
-    const userPermit = { admin: false as const, grants: { ...NO_GRANTS, model_endpoint: grants } };
+    const userPermit = { admin: false as const, grants: { ...noGrants(), model_endpoint: grants } };
     const resolveRows = [
       ["admin", ...time(() => resolveModel(endpoints, "mock-gpt", "openai", { admin: true }))],
       [`user with ${grants.length} grants`, ...time(() => resolveModel(endpoints, "mock-gpt", "openai", userPermit))],

@@ -3,7 +3,7 @@ import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { apiKeys, permissions, revokedSessions, users, type Role } from "@/db/schema";
 import type { BudgetTerms } from "@/lib/budgets/windows";
-import { CALL_TYPES, type CallGrants } from "@/lib/permissions/rules";
+import { CALL_TYPES, noGrants, type CallGrants } from "@/lib/permissions/rules";
 import { cache } from "@/lib/cache";
 import { nowIso } from "@/lib/time";
 
@@ -138,7 +138,7 @@ export async function keyCallerOf(keyHash: string): Promise<KeyCaller> {
 
 /** [type, id] pairs as JSON to grants by type. */
 function callGrants(pairs: string): CallGrants {
-  const grants: CallGrants = { model_endpoint: [], moe_mode: [], expert_template: [], cc_profile: [] };
+  const grants = noGrants();
   for (const [type, id] of JSON.parse(pairs) as [keyof CallGrants, string][]) grants[type].push(id);
   return grants;
 }

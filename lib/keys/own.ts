@@ -5,7 +5,7 @@ import { permissions, type KeyStatus } from "@/db/schema";
 import type { Actor } from "@/lib/audit";
 import { listRoutingEndpoints } from "@/lib/endpoints";
 import { modelIds } from "@/lib/gateway/routing";
-import { NO_GRANTS, permitOf } from "@/lib/permissions/rules";
+import { noGrants, permitOf } from "@/lib/permissions/rules";
 import { createKey, deleteKey, listKeys, renameKey, setKeyStatus, type KeyRow } from ".";
 
 // The signed-in user's own keys (the portal's /user/keys). Every function takes the user and scopes
@@ -30,6 +30,6 @@ export async function ownModels(me: Owner): Promise<string[]> {
     .select({ id: permissions.resourceId })
     .from(permissions)
     .where(and(eq(permissions.userId, me.id), eq(permissions.resourceType, "model_endpoint")));
-  const grants = { ...NO_GRANTS, model_endpoint: rows.map((r) => r.id) };
+  const grants = { ...noGrants(), model_endpoint: rows.map((r) => r.id) };
   return modelIds(await listRoutingEndpoints(), permitOf({ role: me.role, grants })).map((m) => m.id);
 }

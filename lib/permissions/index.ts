@@ -300,8 +300,10 @@ export async function callerPermissions(userId: string, admin: boolean) {
 // ---------------------------------------------------------------- grants that follow their resources
 
 /** SQL (over permissions aliased p) for the model endpoint grants on one endpoint: `*@name` and `model@name`. */
-const onEndpoint = "p.resource_type = 'model_endpoint' AND substr(p.resource_id, -?) = ?";
-const onEndpointArgs = (name: string) => [name.length + 1, `@${name}`];
+/** A model endpoint grant (`p`) whose id ends in `@` + the endpoint name that the SQL expression `name` gives. */
+const namesEndpoint = (name: string) => `p.resource_type = 'model_endpoint' AND substr(p.resource_id, -(length(${name}) + 1)) = '@' || ${name}`;
+const onEndpoint = namesEndpoint("?");
+const onEndpointArgs = (name: string) => [name, name];
 
 /** The users holding grants on an endpoint, whose cached records a change to it must drop. */
 export async function usersWithEndpointGrants(name: string): Promise<string[]> {
@@ -312,7 +314,7 @@ export async function usersWithEndpointGrants(name: string): Promise<string[]> {
 /** How many grants name each endpoint (its delete confirmation says so). */
 export async function endpointGrantCounts(): Promise<Map<string, number>> {
   const r = await getClient().execute(
-    "SELECT e.name, (SELECT count(*) FROM permissions p WHERE p.resource_type = 'model_endpoint' AND substr(p.resource_id, -(length(e.name) + 1)) = '@' || e.name) AS n FROM model_endpoints e",
+    `SELECT e.name, (SELECT count(*) FROM permissions p WHERE ${namesEndpoint("e.name")}) AS n FROM model_endpoints e`,
   );
   return new Map(r.rows.map((row) => [String(row.name), Number(row.n)]));
 }

@@ -24,7 +24,8 @@ export const RESOURCE_LABELS: Record<ResourceType, string> = {
 /** Types whose grants the gateway checks on a call; they travel in the key's cached record. */
 export const CALL_TYPES = ["model_endpoint", "moe_mode", "expert_template", "cc_profile"] as const satisfies readonly ResourceType[];
 export type CallGrants = Record<(typeof CALL_TYPES)[number], string[]>;
-export const NO_GRANTS: CallGrants = { model_endpoint: [], moe_mode: [], expert_template: [], cc_profile: [] };
+/** No grants of any type: a fresh object each time, so that filling one never fills another. */
+export const noGrants = (): CallGrants => ({ model_endpoint: [], moe_mode: [], expert_template: [], cc_profile: [] });
 
 /**
  * A model endpoint grant's id: `*` (every model of every endpoint), `*@endpoint` (every model of one

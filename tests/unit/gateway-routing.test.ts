@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { RoutingEndpoint } from "@/lib/endpoints";
 import { GatewayError } from "@/lib/gateway/errors";
 import { modelIds, resolveModel } from "@/lib/gateway/routing";
-import { NO_GRANTS, type Permit } from "@/lib/permissions/rules";
+import { noGrants, type Permit } from "@/lib/permissions/rules";
 
 const ADMIN: Permit = { admin: true };
-const granted = (...ids: string[]): Permit => ({ admin: false, grants: { ...NO_GRANTS, model_endpoint: ids } });
+const granted = (...ids: string[]): Permit => ({ admin: false, grants: { ...noGrants(), model_endpoint: ids } });
 
 const ep = (name: string, apiStyle: "openai" | "anthropic", models: string[]): RoutingEndpoint => ({
   id: name,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CatalogEntryInput } from "@/lib/catalog/schemas";
-import { grantsAllow, mayUseModel, NO_GRANTS, parseEndpointGrant, permitOf } from "@/lib/permissions/rules";
+import { grantsAllow, mayUseModel, noGrants, parseEndpointGrant, permitOf } from "@/lib/permissions/rules";
 import { BulkPermissions, Grant, Revoke } from "@/lib/permissions/schemas";
 import { expectNonObjectsRefused, fieldErrorsOf } from "../support/zod";
 
@@ -31,10 +31,10 @@ describe("model endpoint grant ids", () => {
   });
 
   it("lets an admin use everything, whatever the grants, and no one else without one", () => {
-    expect(mayUseModel(permitOf({ role: "admin", grants: NO_GRANTS }), "a", "m")).toBe(true);
+    expect(mayUseModel(permitOf({ role: "admin", grants: noGrants() }), "a", "m")).toBe(true);
     for (const role of ["user", "subscriber", "expert"]) {
-      expect(mayUseModel(permitOf({ role, grants: NO_GRANTS }), "a", "m"), role).toBe(false);
-      expect(mayUseModel(permitOf({ role, grants: { ...NO_GRANTS, model_endpoint: ["m@a"] } }), "a", "m"), role).toBe(true);
+      expect(mayUseModel(permitOf({ role, grants: noGrants() }), "a", "m"), role).toBe(false);
+      expect(mayUseModel(permitOf({ role, grants: { ...noGrants(), model_endpoint: ["m@a"] } }), "a", "m"), role).toBe(true);
     }
   });
 });
