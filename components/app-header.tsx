@@ -9,7 +9,8 @@ const isCurrent = (pathname: string, href: string) => pathname === href || pathn
 
 /**
  * The top bar of every signed-in page: navigation (the current page marked), who is signed in, the
- * password page and sign-out. Below `md` it folds into a Menu button that opens the same links.
+ * password page and sign-out. Below `md` it folds into a Menu button that opens the same links (an
+ * Account button when there are no links: the portal keeps its menu in its own drawer).
  */
 export function AppHeader({ user, links }: { user: { username: string; displayName: string | null; role: string }; links: NavLink[] }) {
   const pathname = usePathname();
@@ -66,7 +67,8 @@ export function AppHeader({ user, links }: { user: { username: string; displayNa
           aria-controls="site-menu"
           onClick={() => setOpen((o) => !o)}
         >
-          Menu
+          {/* Without links it holds the account only; the portal's own menu has its button below. */}
+          {links.length > 0 ? "Menu" : "Account"}
         </button>
       </div>
       {open && (

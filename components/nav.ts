@@ -3,7 +3,6 @@ import { PORTAL_HOME } from "@/lib/auth/redirects";
 
 export type NavLink = { href: string; label: string };
 
-
 /**
  * The header's links for a role: admins see the admin pages and a way into the portal. Everyone else
  * has none: the portal's own menu (components/portal/menu.ts) is in its sidebar, or its drawer on phones.

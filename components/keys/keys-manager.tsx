@@ -84,148 +84,147 @@ export function KeysManager({
       )}
 
       {/* Six columns do not fit a phone: the table scrolls inside its own box, which a keyboard can
-          focus to scroll (an empty list has no button in it to reach). */}
-      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="API keys">
-        <table className="min-w-[44rem] w-full text-sm" data-testid="keys-table">
-          <thead className="text-left text-muted">
-            <tr>
-              <th className="py-1 font-medium">Prefix</th>
-              <th className="py-1 font-medium">Label</th>
-              <th className="py-1 font-medium">Created</th>
-              <th className="py-1 font-medium">Last used</th>
-              <th className="py-1 font-medium">Status</th>
-              <th className="py-1 text-right font-medium">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.length === 0 && (
+          focus to scroll. No keys: a sentence, not a header row in a scroll box that cuts it off. */}
+      {keys.length === 0 ? (
+        <p className="rounded-md border border-dashed border-line py-6 text-center text-sm text-muted" data-testid="keys-empty">
+          No API keys yet.
+        </p>
+      ) : (
+        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="API keys">
+          <table className="min-w-[44rem] w-full text-sm" data-testid="keys-table">
+            <thead className="text-left text-muted">
               <tr>
-                <td colSpan={6} className="py-4 text-center text-muted">
-                  No API keys yet.
-                </td>
+                <th className="py-1 font-medium">Prefix</th>
+                <th className="py-1 font-medium">Label</th>
+                <th className="py-1 font-medium">Created</th>
+                <th className="py-1 font-medium">Last used</th>
+                <th className="py-1 font-medium">Status</th>
+                <th className="py-1 text-right font-medium">Actions</th>
               </tr>
-            )}
-            {keys.map((k) => {
-              // An owner cannot lift an admin's suspension (the server refuses too): no button, the reason instead.
-              const locked = viewer === "owner" && k.status === "suspended" && k.suspendedBy === "admin";
-              return (
-                <tr key={k.id} className="border-t border-line" data-key-prefix={k.prefix}>
-                  <td className="py-2 font-mono text-xs">{k.prefix}…</td>
-                  <td className="py-2">
-                    {renaming === k.id && actions.rename ? (
-                      <form
-                        className="flex flex-wrap items-start gap-1"
-                        onSubmit={(e) => {
-                          e.preventDefault();
-                          const label = String(new FormData(e.currentTarget).get("label") ?? "");
-                          act(async () => {
-                            const r = await actions.rename!(undefined, { keyId: k.id, label });
-                            setRenameErrors(r.ok ? undefined : r.fieldErrors?.label);
-                            return r;
-                          }, `Key ${k.prefix}… renamed.`);
-                        }}
-                      >
-                        <input
-                          name="label"
-                          defaultValue={k.label}
-                          maxLength={100}
-                          autoFocus
-                          aria-label={`New label for key ${k.prefix}`}
-                          aria-invalid={renameErrors ? true : undefined}
-                          aria-describedby={renameErrors ? `rename-${k.id}-error` : undefined}
-                          className="w-36 rounded-md border border-line-strong bg-surface px-2 py-1 text-sm"
-                        />
-                        <Button type="submit" size="sm" variant="secondary" disabled={pending}>
-                          Save
-                        </Button>
-                        <Button
-                          size="sm"
-                          variant="quiet"
-                          onClick={() => {
-                            setRenaming(undefined);
-                            setRenameErrors(undefined);
+            </thead>
+            <tbody>
+              {keys.map((k) => {
+                // An owner cannot lift an admin's suspension (the server refuses too): no button, the reason instead.
+                const locked = viewer === "owner" && k.status === "suspended" && k.suspendedBy === "admin";
+                return (
+                  <tr key={k.id} className="border-t border-line" data-key-prefix={k.prefix}>
+                    <td className="py-2 font-mono text-xs">{k.prefix}…</td>
+                    <td className="py-2">
+                      {renaming === k.id && actions.rename ? (
+                        <form
+                          className="flex flex-wrap items-start gap-1"
+                          onSubmit={(e) => {
+                            e.preventDefault();
+                            const label = String(new FormData(e.currentTarget).get("label") ?? "");
+                            act(async () => {
+                              const r = await actions.rename!(undefined, { keyId: k.id, label });
+                              setRenameErrors(r.ok ? undefined : r.fieldErrors?.label);
+                              return r;
+                            }, `Key ${k.prefix}… renamed.`);
                           }}
                         >
-                          Cancel
-                        </Button>
-                        {renameErrors && (
-                          <p id={`rename-${k.id}-error`} className="w-full text-xs text-danger" aria-live="polite">
-                            {renameErrors.join(" ")}
-                          </p>
-                        )}
-                      </form>
-                    ) : (
-                      k.label || <span className="text-muted">—</span>
-                    )}
-                  </td>
-                  <td className="py-2 text-muted">{when(k.createdAt)}</td>
-                  <td className="py-2 text-muted">{when(k.lastUsedAt)}</td>
-                  <td className="py-2">
-                    {k.status === "active" ? <Badge tone="green">Active</Badge> : <Badge tone="amber">Suspended</Badge>}
-                    {locked && <p className="mt-1 max-w-[14rem] text-xs text-muted">Suspended by an administrator — ask them to reactivate it.</p>}
-                    {viewer === "admin" && k.status === "suspended" && k.suspendedBy === "owner" && <p className="mt-1 text-xs text-muted">By its owner</p>}
-                  </td>
-                  <td className="py-2">
-                    <div className="flex justify-end gap-1">
-                      {actions.rename && renaming !== k.id && (
-                        <Button
-                          size="sm"
-                          variant="quiet"
-                          disabled={pending}
-                          onClick={() => {
-                            setRenaming(k.id);
-                            setRenameErrors(undefined);
-                          }}
-                          aria-label={`Rename key ${k.prefix}`}
-                        >
-                          Rename
-                        </Button>
-                      )}
-                      {!locked && (
-                        <Button
-                          size="sm"
-                          variant="quiet"
-                          disabled={pending}
-                          onClick={() =>
-                            act(
-                              () => actions.setStatus(undefined, { keyId: k.id, status: k.status === "active" ? "suspended" : "active" }),
-                              k.status === "active" ? `Key ${k.prefix}… suspended.` : `Key ${k.prefix}… reactivated.`,
-                            )
-                          }
-                          aria-label={`${k.status === "active" ? "Suspend" : "Reactivate"} key ${k.prefix}`}
-                        >
-                          {k.status === "active" ? "Suspend" : "Reactivate"}
-                        </Button>
-                      )}
-                      {confirming === k.id ? (
-                        <>
+                          <input
+                            name="label"
+                            defaultValue={k.label}
+                            maxLength={100}
+                            autoFocus
+                            aria-label={`New label for key ${k.prefix}`}
+                            aria-invalid={renameErrors ? true : undefined}
+                            aria-describedby={renameErrors ? `rename-${k.id}-error` : undefined}
+                            className="w-36 rounded-md border border-line-strong bg-surface px-2 py-1 text-sm"
+                          />
+                          <Button type="submit" size="sm" variant="secondary" disabled={pending}>
+                            Save
+                          </Button>
                           <Button
                             size="sm"
-                            variant="danger"
-                            disabled={pending}
-                            // Focus follows the Delete button it replaces; once the row goes, on to the new-key field.
-                            autoFocus
-                            onClick={() => act(() => actions.delete(undefined, { keyId: k.id }), `Key ${k.prefix}… deleted.`, () => labelField.current?.focus())}
+                            variant="quiet"
+                            onClick={() => {
+                              setRenaming(undefined);
+                              setRenameErrors(undefined);
+                            }}
                           >
-                            Confirm delete
-                          </Button>
-                          <Button size="sm" variant="quiet" onClick={() => setConfirming(undefined)}>
                             Cancel
                           </Button>
-                        </>
+                          {renameErrors && (
+                            <p id={`rename-${k.id}-error`} className="w-full text-xs text-danger" aria-live="polite">
+                              {renameErrors.join(" ")}
+                            </p>
+                          )}
+                        </form>
                       ) : (
-                        <Button size="sm" variant="quiet-danger" onClick={() => setConfirming(k.id)} aria-label={`Delete key ${k.prefix}`}>
-                          Delete
-                        </Button>
+                        k.label || <span className="text-muted">—</span>
                       )}
-                    </div>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+                    </td>
+                    <td className="py-2 text-muted">{when(k.createdAt)}</td>
+                    <td className="py-2 text-muted">{when(k.lastUsedAt)}</td>
+                    <td className="py-2">
+                      {k.status === "active" ? <Badge tone="green">Active</Badge> : <Badge tone="amber">Suspended</Badge>}
+                      {locked && <p className="mt-1 max-w-[14rem] text-xs text-muted">Suspended by an administrator — ask them to reactivate it.</p>}
+                      {viewer === "admin" && k.status === "suspended" && k.suspendedBy === "owner" && <p className="mt-1 text-xs text-muted">By its owner</p>}
+                    </td>
+                    <td className="py-2">
+                      <div className="flex justify-end gap-1">
+                        {actions.rename && renaming !== k.id && (
+                          <Button
+                            size="sm"
+                            variant="quiet"
+                            disabled={pending}
+                            onClick={() => {
+                              setRenaming(k.id);
+                              setRenameErrors(undefined);
+                            }}
+                            aria-label={`Rename key ${k.prefix}`}
+                          >
+                            Rename
+                          </Button>
+                        )}
+                        {!locked && (
+                          <Button
+                            size="sm"
+                            variant="quiet"
+                            disabled={pending}
+                            onClick={() =>
+                              act(
+                                () => actions.setStatus(undefined, { keyId: k.id, status: k.status === "active" ? "suspended" : "active" }),
+                                k.status === "active" ? `Key ${k.prefix}… suspended.` : `Key ${k.prefix}… reactivated.`,
+                              )
+                            }
+                            aria-label={`${k.status === "active" ? "Suspend" : "Reactivate"} key ${k.prefix}`}
+                          >
+                            {k.status === "active" ? "Suspend" : "Reactivate"}
+                          </Button>
+                        )}
+                        {confirming === k.id ? (
+                          <>
+                            <Button
+                              size="sm"
+                              variant="danger"
+                              disabled={pending}
+                              // Focus follows the Delete button it replaces; once the row goes, on to the new-key field.
+                              autoFocus
+                              onClick={() => act(() => actions.delete(undefined, { keyId: k.id }), `Key ${k.prefix}… deleted.`, () => labelField.current?.focus())}
+                            >
+                              Confirm delete
+                            </Button>
+                            <Button size="sm" variant="quiet" onClick={() => setConfirming(undefined)}>
+                              Cancel
+                            </Button>
+                          </>
+                        ) : (
+                          <Button size="sm" variant="quiet-danger" onClick={() => setConfirming(k.id)} aria-label={`Delete key ${k.prefix}`}>
+                            Delete
+                          </Button>
+                        )}
+                      </div>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
       <FormMessage state={rowState} />
 
       <ActionForm
