@@ -97,6 +97,7 @@ describe("every admin action refuses callers who are not a signed-in, active adm
     ["deleteUserAction", { id }],
     ["createKeyAction", { userId: id, label: "stolen" }],
     ["setKeyStatusAction", { keyId, status: "suspended" }],
+    ["renameKeyAction", { keyId, label: "renamed by an intruder" }],
     ["deleteKeyAction", { keyId }],
     ["grantAction", { userId: id, type: "model_endpoint", ids: ["*"] }],
     ["revokeAction", { userId: id, grantIds: [1, 2, 3] }],
@@ -153,6 +154,13 @@ describe("every admin action refuses callers who are not a signed-in, active adm
     const r = await callAction(app.url, "/users", "setRoleAction", { id, role: "expert" }, { session: admin });
     expect(r.state).toMatchObject({ ok: true });
     expect((await rows("SELECT role FROM users WHERE id = ?", [id]))[0].role).toBe("expert");
+    // The API Keys tab renames a user's key (trimmed, audited under the admin).
+    const keyId = await keyIdOf(app, await createKeyAs(app, admin, id, "old label"));
+    expect((await callAction(app.url, "/users", "renameKeyAction", { keyId, label: "  new label " }, { session: admin })).state).toMatchObject({ ok: true });
+    expect((await rows("SELECT label FROM api_keys WHERE id = ?", [keyId]))[0].label).toBe("new label");
+    expect((await rows("SELECT actor_name FROM audit_log WHERE action = 'key.rename' AND target_id = ? ORDER BY id DESC LIMIT 1", [keyId]))[0]).toMatchObject({
+      actor_name: "admin",
+    });
   });
 });
 
@@ -174,6 +182,7 @@ describe("bad input: a field error, nothing written, never a 500", () => {
       ["deleteUserAction", { id: "' OR 1=1 --" }, { id: ["Unknown user"] }],
       ["createKeyAction", { userId: id, label: "l".repeat(101) }, { label: ["Label must be at most 100 characters"] }],
       ["setKeyStatusAction", { keyId, status: "revoked" }, { status: ["Status must be active or suspended"] }],
+      ["renameKeyAction", { keyId, label: "l".repeat(101) }, { label: ["Label must be at most 100 characters"] }],
       ["deleteKeyAction", { keyId: "not-an-id" }, { keyId: ["Unknown key"] }],
     ];
     for (const [name, payload, fieldErrors] of cases) {

@@ -75,6 +75,7 @@ const actions = (): Action[] => [
   { name: "deleteUserAction", page: "/users", valid: { id: target.userId } },
   { name: "createKeyAction", page: "/users", valid: { userId: target.userId, label: "fz" } },
   { name: "setKeyStatusAction", page: "/users", valid: { keyId: target.keyId, status: "active" } },
+  { name: "renameKeyAction", page: "/users", valid: { keyId: target.keyId, label: "fz" } },
   { name: "deleteKeyAction", page: "/users", valid: { keyId: target.keyId } },
   {
     name: "createEndpointAction",

@@ -1,7 +1,7 @@
 "use server";
 import { z } from "zod";
 import { adminAction } from "@/lib/auth/action";
-import { createKey, deleteKey, setKeyStatus } from "@/lib/keys";
+import { createKey, deleteKey, renameKey, setKeyStatus } from "@/lib/keys";
 import { KeyId, KeyLabel, KeyStatusField } from "@/lib/keys/schemas";
 import { mailEnabled, sendWelcomeMail } from "@/lib/mail";
 import { bulkPermissions, grant, revoke } from "@/lib/permissions";
@@ -84,6 +84,8 @@ export const setKeyStatusAction = adminAction(
   async ({ keyId, status }, admin) => setKeyStatus(admin, keyId, status),
   revalidate,
 );
+
+export const renameKeyAction = adminAction(z.object({ keyId: KeyId, label: KeyLabel }), async ({ keyId, label }, admin) => renameKey(admin, keyId, label), revalidate);
 
 export const deleteKeyAction = adminAction(z.object({ keyId: KeyId }), async ({ keyId }, admin) => deleteKey(admin, keyId), revalidate);
 
