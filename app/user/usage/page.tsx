@@ -51,7 +51,8 @@ export default async function UserUsagePage({ searchParams }: { searchParams: Pr
         {status.timezone.inForceHours !== offset && `; days counted in ${offsetLabel(status.timezone.inForceHours)} until your new offset takes effect`}.
       </PageHeading>
 
-      <form method="get" action="/user/usage" role="search" aria-label="Filter calls" className="flex flex-col gap-3 rounded-lg border border-line bg-surface p-4" data-testid="usage-filters">
+      {/* Keyed by the filter: after a link's in-app navigation (Clear filters, the pages) the selects show the new URL's values, not the old ones. */}
+      <form key={callsHref({ ...filter, page: 1 })} method="get" action="/user/usage" role="search" aria-label="Filter calls" className="flex flex-col gap-3 rounded-lg border border-line bg-surface p-4" data-testid="usage-filters">
         <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
           <Select name="days" label="Period" value={String(filter.days)} options={CALL_PERIODS.map((d) => [String(d), `Last ${d} days`] as const)} />
           <Select
@@ -90,15 +91,13 @@ export default async function UserUsagePage({ searchParams }: { searchParams: Pr
             </a>
           </p>
         </div>
-        <p className="text-sm text-muted" data-testid="calls-count" aria-live="polite">
-          {calls.total === 0
-            ? filtered
-              ? "No calls match these filters."
-              : `No calls in the last ${filter.days} days.`
-            : calls.capped
+        {calls.total > 0 && (
+          <p className="text-sm text-muted" data-testid="calls-count">
+            {calls.capped
               ? `Calls ${num.format(first)}–${num.format(last)} of more than ${num.format(CALLS_COUNT_CAP)}${filtered ? " matching" : ""}. Narrow the filters, or download the period for every call.`
               : `Calls ${num.format(first)}–${num.format(last)} of ${num.format(calls.total)}${filtered ? " matching" : ""}.`}
-        </p>
+          </p>
+        )}
         {/* From md up a table that scrolls sideways in its own box when the page is narrow; below, each call a card (components/ui/table). */}
         <div className="md:overflow-x-auto">
           <Table data-testid="usage-calls">
