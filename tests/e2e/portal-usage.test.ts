@@ -12,11 +12,11 @@ import { unique } from "../support/names";
 import { waitFor } from "../support/ports";
 
 // /user/usage in real headless Chromium against the built app, at 390×844 and 1280×800: a user at
-// UTC+05:45 whose real gateway calls (to the local mock upstream: 23 with one key and one model, one
-// with another key and model, one that fails upstream) and one call of 40 days ago are in the ledger
-// sees their calls newest first with times at their offset, filters them by model, key, status and
-// period with the page's GET form, pages through them, downloads the period's CSV, and sees the empty
-// state whole on a phone; axe finds nothing serious on any of those views.
+// UTC+05:45, come from the dashboard's link, whose real gateway calls (to the local mock upstream: 23
+// with one key and one model, one with another key and model, one that fails upstream) and one call of
+// 40 days ago are in the ledger sees their calls newest first with times at their offset, filters them
+// by model, key, status and period with the page's GET form, pages through them, downloads the
+// period's CSV, and sees the empty state whole on a phone; axe finds nothing serious on those views.
 
 let app: App;
 let mock: MockLlm;
@@ -105,7 +105,12 @@ for (const viewport of VIEWPORTS) {
 
   describe(`/user/usage at ${viewport.width}×${viewport.height}`, () => {
     it("lists the calls newest first at the user's offset, filters them, pages, downloads the CSV, and passes axe", async () => {
-      const page: Page = await openPage(await contextFor(viewport), `${app.url}/user/usage`);
+      // The way in from the dashboard.
+      const page: Page = await openPage(await contextFor(viewport), `${app.url}/user/dashboard`);
+      await page.getByRole("link", { name: "See every call" }).click();
+      await page.waitForURL(/\/user\/usage$/);
+      await page.waitForLoadState("networkidle");
+      await settle(page);
       await expectPageHasCsp(page, where("page"));
       const rows = page.getByTestId("usage-call");
       const count = () => flat(page.getByTestId("calls-count").innerText());

@@ -124,7 +124,7 @@ export default async function UserUsagePage({ searchParams }: { searchParams: Pr
                       <span className="text-muted">deleted key</span>
                     ) : (
                       <span className="min-w-0 break-all">
-                        <code className="text-xs">{c.keyPrefix}</code>
+                        <code className="text-xs md:whitespace-nowrap">{c.keyPrefix}</code>
                         {c.keyLabel && <span className="block text-xs text-muted">{c.keyLabel}</span>}
                       </span>
                     )}
