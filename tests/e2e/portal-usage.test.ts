@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createEndpointAs, createKeyAs, keyIdOf, readyUser, signedInAdmin, usersActionAs, type ReadyUser } from "../support/admin";
 import { startApp, type App } from "../support/app";
-import { auditContext, expectNoHorizontalOverflow, expectNoSeriousAxeViolations, openPage, PHONE, settle, VIEWPORTS, withScreenshot, type Viewport } from "../support/audit";
+import { auditContext, DESKTOP_DARK, expectNoHorizontalOverflow, expectNoSeriousAxeViolations, openPage, PHONE, settle, VIEWPORTS, withScreenshot, type Viewport } from "../support/audit";
 import { launchChromium } from "../support/browser";
 import { expectNoCspViolationsIn, expectPageHasCsp } from "../support/csp";
 import { MOCK_REPLY_CHUNKS, startMockLlm, type MockLlm } from "../support/mock-llm";
@@ -31,10 +31,11 @@ const OFFSET = 5.75;
 const OK_CALLS = 23;
 /** In the last 30 days: the OK_CALLS on the laptop key, one on the ci key, one failed upstream (laptop). */
 const RECENT = OK_CALLS + 2;
-const contexts = new Map<number, Promise<BrowserContext>>();
+const contexts = new Map<string, Promise<BrowserContext>>();
 const contextFor = (v: Viewport) => {
-  if (!contexts.has(v.width)) contexts.set(v.width, auditContext(browser, app.url, v, spender.session));
-  return contexts.get(v.width)!;
+  const name = `${v.width}-${v.colorScheme ?? "light"}`;
+  if (!contexts.has(name)) contexts.set(name, auditContext(browser, app.url, v, spender.session));
+  return contexts.get(name)!;
 };
 const flat = async (p: Promise<string>) => (await p).replace(/\s+/g, " ").trim();
 
@@ -240,3 +241,14 @@ for (const viewport of VIEWPORTS) {
     });
   });
 }
+
+describe("/user/usage in the dark scheme", () => {
+  it("passes axe (contrast included) with a failed call and filters applied", async () => {
+    const page = await openPage(await contextFor(DESKTOP_DARK), `${app.url}/user/usage?status=error&days=90`);
+    await withScreenshot(page, "/user/usage dark", async () => {
+      expect(await page.getByTestId("usage-call").count()).toBe(1);
+      await expectNoSeriousAxeViolations(page, "/user/usage 1280 dark");
+    });
+    await page.close();
+  });
+});
