@@ -22,6 +22,10 @@ import { claimsOf, endedByTime, needsRefresh, nowSeconds } from "@/lib/sessions/
 //    a forged x-middleware-subrequest header) gains nothing.
 
 const PUBLIC = ["/login", "/user/login", "/api/auth", "/logout"];
+// Route handlers that answer a missing session themselves, with a JSON 401: the JSON APIs, and the
+// portal's download (under /user/ for the portal's cookie path), whose link would otherwise save the
+// sign-in page as the file.
+const ANSWERS_ITSELF = (pathname: string) => pathname.startsWith("/api/") || pathname === "/user/usage/export";
 
 export async function middleware(request: NextRequest) {
   const csp = contentSecurityPolicy(newNonce(), { dev: edgeDevelopment() });
@@ -59,7 +63,7 @@ async function route(request: NextRequest, next: () => NextResponse): Promise<Ne
   }
 
   // A JSON API answers a missing session itself (401 with its own error), not with the sign-in page.
-  if (pathname.startsWith("/api/")) return next();
+  if (ANSWERS_ITSELF(pathname)) return next();
   const login = new URL("/login", request.url);
   if (pathname !== "/") login.searchParams.set("next", pathname + search);
   const response = NextResponse.redirect(login);

@@ -1,6 +1,7 @@
 // The usage ledger at scale (issue 10, "a ledger that stays fast"): the usage cards (usageSummary →
 // ledgerSums), the chart (dailySeries, 30 days), a budget rebuild's sums (windowSums) and a 30-day
-// CSV export as the usage API streams it (lib/usage/export: keyset pages of 1,000 by (created_at, id)) for a user with BENCH_LEDGER_ROWS
+// CSV export as the usage API streams it (lib/usage/export: keyset pages of 1,000 by (created_at, id)),
+// and the portal's call history (lib/usage/history callHistory) for a user with BENCH_LEDGER_ROWS
 // ledger rows (default 10 million, over ~400 days) and for one with 1,000, in the same run and the
 // same temporary database (with other users' rows around them). Same run too: the cards as they were
 // summed before the rollups (one pass over the user's ledger rows), as a baseline.
@@ -32,6 +33,7 @@ export async function run() {
     const { windowSums } = await import("@/lib/budgets/ledger-sums");
     const { usageExport, EXPORT_PAGE_ROWS } = await import("@/lib/usage/export");
     const { budgetWindows } = await import("@/lib/budgets/windows");
+    const { callHistory } = await import("@/lib/usage/history");
 
     console.log(`\n## usage: the ledger at ${HEAVY_ROWS.toLocaleString("en")} rows of one user vs ${LIGHT_ROWS.toLocaleString("en")}`);
     console.log(`node ${process.version}, ${os.cpus().length} CPU(s), ${os.platform()}; database ${url}`);
@@ -97,6 +99,7 @@ export async function run() {
     const ws = windowSums("heavy", budgetWindows(oneTime, now));
     await explain("windowSums (one-time, mid-bucket start)", ws.sql, ws.args);
 
+    const history = { days: 90 as const, key: null, model: null, status: null, page: 1 };
     const results: string[][] = [];
     const cases: { label: string; fn: (userId: string) => Promise<unknown>; runs?: number }[] = [
       { label: "usage cards (usageSummary, +5:30)", fn: (u) => usageSummary({ id: u, ...terms }, now) },
@@ -104,6 +107,11 @@ export async function run() {
       { label: "chart (dailySeries, 30 days)", fn: (u) => dailySeries({ id: u, ...terms }, 30, now) },
       { label: "budget rebuild (windowSums)", fn: (u) => client.execute(windowSums(u, budgetWindows(oneTime, now))) },
       { label: "latest 50 calls (keyset page)", fn: latest },
+      // The portal's call history (/user/usage): 90 days, counted up to its cap. No filter reads the
+      // index alone; a status that no row has is the worst case, a walk of every row of the 90 days.
+      { label: "call history, 90 days, page 1 (callHistory)", fn: (u) => callHistory({ id: u, ...terms }, history, now) },
+      { label: "call history, 90 days, page 500", fn: (u) => callHistory({ id: u, ...terms }, { ...history, page: 500 }, now) },
+      { label: "call history, 90 days, a status no call has", fn: (u) => callHistory({ id: u, ...terms }, { ...history, status: "aborted" }, now), runs: EXPORT_RUNS },
       { label: `30-day CSV export (usageExport, pages of ${EXPORT_PAGE_ROWS})`, fn: exportScan, runs: EXPORT_RUNS },
       { label: "baseline: cards summed over the raw rows (before rollups)", fn: before, runs: BASELINE_RUNS },
     ];

@@ -19,7 +19,7 @@ export type PortalEntry = {
 export const PORTAL_MENU: readonly PortalEntry[] = [
   { href: "/user/dashboard", label: "Dashboard", available: true },
   { href: "/user/billing", label: "Billing", available: true },
-  { href: "/user/usage", label: "Usage", available: false },
+  { href: "/user/usage", label: "Usage", available: true },
   { href: "/user/keys", label: "API Keys", available: true },
   { href: "/user/profile", label: "Profile", available: false },
 ];

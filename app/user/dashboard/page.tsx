@@ -38,6 +38,7 @@ export default async function Dashboard() {
   const active = keys.filter((k) => k.status === "active");
   const offset = status.timezone.offsetHours;
   const keysPage = portalLink("/user/keys");
+  const usagePage = portalLink("/user/usage");
   const windowName = (w: WindowStatus) => (w.kind === "daily" ? "today's" : w.kind === "monthly" ? (oneTime ? "the one-time" : "this month's") : "the total");
 
   return (
@@ -53,9 +54,16 @@ export default async function Dashboard() {
       </section>
 
       <section aria-labelledby="usage-heading" className="flex flex-col gap-3">
-        <h2 id="usage-heading" className="text-lg font-medium">
-          Last {CHART_DAYS} days <span className="text-sm font-normal text-muted">(days in {offsetLabel(status.timezone.inForceHours)})</span>
-        </h2>
+        <div className="flex flex-wrap items-baseline justify-between gap-2">
+          <h2 id="usage-heading" className="text-lg font-medium">
+            Last {CHART_DAYS} days <span className="text-sm font-normal text-muted">(days in {offsetLabel(status.timezone.inForceHours)})</span>
+          </h2>
+          {usagePage && (
+            <Link href={usagePage} className="text-sm text-link underline">
+              See every call
+            </Link>
+          )}
+        </div>
         <div className="grid grid-cols-1 gap-3 lg:grid-cols-2">
           <DailyChart title="Tokens per day" days={days} value={(d) => d.inputTokens + d.outputTokens} format={(n) => compact.format(n)} testId="chart-tokens" />
           <DailyChart title="EUR per day" days={days} value={(d) => d.eur} format={(n) => eur.format(n)} testId="chart-eur" />
