@@ -174,6 +174,7 @@ const TARGETS: Target[] = [
   { name: "/user/dashboard (portal)", role: "user", path: () => "/user/dashboard" },
   { name: "/user/billing (portal)", role: "user", path: () => "/user/billing" },
   { name: "/user/keys (portal)", role: "user", path: () => "/user/keys" },
+  { name: "/user/usage (portal)", role: "user", path: () => "/user/usage" },
   { name: "/no-such-page", role: "admin", path: () => "/no-such-page" },
   { name: "Create User dialog", role: "admin", path: () => "/users", dialog: { open: (p) => clickAndWait(p, p.getByRole("button", { name: "+ Create User" })), button: "submit" } },
   ...(["Budget", "Permissions", "API Keys", "Usage"] as const).map(

@@ -93,6 +93,20 @@ describe("portal pages", () => {
     }
   });
 
+  it("the portal's usage download holds the session's own rows only, whatever the query names", async () => {
+    const download = (session: Session, query: string) => fetch(`${app.url}/user/usage/export?${query}`, { headers: { cookie: session.cookie, origin: app.url } });
+    for (const format of ["json", "csv"]) {
+      const mine = await download(alice.session, `days=90&format=${format}`);
+      expect(mine.status).toBe(200);
+      expect(await mine.text(), `Alice's ${format}`).toContain(requestId);
+      for (const query of [`days=90&format=${format}`, `days=90&format=${format}&user=${alice.id}&userId=${alice.id}&id=${alice.id}&key=${aliceKeyId}`]) {
+        const theirs = await download(bob.session, query);
+        expect(theirs.status, query).toBe(200);
+        expectNothingOfAlice(await theirs.text(), `Bob's download (${query})`);
+      }
+    }
+  });
+
   it("sends a caller without a session to sign in from every portal page", async () => {
     for (const entry of PORTAL_MENU.filter((e) => e.available)) {
       const res = await get(entry.href);
