@@ -1,0 +1,31 @@
+import Link from "next/link";
+import { mailEnabled } from "@/lib/mail";
+import { AuthCard } from "../_components/auth-card";
+import { ForgotForm } from "./forgot-form";
+
+// Public: anyone may ask for a reset link (middleware lets it through; the action needs no session).
+export default function ForgotPasswordPage() {
+  if (!mailEnabled()) {
+    return (
+      <AuthCard title="Forgot your password?">
+        <p className="mb-6 text-sm" data-testid="ask-admin">
+          This Tollgate sends no e-mail, so it cannot send you a reset link. Ask an administrator to set a new password for you; you will choose your own at
+          the next sign-in.
+        </p>
+        <Link href="/login" className="text-sm text-link underline">
+          Back to sign-in
+        </Link>
+      </AuthCard>
+    );
+  }
+  return (
+    <AuthCard title="Forgot your password?" lead="Enter the e-mail address of your account. We will send you a link to choose a new password.">
+      <ForgotForm />
+      <p className="mt-4 text-sm">
+        <Link href="/login" className="text-link underline">
+          Back to sign-in
+        </Link>
+      </p>
+    </AuthCard>
+  );
+}
