@@ -4,10 +4,10 @@ import { useActionState } from "react";
 import { ActionForm } from "@/components/forms";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage } from "@/components/ui/field";
-import { resetPasswordAction } from "./actions";
+import { resetPasswordWithLinkAction } from "./actions";
 
 export function ResetForm({ token }: { token: string }) {
-  const [state, action, pending] = useActionState(resetPasswordAction, undefined);
+  const [state, action, pending] = useActionState(resetPasswordWithLinkAction, undefined);
   if (state?.ok) {
     return (
       <div className="flex flex-col gap-4">
