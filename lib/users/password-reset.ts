@@ -80,6 +80,14 @@ async function take(counter: Counter, key: string): Promise<number> {
 
 export const hashResetToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
+/** The one answer to every accepted request, whoever the address belongs to (or not). */
+export const RESET_REQUESTED = "If an active account uses this address, a link to choose a new password is on its way. It works once, for an hour.";
+
+export function tooManyResetRequests(retryAfterSeconds: number): string {
+  const wait = retryAfterSeconds < 60 ? `${retryAfterSeconds} seconds` : `${Math.ceil(retryAfterSeconds / 60)} minutes`;
+  return `Too many requests. Try again in ${wait}.`;
+}
+
 export type ResetRequestAnswer = { sent: true } | { sent: false; retryAfterSeconds: number };
 
 /**

@@ -2,12 +2,27 @@ import Link from "next/link";
 import { resetTokenUsable } from "@/lib/users/password-reset";
 import { ResetToken } from "@/lib/users/schemas";
 import { AuthCard } from "../_components/auth-card";
-import { ResetForm } from "./reset-form";
+import { ResetDone, ResetForm } from "./reset-form";
+
+type Query = { token?: string | string[]; done?: string; error?: string };
+
+/** A field refused in a post without JavaScript (./submit/route.ts redirects back with it). */
+const FIELD_ERRORS: Record<string, Record<string, string[]>> = {
+  password: { password: ["Use at least 8 characters (at most 72 bytes)"] },
+  confirm: { confirm: ["The passwords do not match"] },
+};
 
 // Public: the link from the reset mail. The token is checked here only to say at once when the link
 // no longer works; the action checks it again, and uses it up.
-export default async function ResetPasswordPage({ searchParams }: { searchParams: Promise<{ token?: string | string[] }> }) {
-  const { token } = await searchParams;
+export default async function ResetPasswordPage({ searchParams }: { searchParams: Promise<Query> }) {
+  const { token, done, error } = await searchParams;
+  if (done) {
+    return (
+      <AuthCard title="Password changed">
+        <ResetDone />
+      </AuthCard>
+    );
+  }
   const parsed = ResetToken.safeParse(token);
   if (!parsed.success || !(await resetTokenUsable(parsed.data))) {
     return (
@@ -23,7 +38,7 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
   }
   return (
     <AuthCard title="Choose a new password" lead="Setting it signs your account out everywhere.">
-      <ResetForm token={parsed.data} />
+      <ResetForm token={parsed.data} initial={error && FIELD_ERRORS[error] ? { fieldErrors: FIELD_ERRORS[error] } : undefined} />
     </AuthCard>
   );
 }
