@@ -157,3 +157,31 @@ for (const viewport of VIEWPORTS) {
     });
   });
 }
+
+describe("forgot / reset password without JavaScript", () => {
+  it("works as plain forms: ask, follow the mailed link, set a new password", async () => {
+    const user = await readyUser(app, admin);
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${app.url}/user/forgot-password`);
+      await page.getByLabel("E-mail address").fill(`${user.username}@example.test`);
+      await page.getByRole("button", { name: "Send reset link" }).click();
+      await page.waitForURL(/\/user\/forgot-password\?sent=1$/);
+      await page.getByRole("status").filter({ hasText: "If an active account uses this address" }).waitFor();
+
+      const mail = await waitForMail(inject("mailDir"), `${user.username}@example.test`);
+      const link = /(http:\/\/\S+\/user\/reset-password\?token=[A-Za-z0-9_-]+)/.exec(mail.text)![1];
+      await page.goto(link);
+      await page.getByLabel("New password", { exact: true }).fill("no-script-pass");
+      await page.getByLabel("Repeat new password").fill("no-script-pass");
+      await page.getByRole("button", { name: "Set new password" }).click();
+      await page.waitForURL(/\/user\/reset-password\?done=1$/);
+      await page.getByRole("status").filter({ hasText: "Your password has been changed" }).waitFor();
+      expect(page.url()).not.toContain("no-script-pass");
+      await loginOrThrow(app.url, user.username, "no-script-pass");
+    } finally {
+      await context.close();
+    }
+  });
+});

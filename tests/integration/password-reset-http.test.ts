@@ -192,6 +192,42 @@ describe("password reset by e-mail", () => {
   });
 });
 
+describe("password reset without JavaScript (plain form posts)", () => {
+  const post = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    fetch(app.url + path, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded", origin: app.url, ...headers }, body: new URLSearchParams(fields) });
+
+  it("asks for a link and sets the new password through the fallback routes, with the same outcomes as the actions", async () => {
+    const user = await readyUser(app, admin);
+    const asked = await post("/user/forgot-password/submit", { email: emailOf(user) }, { "x-forwarded-for": freshIp() });
+    expect(asked.status).toBe(303);
+    expect(asked.headers.get("location")).toBe(`${app.url}/user/forgot-password?sent=1`);
+    expect(await (await page("/user/forgot-password?sent=1")).text()).toContain("If an active account uses this address");
+    const unknown = await post("/user/forgot-password/submit", { email: `${unique("nobody")}@example.test` }, { "x-forwarded-for": freshIp() });
+    expect(unknown.headers.get("location")).toBe(asked.headers.get("location"));
+    const bad = await post("/user/forgot-password/submit", { email: "nope" });
+    expect(bad.headers.get("location")).toBe(`${app.url}/user/forgot-password?error=email`);
+
+    const { token } = await tokenFromMail(emailOf(user));
+    const mismatch = await post("/user/reset-password/submit", { token, password: "plain-post-pass", confirm: "plain-post-pasS" });
+    expect(mismatch.headers.get("location")).toBe(`${app.url}/user/reset-password?token=${token}&error=confirm`);
+    expect(await (await page(`/user/reset-password?token=${token}&error=confirm`)).text()).toContain("The passwords do not match");
+    const done = await post("/user/reset-password/submit", { token, password: "plain-post-pass", confirm: "plain-post-pass" });
+    expect(done.headers.get("location")).toBe(`${app.url}/user/reset-password?done=1`);
+    await loginOrThrow(app.url, user.username, "plain-post-pass");
+    // Used up: back to the link, which now says so.
+    const again = await post("/user/reset-password/submit", { token, password: "plain-post-pass2", confirm: "plain-post-pass2" });
+    expect(again.headers.get("location")).toBe(`${app.url}/user/reset-password?token=${token}`);
+    expect(await (await page(`/user/reset-password?token=${token}`)).text()).toContain("This link does not work");
+  });
+
+  it("refuses posts from another site", async () => {
+    const foreign = await post("/user/forgot-password/submit", { email: "someone@example.test" }, { origin: "https://evil.example", "sec-fetch-site": "cross-site" });
+    expect(foreign.status).toBe(403);
+    const reset = await post("/user/reset-password/submit", { token: "x", password: "whatever-1", confirm: "whatever-1" }, { origin: "https://evil.example" });
+    expect(reset.status).toBe(403);
+  });
+});
+
 describe("password reset without SMTP", () => {
   let off: App;
   beforeAll(async () => {
