@@ -21,8 +21,8 @@ import { claimsOf, endedByTime, needsRefresh, nowSeconds } from "@/lib/sessions/
 //    itself through lib/auth/dal (sign-out, suspension, versions), so a request that skips this (e.g.
 //    a forged x-middleware-subrequest header) gains nothing.
 
-// Forgot / reset password serve signed-out visitors, their server actions included (which check
-// nothing but their own input: lib/users/password-reset).
+// Forgot / reset password serve signed-out visitors, their server actions and no-JavaScript form
+// routes (…/submit) included; those need no session (lib/users/password-reset checks what they may do).
 const PUBLIC = ["/login", "/user/login", "/api/auth", "/logout", "/user/forgot-password", "/user/reset-password"];
 
 export async function middleware(request: NextRequest) {
