@@ -21,7 +21,9 @@ import { claimsOf, endedByTime, needsRefresh, nowSeconds } from "@/lib/sessions/
 //    itself through lib/auth/dal (sign-out, suspension, versions), so a request that skips this (e.g.
 //    a forged x-middleware-subrequest header) gains nothing.
 
-const PUBLIC = ["/login", "/user/login", "/api/auth", "/logout"];
+// Forgot / reset password serve signed-out visitors, their server actions and no-JavaScript form
+// routes (…/submit) included; those need no session (lib/users/password-reset checks what they may do).
+const PUBLIC = ["/login", "/user/login", "/api/auth", "/logout", "/user/forgot-password", "/user/reset-password"];
 // Route handlers that answer a missing session themselves, with a JSON 401: the JSON APIs, and the
 // portal's download (under /user/ for the portal's cookie path), whose link would otherwise save the
 // sign-in page as the file.
@@ -40,9 +42,10 @@ export async function middleware(request: NextRequest) {
 
 async function route(request: NextRequest, next: () => NextResponse): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
-  if (PUBLIC.some((p) => pathname === p || pathname.startsWith(p + "/"))) return next();
-  // A server action answers a missing session itself, as a form state the client can show.
+  // A server action answers a missing session itself, as a form state the client can show; its body
+  // is checked on public pages too.
   if (request.headers.has("next-action")) return checkActionBody(request, next);
+  if (PUBLIC.some((p) => pathname === p || pathname.startsWith(p + "/"))) return next();
 
   const secret = edgeAuthSecret();
   if (!secret) return next(); // started without the launcher: leave it to the DAL

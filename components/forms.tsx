@@ -28,6 +28,9 @@ export function submitObject(action: (payload: Record<string, unknown>) => void,
  * server marked invalid; after a success, `onSuccess` runs once (a toast, closing a dialog) and the
  * form empties when `resetOnSuccess` is set. `collect` builds the payload instead of the form's
  * fields, for what one field per name cannot say (lists: several chosen ids, the selected users).
+ * `fallback`: where the form posts when JavaScript is off (a route handler doing the same work), for
+ * the public pages that should work without it. Without one, a form without JavaScript is sent by the
+ * browser as a GET to the page itself, which does nothing (but puts the fields in the address).
  */
 export function ActionForm<T>({
   action,
@@ -35,6 +38,7 @@ export function ActionForm<T>({
   onSuccess,
   resetOnSuccess,
   collect,
+  fallback,
   className,
   children,
 }: {
@@ -43,6 +47,7 @@ export function ActionForm<T>({
   onSuccess?: (state: ActionState<T>) => void;
   resetOnSuccess?: boolean;
   collect?: (form: HTMLFormElement) => Record<string, unknown>;
+  fallback?: string;
   className?: string;
   children: React.ReactNode;
 }) {
@@ -61,7 +66,7 @@ export function ActionForm<T>({
     succeeded.current?.(state);
   }, [state, resetOnSuccess]);
   return (
-    <form ref={form} onSubmit={submitObject(action, collect)} className={className} noValidate>
+    <form ref={form} onSubmit={submitObject(action, collect)} method={fallback ? "post" : undefined} action={fallback} className={className} noValidate>
       {children}
     </form>
   );

@@ -84,3 +84,43 @@ export function budgetAlertMail(a: {
 export async function sendBudgetAlertMail(a: Parameters<typeof budgetAlertMail>[0]) {
   await send(budgetAlertMail(a));
 }
+
+/** To the old address after an e-mail change: what changed, and what to do if it was not them. */
+export function emailChangedMail(a: { to: string; name: string; username: string; newEmail: string }): Mail {
+  const { appUrl } = config();
+  const lines = [
+    `Hello ${a.name},`,
+    "",
+    `the e-mail address of your Tollgate account "${a.username}" was changed to ${a.newEmail}.`,
+    "Messages from Tollgate go to the new address from now on.",
+    "",
+    "If you did not make this change, tell your administrator at once: someone may be using your account.",
+    `Tollgate: ${appUrl}/login`,
+  ];
+  return { to: a.to, subject: "Your Tollgate e-mail address was changed", text: lines.join("\n") };
+}
+
+export async function sendEmailChangedMail(a: Parameters<typeof emailChangedMail>[0]) {
+  await send(emailChangedMail(a));
+}
+
+/** The password reset link: valid for an hour, once. The token travels only in this link. */
+export function passwordResetMail(a: { to: string; name: string; username: string; token: string; validMinutes: number }): Mail {
+  const { appUrl } = config();
+  const lines = [
+    `Hello ${a.name},`,
+    "",
+    `someone (hopefully you) asked to reset the password of your Tollgate account "${a.username}".`,
+    "",
+    "Choose a new password here:",
+    `${appUrl}/user/reset-password?token=${a.token}`,
+    "",
+    `The link works once, for ${a.validMinutes} minutes. Setting a new password signs you out everywhere.`,
+    "If you did not ask for this, ignore this e-mail: your password stays as it is.",
+  ];
+  return { to: a.to, subject: "Reset your Tollgate password", text: lines.join("\n") };
+}
+
+export async function sendPasswordResetMail(a: Parameters<typeof passwordResetMail>[0]) {
+  await send(passwordResetMail(a));
+}

@@ -21,7 +21,7 @@ export const PORTAL_MENU: readonly PortalEntry[] = [
   { href: "/user/billing", label: "Billing", available: true },
   { href: "/user/usage", label: "Usage", available: true },
   { href: "/user/keys", label: "API Keys", available: true },
-  { href: "/user/profile", label: "Profile", available: false },
+  { href: "/user/profile", label: "Profile", available: true },
 ];
 
 export type MenuLink = { href: string; label: string };

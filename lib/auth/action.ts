@@ -21,9 +21,9 @@ type Options = { revalidate?: string; allowPasswordChange?: boolean };
  * comes back as a state (field errors where they belong) and nothing is written. Unexpected errors are
  * logged and answered with a generic message, never a stack, SQL or a 500.
  */
-function guarded<S extends z.ZodType, T>(gate: (o: Options) => Promise<SessionUser>, schema: S, fn: Handler<S, T>, opts: Options) {
+function guarded<S extends z.ZodType, T, U = SessionUser>(gate: (o: Options) => Promise<U>, schema: S, fn: (input: z.infer<S>, user: U) => Promise<T | void>, opts: Options) {
   return async (_prev: unknown, payload: unknown): Promise<ActionState<T>> => {
-    let user: SessionUser;
+    let user: U;
     try {
       user = await gate(opts);
     } catch (e) {
@@ -57,3 +57,10 @@ export const adminAction = <S extends z.ZodType, T>(schema: S, fn: Handler<S, T>
 
 export const userAction = <S extends z.ZodType, T>(schema: S, fn: Handler<S, T>, opts: Options = {}) =>
   guarded((o) => requireUser(o), schema, fn, opts);
+
+/**
+ * For the few actions that serve visitors without a session (forgot / reset password): the same
+ * parsing and error handling, no gate. The work itself must refuse what a stranger may not do.
+ */
+export const publicAction = <S extends z.ZodType, T>(schema: S, fn: (input: z.infer<S>) => Promise<T | void>, opts: Options = {}) =>
+  guarded(async () => null, schema, (input) => fn(input), opts);

@@ -163,3 +163,25 @@ export const ListQuery = z.object({
   size: z.coerce.number().int().refine((n) => [10, 25, 50, 100].includes(n)).catch(25).default(25),
 });
 export type ListQueryInput = z.infer<typeof ListQuery>;
+
+// The portal's profile page (/user/profile): each form changes one thing of the signed-in user's own.
+
+export const UpdateOwnProfile = z.object({ displayName: DisplayName });
+
+const CurrentPassword = text("Current password").min(1, "Enter your current password");
+
+/** A new e-mail address, confirmed with the current password (a stolen session alone cannot move the account). */
+export const ChangeOwnEmail = z.object({ email: Email, current: CurrentPassword });
+
+// Forgot / reset password (/user/forgot-password, /user/reset-password). The address is the only
+// identifier asked for: it is where the link goes, and what the requests are counted by.
+export const ForgotPassword = z.object({ email: Email });
+
+/** The token as the reset link carries it: 32 random bytes in base64url (43 characters). */
+export const ResetToken = z
+  .string({ error: "The reset link is not valid" })
+  .regex(/^[A-Za-z0-9_-]{43}$/, "The reset link is not valid");
+
+export const ResetPasswordWithToken = z
+  .object({ token: ResetToken, password: Password, confirm: text("Confirmation") })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The passwords do not match" });

@@ -309,7 +309,14 @@ describe("the role menus", () => {
       await withScreenshot(page, `portal menu ${role}`, async () => {
         const nav = page.getByTestId("portal-sidebar").getByRole("navigation", { name: "Portal" });
         const links = await nav.getByRole("link").evaluateAll((els) => els.map((el) => [el.textContent?.replace("←", "").trim(), new URL((el as HTMLAnchorElement).href).pathname]));
-        expect(links).toEqual([["Dashboard", "/user/dashboard"], ["Billing", "/user/billing"], ["Usage", "/user/usage"], ["API Keys", "/user/keys"], ...(role === "admin" ? [["Admin pages", "/users"]] : [])]);
+        expect(links).toEqual([
+          ["Dashboard", "/user/dashboard"],
+          ["Billing", "/user/billing"],
+          ["Usage", "/user/usage"],
+          ["API Keys", "/user/keys"],
+          ["Profile", "/user/profile"],
+          ...(role === "admin" ? [["Admin pages", "/users"]] : []),
+        ]);
         for (const [, path] of links) {
           const res = await fetch(app.url + path, { headers: { cookie: who.session.cookie }, redirect: "manual" });
           expect(res.status, `${path} for a ${role}`).toBe(200);

@@ -91,9 +91,17 @@ const actions = (): Action[] => [
   { name: "testEndpointAction", page: "/endpoints", valid: { id: target.endpointId } },
   // Never valid: the current password is wrong, so the admin's password is never changed.
   { name: "changePasswordAction", page: "/change-password", valid: { current: "not-the-password", password: "fuzzed-pass-1", confirm: "fuzzed-pass-1" } },
+  // The admin's own profile; the e-mail and password changes never valid (a wrong current password).
+  { name: "updateOwnProfileAction", page: "/user/profile", valid: { displayName: "Fuzzed" } },
+  { name: "changeOwnEmailAction", page: "/user/profile", valid: { email: `${unique("fz")}@example.test`, current: "not-the-password" } },
+  { name: "setOwnTimezoneAction", page: "/user/profile", valid: { timezoneOffsetHours: "1" } },
+  { name: "changeOwnPasswordAction", page: "/user/profile", valid: { current: "not-the-password", password: "fuzzed-pass-1", confirm: "fuzzed-pass-1" } },
+  // Public: mail is off here, and the token was never issued.
+  { name: "forgotPasswordAction", page: "/user/forgot-password", valid: { email: "fz@example.test" } },
+  { name: "resetPasswordWithLinkAction", page: "/user/reset-password", valid: { token: Buffer.alloc(32, 3).toString("base64url"), password: "fuzzed-pass-1", confirm: "fuzzed-pass-1" } },
 ];
 
-const TABLES = ["users", "api_keys", "model_endpoints"] as const;
+const TABLES = ["users", "api_keys", "model_endpoints", "password_reset_tokens"] as const;
 
 describe("generated bad input", () => {
   it("never gets a 500 from a server action, and a refused action writes nothing", async () => {
@@ -144,6 +152,9 @@ describe("generated bad input", () => {
     expect(foreign.status).toBe(403);
     const large = await callAction(app.url, "/users", "createUserAction", null, { session: admin, rawBody: "x".repeat(200_000) });
     expect(large.status).toBe(413);
+    // The public pages' actions (forgot / reset password) have their bodies checked too, session or not.
+    const publicBad = await callAction(app.url, "/user/forgot-password", "forgotPasswordAction", null, { rawBody: "{not json" });
+    expect(publicBad.status).toBe(400);
     // Multipart, which our forms never send: refused whatever its size, chunked or not.
     for (const chunked of [false, true]) {
       const boundary = "----fuzz";

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import {
+  ChangeOwnEmail,
   ChangeOwnPassword,
+  ForgotPassword,
   CreateUser,
   DisplayName,
   Email,
@@ -9,6 +11,8 @@ import {
   ListQuery,
   Password,
   ResetPassword,
+  ResetPasswordWithToken,
+  ResetToken,
   RoleField,
   SetAlerts,
   SetRole,
@@ -16,6 +20,7 @@ import {
   SORT_COLUMNS,
   TimezoneOffset,
   TokenLimit,
+  UpdateOwnProfile,
   UpdateUser,
   UserId,
   Username,
@@ -373,5 +378,43 @@ describe("budget alerts", () => {
       expect(fieldErrorsOf(SetAlerts, { alertEmail: bad }), bad).toEqual({ alertEmail: ["Enter a valid email address"] });
     }
     expect(fieldErrorsOf(SetAlerts, { alertEmail: 5 })).toEqual({ alertEmail: ["Alert e-mail must be text"] });
+  });
+});
+
+describe("the profile forms", () => {
+  it("reads a display name: trimmed, empty = none, at most 100 characters", () => {
+    expect(UpdateOwnProfile.parse({ displayName: "  Ada  " })).toEqual({ displayName: "Ada" });
+    expect(UpdateOwnProfile.parse({ displayName: "   " })).toEqual({ displayName: null });
+    expect(Object.keys(fieldErrorsOf(UpdateOwnProfile, { displayName: "x".repeat(101) }))).toEqual(["displayName"]);
+    expectNonObjectsRefused(UpdateOwnProfile);
+  });
+
+  it("needs a valid new address and the current password to change the e-mail", () => {
+    expect(ChangeOwnEmail.parse({ email: " Ada@Example.TEST ", current: "pw" })).toEqual({ email: "ada@example.test", current: "pw" });
+    expect(fieldErrorsOf(ChangeOwnEmail, { email: "nope", current: "" })).toEqual({ email: ["Enter a valid email address"], current: ["Enter your current password"] });
+    expectNonObjectsRefused(ChangeOwnEmail);
+  });
+});
+
+describe("forgot / reset password", () => {
+  const token = Buffer.alloc(32, 1).toString("base64url");
+
+  it("asks for an e-mail address, normalised as it is stored", () => {
+    expect(ForgotPassword.parse({ email: " Ada@Example.TEST" })).toEqual({ email: "ada@example.test" });
+    expect(fieldErrorsOf(ForgotPassword, { email: "ada" })).toEqual({ email: ["Enter a valid email address"] });
+    expectNonObjectsRefused(ForgotPassword);
+  });
+
+  it("takes only a token of 32 bytes in base64url", () => {
+    expect(token).toHaveLength(43);
+    expect(ResetToken.safeParse(token).success).toBe(true);
+    for (const bad of [token.slice(1), token + "A", token.replace(/^./, "+"), "", undefined, 42]) expect(ResetToken.safeParse(bad).success, String(bad)).toBe(false);
+  });
+
+  it("needs a password of at least 8 characters, repeated", () => {
+    expect(ResetPasswordWithToken.parse({ token, password: "long-enough", confirm: "long-enough" })).toEqual({ token, password: "long-enough", confirm: "long-enough" });
+    expect(fieldErrorsOf(ResetPasswordWithToken, { token, password: "short", confirm: "short" })).toEqual({ password: ["Password must be at least 8 characters"] });
+    expect(fieldErrorsOf(ResetPasswordWithToken, { token, password: "long-enough", confirm: "long-enougH" })).toEqual({ confirm: ["The passwords do not match"] });
+    expect(Object.keys(fieldErrorsOf(ResetPasswordWithToken, { token: "x", password: "long-enough", confirm: "long-enough" }))).toEqual(["token"]);
   });
 });

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getSession } from "@/lib/auth/dal";
 import { sameSitePath } from "@/lib/auth/redirects";
@@ -15,6 +16,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         <h1 className="mb-1 text-2xl font-semibold">Tollgate</h1>
         <p className="mb-6 text-sm text-muted">Sign in to continue</p>
         <LoginForm next={target} />
+        <p className="mt-4 text-sm">
+          <Link href="/user/forgot-password" className="text-link underline">
+            Forgot password?
+          </Link>
+        </p>
       </div>
     </main>
   );

@@ -1,0 +1,25 @@
+"use server";
+import { userAction } from "@/lib/auth/action";
+import { getSessionClaims } from "@/lib/auth/dal";
+import { keepThisSession } from "@/lib/auth/reissue";
+import { AuthError } from "@/lib/errors";
+import { changeOwnPassword, setTimezone } from "@/lib/users";
+import { changeOwnEmail, setOwnDisplayName } from "@/lib/users/profile";
+import { ChangeOwnEmail, ChangeOwnPassword, SetTimezone, UpdateOwnProfile } from "@/lib/users/schemas";
+
+// The signed-in user's own profile. No payload names a user: each action acts for the session's user.
+const revalidate = { revalidate: "/user/profile" };
+
+export const updateOwnProfileAction = userAction(UpdateOwnProfile, async ({ displayName }, me) => setOwnDisplayName(me, displayName), revalidate);
+
+export const changeOwnEmailAction = userAction(ChangeOwnEmail, async ({ email, current }, me) => changeOwnEmail(me, current, email), revalidate);
+
+export const setOwnTimezoneAction = userAction(SetTimezone, async ({ timezoneOffsetHours }, me) => setTimezone(me, me.id, timezoneOffsetHours), revalidate);
+
+export const changeOwnPasswordAction = userAction(ChangeOwnPassword, async ({ current, password }, me) => {
+  const claims = await getSessionClaims();
+  if (!claims) throw new AuthError("no-session");
+  // Every other session of the user ends (the version moved on); this browser stays signed in.
+  const sessionVersion = await changeOwnPassword(me.id, current, password);
+  await keepThisSession(claims, sessionVersion, me.username);
+});
