@@ -29,8 +29,9 @@ export function submitObject(action: (payload: Record<string, unknown>) => void,
  * form empties when `resetOnSuccess` is set. `collect` builds the payload instead of the form's
  * fields, for what one field per name cannot say (lists: several chosen ids, the selected users).
  * `fallback`: where the form posts when JavaScript is off (a route handler doing the same work), for
- * the public pages that should work without it. Without one, a form without JavaScript is sent by the
- * browser as a GET to the page itself, which does nothing (but puts the fields in the address).
+ * the public pages that should work without it. Without one, a form sent before the page has hydrated
+ * (or with JavaScript off) is posted to the page itself, which changes nothing; it is always a POST so
+ * that its fields (passwords among them) never land in the address bar, the history or a server log.
  */
 export function ActionForm<T>({
   action,
@@ -66,7 +67,7 @@ export function ActionForm<T>({
     succeeded.current?.(state);
   }, [state, resetOnSuccess]);
   return (
-    <form ref={form} onSubmit={submitObject(action, collect)} method={fallback ? "post" : undefined} action={fallback} className={className} noValidate>
+    <form ref={form} onSubmit={submitObject(action, collect)} method="post" action={fallback} className={className} noValidate>
       {children}
     </form>
   );

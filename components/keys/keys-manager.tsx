@@ -112,6 +112,7 @@ export function KeysManager({
                     <td className="py-2">
                       {renaming === k.id && actions.rename ? (
                         <form
+                          method="post"
                           className="flex flex-wrap items-start gap-1"
                           onSubmit={(e) => {
                             e.preventDefault();

@@ -185,3 +185,36 @@ describe("forgot / reset password without JavaScript", () => {
     }
   });
 });
+
+describe("forms sent before the page has hydrated (JavaScript off)", () => {
+  it("are POSTs: the sign-in and profile password forms never put a password in the address, and nothing changes", async () => {
+    const user = await readyUser(app, admin);
+    const hashBefore = (await app.db.execute({ sql: "SELECT hashed_password FROM users WHERE id = ?", args: [user.id] })).rows[0].hashed_password;
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${app.url}/login`);
+      await page.getByLabel("Username").fill(user.username);
+      await page.getByLabel("Password", { exact: true }).fill("typed-before-hydration");
+      const [signIn] = await Promise.all([page.waitForRequest((r) => r.isNavigationRequest()), page.getByRole("button", { name: "Sign in" }).click()]);
+      expect(signIn.method()).toBe("POST");
+      await page.waitForLoadState();
+      expect(page.url()).not.toContain("typed-before-hydration");
+
+      await context.addCookies(user.session.cookie.split("; ").map((c) => ({ name: c.slice(0, c.indexOf("=")), value: c.slice(c.indexOf("=") + 1), url: app.url })));
+      await page.goto(`${app.url}/user/profile`);
+      const pw = page.getByRole("region", { name: "Password" });
+      await pw.getByLabel("Current password").fill(user.password);
+      await pw.getByLabel("New password", { exact: true }).fill("typed-new-password");
+      await pw.getByLabel("Repeat new password").fill("typed-new-password");
+      const [change] = await Promise.all([page.waitForRequest((r) => r.isNavigationRequest()), pw.getByRole("button", { name: "Change password" }).click()]);
+      expect(change.method()).toBe("POST");
+      const answer = await change.response();
+      expect(answer?.status()).toBeLessThan(500);
+      expect(page.url()).not.toContain("typed-new-password");
+      expect((await app.db.execute({ sql: "SELECT hashed_password FROM users WHERE id = ?", args: [user.id] })).rows[0].hashed_password).toBe(hashBefore);
+    } finally {
+      await context.close();
+    }
+  });
+});

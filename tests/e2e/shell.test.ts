@@ -175,6 +175,9 @@ const TARGETS: Target[] = [
   { name: "/user/billing (portal)", role: "user", path: () => "/user/billing" },
   { name: "/user/keys (portal)", role: "user", path: () => "/user/keys" },
   { name: "/user/usage (portal)", role: "user", path: () => "/user/usage" },
+  { name: "/user/profile (portal)", role: "user", path: () => "/user/profile" },
+  { name: "/user/forgot-password", role: "anon", path: () => "/user/forgot-password" },
+  { name: "/user/reset-password (a link that does not work)", role: "anon", path: () => "/user/reset-password?token=not-a-real-token" },
   { name: "/no-such-page", role: "admin", path: () => "/no-such-page" },
   { name: "Create User dialog", role: "admin", path: () => "/users", dialog: { open: (p) => clickAndWait(p, p.getByRole("button", { name: "+ Create User" })), button: "submit" } },
   ...(["Budget", "Permissions", "API Keys", "Usage"] as const).map(

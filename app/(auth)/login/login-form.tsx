@@ -28,7 +28,8 @@ export function LoginForm({ next }: { next: string }) {
   }
 
   return (
-    <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
+    // A POST even before hydration: a GET would put the password in the address bar and the logs.
+    <form onSubmit={onSubmit} method="post" className="flex flex-col gap-4" noValidate>
       <Field label="Username" name="username" autoComplete="username" autoFocus required />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required />
       {error && (
