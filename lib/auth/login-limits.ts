@@ -1,6 +1,7 @@
 import "server-only";
 import { RateLimiterMemory, type RateLimiterAbstract, type RateLimiterRes } from "rate-limiter-flexible";
 import { cache, type Cache } from "@/lib/cache";
+import { DomainError } from "@/lib/errors";
 import { shared } from "@/lib/shared";
 
 // Sign-in throttling. Every attempt is counted *before* its password is compared, by an atomic
@@ -115,7 +116,26 @@ export async function admitLogin(rawUsername: string, ip: string): Promise<Admis
 }
 
 /** The refusal's wording, the same whoever the username belongs to (or not). */
-export function tooManyAttempts(retryAfterSeconds: number): string {
+export function tooManyAttempts(retryAfterSeconds: number, what = "failed sign-ins"): string {
   const wait = retryAfterSeconds < 60 ? `${retryAfterSeconds} second${retryAfterSeconds === 1 ? "" : "s"}` : `${Math.ceil(retryAfterSeconds / 60)} minute(s)`;
-  return `Too many failed sign-ins. Try again in ${wait}.`;
+  return `Too many ${what}. Try again in ${wait}.`;
+}
+
+/**
+ * A signed-in form's current-password check (e-mail or password change), counted on the sign-in
+ * counters: whoever holds a stolen session guesses no faster there than at the sign-in page, and the
+ * guesses of both add up. `check` throws a DomainError at "current" for a wrong password (the attempt
+ * stays counted); a right one gives its points back, as a sign-in does, whatever else `check` decides.
+ */
+export async function countedPasswordCheck<T>(username: string, ip: string, check: () => Promise<T>): Promise<T> {
+  const admission = await admitLogin(username, ip);
+  if (!admission.admitted) throw DomainError.field("current", tooManyAttempts(admission.retryAfterSeconds, "wrong passwords"));
+  try {
+    const result = await check();
+    await admission.succeeded();
+    return result;
+  } catch (e) {
+    if (!(e instanceof DomainError && e.fieldErrors?.current)) await admission.succeeded();
+    throw e;
+  }
 }

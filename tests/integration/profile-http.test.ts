@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { readyUser, signedInAdmin, type ReadyUser } from "../support/admin";
 import { startApp, type App } from "../support/app";
-import { callAction, loginOrThrow, type Session } from "../support/http";
+import { callAction, login, loginOrThrow, type Session } from "../support/http";
 import { unique } from "../support/names";
 import { waitForMail } from "../support/smtp";
 
@@ -104,6 +104,37 @@ describe("the profile page's actions", () => {
     // The old cookie of this browser is of the old version too: only the renewed one works.
     expect((await page(someone.session)).status).toBe(307);
     await loginOrThrow(app.url, someone.username, "fresh-password-1");
+  });
+
+  it("counts wrong current passwords like failed sign-ins: past the limit even the right one is refused, and nothing changes", async () => {
+    const victim = await readyUser(app, admin);
+    const before = await row(victim.id);
+    // The sign-in counter per (username, address) allows 5 in 15 minutes (LOGIN_LIMITS.pair).
+    for (let i = 0; i < 5; i++) {
+      const wrong = await act(i % 2 ? "changeOwnPasswordAction" : "changeOwnEmailAction", { current: `guess-${i}-guess`, password: "stolen-pass-1", confirm: "stolen-pass-1", email: "thief@example.test" }, victim.session);
+      expect(wrong.state?.fieldErrors?.current, `guess ${i}`).toEqual(["The current password is not correct"]);
+    }
+    for (const name of ["changeOwnPasswordAction", "changeOwnEmailAction"]) {
+      const right = await act(name, { current: victim.password, password: "stolen-pass-1", confirm: "stolen-pass-1", email: "thief@example.test" }, victim.session);
+      expect(right.state?.ok, name).toBe(false);
+      expect(right.state?.fieldErrors?.current?.[0], name).toMatch(/^Too many wrong passwords\. Try again in \d+ (seconds?|minute\(s\))\.$/);
+    }
+    expect(await row(victim.id)).toEqual(before);
+    // The same counters as the sign-in page: guessing here also holds off sign-ins from this address.
+    const blocked = await login(app.url, victim.username, victim.password);
+    expect("error" in blocked && blocked.error).toMatch(/^Too many failed sign-ins/);
+  });
+
+  it("a right current password gives its count back, like a sign-in", async () => {
+    const owner = await readyUser(app, admin);
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 4; i++) {
+        const wrong = await act("changeOwnEmailAction", { current: `typo-${round}-${i}`, email: `${owner.username}.${round}@example.test` }, owner.session);
+        expect(wrong.state?.fieldErrors?.current).toEqual(["The current password is not correct"]);
+      }
+      const right = await act("changeOwnEmailAction", { current: owner.password, email: `${owner.username}.${round}@example.test` }, owner.session);
+      expect(right.state, `round ${round}: ${right.body}`).toMatchObject({ ok: true });
+    }
   });
 
   it("refuses a timezone out of range and saves one in range, from the next local day", async () => {
