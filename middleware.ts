@@ -1,8 +1,9 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { encode, getToken } from "next-auth/jwt";
-import { clearSessionCookies, issueSessionCookie, sessionCookie } from "@/lib/auth/cookies";
+import { clearImpersonationCookie, clearSessionCookies, impersonationCookie, issueSessionCookie, sessionCookie } from "@/lib/auth/cookies";
 import { isSameOrigin } from "@/lib/auth/origin";
 import { ACTION_BODY_LIMIT_BYTES, edgeAuthSecret, edgeDevelopment, edgeSecureCookies, edgeSessionLifetimes } from "@/lib/config/edge";
+import { verifyImpersonation } from "@/lib/impersonation/token";
 import { jsonTooDeep } from "@/lib/json-depth";
 import { contentSecurityPolicy, newNonce } from "@/lib/security/csp";
 import { claimsOf, endedByTime, needsRefresh, nowSeconds } from "@/lib/sessions/policy";
@@ -19,7 +20,10 @@ import { claimsOf, endedByTime, needsRefresh, nowSeconds } from "@/lib/sessions/
 //    moves a live session's last-seen time on (server components cannot set cookies). It reads and
 //    verifies cookies, never the database; every page, action and route handler checks the session
 //    itself through lib/auth/dal (sign-out, suspension, versions), so a request that skips this (e.g.
-//    a forged x-middleware-subrequest header) gains nothing.
+//    a forged x-middleware-subrequest header) gains nothing. On the portal it also verifies the
+//    impersonation cookie (signature and expiry, no database) and clears one that fails, so a dead
+//    cookie does not ride along; whether it is live, and so the banner, is the DAL's to say
+//    (lib/impersonation liveImpersonation).
 
 // Forgot / reset password serve signed-out visitors, their server actions and no-JavaScript form
 // routes (…/submit) included; those need no session (lib/users/password-reset checks what they may do).
@@ -27,7 +31,8 @@ const PUBLIC = ["/login", "/user/login", "/api/auth", "/logout", "/user/forgot-p
 // Route handlers that answer a missing session themselves, with a JSON 401: the JSON APIs, and the
 // portal's download (under /user/ for the portal's cookie path), whose link would otherwise save the
 // sign-in page as the file.
-const ANSWERS_ITSELF = (pathname: string) => pathname.startsWith("/api/") || pathname === "/user/usage/export";
+// The admin's route handlers (/admin/…: the impersonation start) answer with JSON errors too.
+const ANSWERS_ITSELF = (pathname: string) => pathname.startsWith("/api/") || pathname.startsWith("/admin/") || pathname === "/user/usage/export";
 
 export async function middleware(request: NextRequest) {
   const csp = contentSecurityPolicy(newNonce(), { dev: edgeDevelopment() });
@@ -56,6 +61,7 @@ async function route(request: NextRequest, next: () => NextResponse): Promise<Ne
   const now = nowSeconds();
   if (token && claims && !endedByTime(claims, lifetimes, now)) {
     const response = next();
+    await dropDeadImpersonation(request, response, secret, secure);
     if (needsRefresh(claims, now)) {
       // The same session seen again: only `seen` moves; the sign-in time, and so the absolute
       // lifetime, stay as they were.
@@ -120,4 +126,11 @@ function hasForeignReference(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(hasForeignReference);
   if (value && typeof value === "object") return Object.values(value).some(hasForeignReference);
   return false;
+}
+
+/** On a portal path, clears an impersonation cookie that is altered, forged or expired. */
+async function dropDeadImpersonation(request: NextRequest, response: NextResponse, secret: string, secure: boolean) {
+  if (!(request.nextUrl.pathname === "/user" || request.nextUrl.pathname.startsWith("/user/"))) return;
+  const raw = request.cookies.get(impersonationCookie(secure).name)?.value;
+  if (raw && !(await verifyImpersonation(raw, secret))) clearImpersonationCookie(response.cookies, secure);
 }

@@ -12,7 +12,16 @@ const isCurrent = (pathname: string, href: string) => pathname === href || pathn
  * password page and sign-out. Below `md` it folds into a Menu button that opens the same links (an
  * Account button when there are no links: the portal keeps its menu in its own drawer).
  */
-export function AppHeader({ user, links }: { user: { username: string; displayName: string | null; role: string }; links: NavLink[] }) {
+export function AppHeader({
+  user,
+  links,
+  impersonating = false,
+}: {
+  user: { username: string; displayName: string | null; role: string };
+  links: NavLink[];
+  /** An admin impersonating `user`: no Password link (that page is the admin's own, not the user's). */
+  impersonating?: boolean;
+}) {
   const pathname = usePathname();
   const [open, setOpen] = useState(false);
   const navLinks = (stacked: boolean) =>
@@ -36,9 +45,11 @@ export function AppHeader({ user, links }: { user: { username: string; displayNa
       <span className="text-muted md:hidden lg:inline" data-testid="signed-in-as">
         {user.displayName ?? user.username} <span className="text-muted">({user.role})</span>
       </span>
-      <Link href="/change-password" aria-current={pathname === "/change-password" ? "page" : undefined} className="rounded-md px-2 py-1 whitespace-nowrap text-muted hover:bg-surface-2 hover:text-fg">
-        Password
-      </Link>
+      {!impersonating && (
+        <Link href="/change-password" aria-current={pathname === "/change-password" ? "page" : undefined} className="rounded-md px-2 py-1 whitespace-nowrap text-muted hover:bg-surface-2 hover:text-fg">
+          Password
+        </Link>
+      )}
       <form action="/logout" method="post">
         <button type="submit" className="rounded-md border border-line-strong px-2 py-1 whitespace-nowrap text-fg hover:bg-surface-2">
           Sign out

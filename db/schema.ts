@@ -303,6 +303,27 @@ export const revokedSessions = sqliteTable(
   (t) => [index("revoked_sessions_user_idx").on(t.userId, t.expiresAt)],
 );
 
+/**
+ * Admin impersonations (SPEC §5): who took whose portal, from which of their sessions, until when, and
+ * how it ended. The signed cookie names the row; the data-access layer checks the row on every request,
+ * so ending it (End Impersonation, or found ended by the admin's logout or suspension) kills the
+ * cookie everywhere, a copied one included.
+ */
+export const impersonations = sqliteTable(
+  "impersonations",
+  {
+    id: text("id").primaryKey(),
+    adminId: text("admin_id").notNull(),
+    adminSessionId: text("admin_session_id").notNull(),
+    userId: text("user_id").notNull(),
+    startedAt: text("started_at").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    endedAt: text("ended_at"),
+    endReason: text("end_reason"),
+  },
+  (t) => [index("impersonations_admin_idx").on(t.adminId, t.startedAt)],
+);
+
 export const passwordResetTokens = sqliteTable(
   "password_reset_tokens",
   {

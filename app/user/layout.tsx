@@ -4,12 +4,14 @@ import { BudgetBars } from "@/components/portal/budget-bars";
 import { myBudget } from "@/components/portal/data";
 import { portalMenu } from "@/components/portal/menu";
 import { PortalDrawer } from "@/components/portal/portal-drawer";
+import { ImpersonationBanner } from "@/components/portal/impersonation-banner";
 import { PortalNav } from "@/components/portal/portal-nav";
 import { getSession } from "@/lib/auth/dal";
 
 // The frame of the portal: the header, and beside the page a sidebar with the role menu and the
 // budget bars (on phones, a drawer behind a button). Like the admin layout it is not the gate: each
 // portal page calls userPage() itself; the frame is drawn only for a session that may see the portal.
+// While an admin impersonates the user, the orange banner heads every portal page.
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
   const user = await getSession();
   const me = user && !user.mustChangePassword ? user : null;
@@ -24,7 +26,8 @@ export default async function PortalLayout({ children }: { children: React.React
   );
   return (
     <>
-      <AppHeader user={me} links={navFor(me.role)} />
+      {me.impersonator && <ImpersonationBanner username={me.username} admin={me.impersonator.username} />}
+      <AppHeader user={me} links={navFor(me.role)} impersonating={Boolean(me.impersonator)} />
       <div className="mx-auto flex max-w-7xl gap-8 px-4 py-6 sm:px-6">
         <aside aria-label="Portal menu and budget" className="hidden w-56 shrink-0 flex-col gap-6 md:flex" data-testid="portal-sidebar">
           {panel}

@@ -41,11 +41,14 @@ export function KeysManager({
   actions,
   viewer = "admin",
   onCreated,
+  createRefused,
 }: {
   keys: KeyListItem[];
   actions: KeyActions;
   viewer?: KeyViewer;
   onCreated?: (key: string) => void;
+  /** Why no key may be created here (an admin impersonating the owner): said instead of the form. */
+  createRefused?: string;
 }) {
   const [created, create, creating] = useActionState(actions.create, undefined);
   const [rowState, setRowState] = useState<{ ok: boolean; message?: string }>();
@@ -228,29 +231,35 @@ export function KeysManager({
       )}
       <FormMessage state={rowState} />
 
-      <ActionForm
-        action={create}
-        state={created}
-        resetOnSuccess
-        onSuccess={(state) => {
-          toast.success("API key created: copy it now.");
-          if (state.data) onCreated?.(state.data.key);
-        }}
-        className="flex flex-wrap items-end gap-3 border-t border-line pt-4"
-      >
-        <Field
-          ref={labelField}
-          label="New key label"
-          name="label"
-          placeholder="e.g. laptop, CI, Claude Code"
-          maxLength={100}
-          errors={created?.ok ? undefined : created?.fieldErrors?.label}
-          className="w-full sm:w-72"
-        />
-        <Button type="submit" pending={creating}>
-          {creating ? "Creating…" : "Create key"}
-        </Button>
-      </ActionForm>
+      {createRefused ? (
+        <p className="border-t border-line pt-4 text-sm text-muted" data-testid="create-refused">
+          {createRefused}
+        </p>
+      ) : (
+        <ActionForm
+          action={create}
+          state={created}
+          resetOnSuccess
+          onSuccess={(state) => {
+            toast.success("API key created: copy it now.");
+            if (state.data) onCreated?.(state.data.key);
+          }}
+          className="flex flex-wrap items-end gap-3 border-t border-line pt-4"
+        >
+          <Field
+            ref={labelField}
+            label="New key label"
+            name="label"
+            placeholder="e.g. laptop, CI, Claude Code"
+            maxLength={100}
+            errors={created?.ok ? undefined : created?.fieldErrors?.label}
+            className="w-full sm:w-72"
+          />
+          <Button type="submit" pending={creating}>
+            {creating ? "Creating…" : "Create key"}
+          </Button>
+        </ActionForm>
+      )}
       {created && !created.ok && <FormMessage state={created} />}
     </div>
   );

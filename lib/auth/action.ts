@@ -13,7 +13,12 @@ export type ActionState<T = undefined> = {
 };
 
 type Handler<S extends z.ZodType, T> = (input: z.infer<S>, user: SessionUser) => Promise<T | void>;
-type Options = { revalidate?: string; allowPasswordChange?: boolean };
+type Options = {
+  revalidate?: string;
+  allowPasswordChange?: boolean;
+  /** What an impersonating admin may not do here, said in the refusal ("change the user's password"). */
+  notWhileImpersonating?: string;
+};
 
 /**
  * Server actions are public endpoints: anyone can post anything to them. This wrapper checks the

@@ -5,7 +5,9 @@ import { cache as perRequest } from "react";
 import { AuthError } from "@/lib/errors";
 import { sessionStateOf, type SessionState } from "@/lib/callers";
 import { config } from "@/lib/config";
-import { sessionCookie } from "./cookies";
+import { liveImpersonation, type Impersonator } from "@/lib/impersonation";
+import { verifyImpersonation } from "@/lib/impersonation/token";
+import { impersonationCookie, sessionCookie } from "./cookies";
 import { endedByTime, type SessionClaims } from "@/lib/sessions/policy";
 import { PORTAL_HOME } from "./redirects";
 import { readSessionToken } from "./session-token";
@@ -13,7 +15,11 @@ import { readSessionToken } from "./session-token";
 // The data-access layer's gate: the only place that turns a cookie into a user. Pages, server actions
 // and route handlers all call it; middleware is a convenience in front, never the check itself.
 
-export type SessionUser = SessionState;
+/**
+ * Who the request acts for. On the portal, while an admin impersonates a user, that is the user, with
+ * `impersonator` naming the admin (the real actor: lib/audit writes them as such).
+ */
+export type SessionUser = SessionState & { impersonator?: Impersonator };
 
 /**
  * The request's session: its token's claims and the user's live record, or null when there is none
@@ -29,26 +35,58 @@ const currentSession = perRequest(async (): Promise<{ claims: SessionClaims; use
   return { claims, user: state };
 });
 
-/** The signed-in user, or null. */
-export const getSession = perRequest(async (): Promise<SessionUser | null> => (await currentSession())?.user ?? null);
+/**
+ * The session's identity on this request: the signed-in user; or, when the request carries an
+ * impersonation cookie (only portal paths do: it is Path=/user) that is signed, unexpired and still
+ * live for this very admin session (lib/impersonation liveImpersonation: the row not ended, the admin
+ * still an active admin, the user still active and not an admin), the impersonated user with the admin
+ * as `impersonator`. Anything wrong with the cookie leaves the admin as themselves.
+ */
+const currentIdentity = perRequest(async (): Promise<SessionUser | null> => {
+  const session = await currentSession();
+  if (!session) return null;
+  const raw = (await cookies()).get(impersonationCookie(config().secureCookies).name)?.value;
+  const claims = raw ? await verifyImpersonation(raw, config().authSecret) : null;
+  const live = claims ? await liveImpersonation(claims, session.user, session.claims.sid) : null;
+  return live ? { ...live.user, impersonator: live.impersonator } : session.user;
+});
 
-/** The signed-in session's claims (its id and times), for the actions that re-issue or end it. */
+/** The signed-in user (on the portal, the impersonated one while an admin impersonates), or null. */
+export const getSession = perRequest(async (): Promise<SessionUser | null> => currentIdentity());
+
+/** The signed-in session's claims (its id and times; the admin's own while impersonating), for the actions that re-issue or end it. */
 export const getSessionClaims = perRequest(async (): Promise<SessionClaims | null> => (await currentSession())?.claims ?? null);
 
-type Options = { allowPasswordChange?: boolean };
+type Options = { allowPasswordChange?: boolean; notWhileImpersonating?: string };
 
-/** For actions and route handlers: the user, or an AuthError. */
+/**
+ * For actions and route handlers: the user (with `impersonator` while an admin impersonates them), or
+ * an AuthError. `notWhileImpersonating` names what an impersonating admin may not do (the user's
+ * password and e-mail, creating or revealing keys): refused with that reason.
+ */
 export async function requireUser(opts: Options = {}): Promise<SessionUser> {
   const user = await getSession();
   if (!user) throw new AuthError("no-session");
   if (user.mustChangePassword && !opts.allowPasswordChange) {
     throw new AuthError("must-change-password", "Choose a new password before you continue.");
   }
+  if (user.impersonator && opts.notWhileImpersonating) {
+    throw new AuthError("forbidden", `While impersonating, you cannot ${opts.notWhileImpersonating}.`);
+  }
   return user;
 }
 
+/**
+ * The admin's own session, whatever impersonation cookie the request carries: the admin pages and
+ * actions are always the admin's (the cookie is Path=/user and never reaches them from a browser; this
+ * holds even if it did).
+ */
 export async function requireAdmin(opts: Options = {}): Promise<SessionUser> {
-  const user = await requireUser(opts);
+  const user = (await currentSession())?.user;
+  if (!user) throw new AuthError("no-session");
+  if (user.mustChangePassword && !opts.allowPasswordChange) {
+    throw new AuthError("must-change-password", "Choose a new password before you continue.");
+  }
   if (user.role !== "admin") throw new AuthError("forbidden");
   return user;
 }

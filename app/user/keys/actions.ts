@@ -13,7 +13,8 @@ export const createOwnKeyAction = userAction(
     const { key, prefix } = await createOwnKey(me, label);
     return { key, prefix };
   },
-  revalidate,
+  // A new key's only showing would put the user's credential in the admin's hands.
+  { ...revalidate, notWhileImpersonating: "create an API key for the user" },
 );
 
 export const renameOwnKeyAction = userAction(RenameOwnKey, async ({ keyId, label }, me) => renameOwnKey(me, keyId, label), revalidate);

@@ -15,6 +15,7 @@ export default async function UserKeysPage() {
         keys={keys.map(({ id, prefix, label, status, suspendedBy, createdAt, lastUsedAt }) => ({ id, prefix, label, status, suspendedBy, createdAt, lastUsedAt }))}
         appUrl={config().appUrl}
         models={models}
+        impersonating={Boolean(me.impersonator)}
       />
     </div>
   );

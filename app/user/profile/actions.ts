@@ -17,7 +17,10 @@ const counted = async <T>(username: string, check: () => Promise<T>) => countedP
 
 export const updateOwnProfileAction = userAction(UpdateOwnProfile, async ({ displayName }, me) => setOwnDisplayName(me, displayName), revalidate);
 
-export const changeOwnEmailAction = userAction(ChangeOwnEmail, async ({ email, current }, me) => counted(me.username, () => changeOwnEmail(me, current, email)), revalidate);
+export const changeOwnEmailAction = userAction(ChangeOwnEmail, async ({ email, current }, me) => counted(me.username, () => changeOwnEmail(me, current, email)), {
+  ...revalidate,
+  notWhileImpersonating: "change the user's e-mail address",
+});
 
 export const setOwnTimezoneAction = userAction(SetTimezone, async ({ timezoneOffsetHours }, me) => setTimezone(me, me.id, timezoneOffsetHours), revalidate);
 
@@ -27,4 +30,4 @@ export const changeOwnPasswordAction = userAction(ChangeOwnPassword, async ({ cu
   // Every other session of the user ends (the version moved on); this browser stays signed in.
   const sessionVersion = await counted(me.username, () => changeOwnPassword(me.id, current, password));
   await keepThisSession(claims, sessionVersion, me.username);
-});
+}, { notWhileImpersonating: "change the user's password" });

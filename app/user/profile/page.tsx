@@ -18,6 +18,7 @@ export default async function UserProfilePage() {
         profile={{ username: user.username, email: user.email, displayName: user.displayName }}
         timezone={status.timezone}
         mailEnabled={mailEnabled()}
+        impersonating={Boolean(me.impersonator)}
       />
     </div>
   );

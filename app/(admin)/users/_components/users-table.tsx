@@ -93,7 +93,7 @@ export function UsersTable({
               </Cell>
               <Cell className="pt-2 md:pt-2">
                 <UserRowActions
-                  user={{ id: u.id, username: u.username, active: u.isActive === 1 }}
+                  user={{ id: u.id, username: u.username, active: u.isActive === 1, role: u.role }}
                   editHref={usersUrl(query, { edit: u.id })}
                   isSelf={u.id === currentAdminId}
                   keyCount={keyCounts[u.id] ?? 0}

@@ -8,7 +8,7 @@ import { HowToConnect } from "./connect";
 const actions: KeyActions = { create: createOwnKeyAction, setStatus: setOwnKeyStatusAction, delete: deleteOwnKeyAction, rename: renameOwnKeyAction };
 
 /** The user's keys and, beside them, how to connect: with the key just created filled in, else a placeholder. */
-export function OwnKeys({ keys, appUrl, models }: { keys: KeyListItem[]; appUrl: string; models: string[] }) {
+export function OwnKeys({ keys, appUrl, models, impersonating = false }: { keys: KeyListItem[]; appUrl: string; models: string[]; impersonating?: boolean }) {
   const [newKey, setNewKey] = useState<string>();
   return (
     <div className="flex min-w-0 flex-col gap-6">
@@ -16,7 +16,14 @@ export function OwnKeys({ keys, appUrl, models }: { keys: KeyListItem[]; appUrl:
         <h2 id="keys-heading" className="mb-3 text-lg font-medium">
           Your keys
         </h2>
-        <KeysManager keys={keys} actions={actions} viewer="owner" onCreated={setNewKey} />
+        <KeysManager
+          keys={keys}
+          actions={actions}
+          viewer="owner"
+          onCreated={setNewKey}
+          // A new key is shown once: made by an impersonating admin, the user's credential would be in their hands.
+          createRefused={impersonating ? "While impersonating, you cannot create an API key for the user." : undefined}
+        />
       </section>
       <HowToConnect appUrl={appUrl} apiKey={newKey} models={models} />
     </div>

@@ -25,9 +25,35 @@ function Card({ id, title, children }: { id: string; title: string; children: Re
   );
 }
 
+/** In place of a form an impersonating admin may not use. */
+function Locked({ what, value }: { what: string; value?: string | null }) {
+  return (
+    <p className="text-sm text-muted" data-testid="impersonation-locked">
+      {value !== undefined && (
+        <>
+          <span className="font-medium text-fg">{value ?? "None"}</span>
+          <br />
+        </>
+      )}
+      {`While impersonating, you cannot change the user's ${what}.`}
+    </p>
+  );
+}
+
 // Four forms, each saved on its own, so that one never waits on, or is refused for, a field of another.
 // Each says its outcome twice: a toast, and a status line inside the form (where the focus is).
-export function ProfileForms({ profile, timezone, mailEnabled }: { profile: Profile; timezone: Timezone; mailEnabled: boolean }) {
+export function ProfileForms({
+  profile,
+  timezone,
+  mailEnabled,
+  impersonating = false,
+}: {
+  profile: Profile;
+  timezone: Timezone;
+  mailEnabled: boolean;
+  /** An admin impersonating: the e-mail and password are the user's alone (the actions refuse too). */
+  impersonating?: boolean;
+}) {
   const [nameState, saveName, savingName] = useActionState(updateOwnProfileAction, undefined);
   const [emailState, saveEmail, savingEmail] = useActionState(changeOwnEmailAction, undefined);
   const [tzState, saveTz, savingTz] = useActionState(setOwnTimezoneAction, undefined);
@@ -58,26 +84,30 @@ export function ProfileForms({ profile, timezone, mailEnabled }: { profile: Prof
       </Card>
 
       <Card id="profile-email" title="E-mail address">
-        <ActionForm
-          action={saveEmail}
-          state={emailState}
-          onSuccess={(s) => toast.success(emailSaved(s.data?.notified))}
-          className="flex flex-col gap-4"
-        >
-          <Field label="E-mail address" name="email" type="email" autoComplete="email" defaultValue={profile.email ?? ""} errors={errorsOf(emailState)?.email} />
-          <Field
-            label="Current password"
-            name="current"
-            type="password"
-            autoComplete="current-password"
-            hint={mailEnabled ? "Needed to change the address. Your previous address is told of the change." : "Needed to change the address."}
-            errors={errorsOf(emailState)?.current}
-          />
-          <FormMessage state={emailState?.ok ? { ok: true, message: emailSaved(emailState.data?.notified) } : emailState} />
-          <Button type="submit" pending={savingEmail} className="self-start">
-            {savingEmail ? "Saving…" : "Change e-mail"}
-          </Button>
-        </ActionForm>
+        {impersonating ? (
+          <Locked what="e-mail address" value={profile.email} />
+        ) : (
+          <ActionForm
+            action={saveEmail}
+            state={emailState}
+            onSuccess={(s) => toast.success(emailSaved(s.data?.notified))}
+            className="flex flex-col gap-4"
+          >
+            <Field label="E-mail address" name="email" type="email" autoComplete="email" defaultValue={profile.email ?? ""} errors={errorsOf(emailState)?.email} />
+            <Field
+              label="Current password"
+              name="current"
+              type="password"
+              autoComplete="current-password"
+              hint={mailEnabled ? "Needed to change the address. Your previous address is told of the change." : "Needed to change the address."}
+              errors={errorsOf(emailState)?.current}
+            />
+            <FormMessage state={emailState?.ok ? { ok: true, message: emailSaved(emailState.data?.notified) } : emailState} />
+            <Button type="submit" pending={savingEmail} className="self-start">
+              {savingEmail ? "Saving…" : "Change e-mail"}
+            </Button>
+          </ActionForm>
+        )}
       </Card>
 
       <Card id="profile-timezone" title="Timezone">
@@ -109,21 +139,25 @@ export function ProfileForms({ profile, timezone, mailEnabled }: { profile: Prof
       </Card>
 
       <Card id="profile-password" title="Password">
-        <ActionForm
-          action={savePw}
-          state={pwState}
-          resetOnSuccess
-          onSuccess={() => toast.success("Password changed. Your other sessions have been signed out.")}
-          className="flex flex-col gap-4"
-        >
-          <Field label="Current password" name="current" type="password" autoComplete="current-password" errors={errorsOf(pwState)?.current} />
-          <Field label="New password" name="password" type="password" autoComplete="new-password" hint="At least 8 characters" errors={errorsOf(pwState)?.password} />
-          <Field label="Repeat new password" name="confirm" type="password" autoComplete="new-password" errors={errorsOf(pwState)?.confirm} />
-          <FormMessage state={pwState?.ok ? { ok: true, message: "Password changed. Your other sessions have been signed out." } : pwState} />
-          <Button type="submit" pending={savingPw} className="self-start">
-            {savingPw ? "Saving…" : "Change password"}
-          </Button>
-        </ActionForm>
+        {impersonating ? (
+          <Locked what="password" />
+        ) : (
+          <ActionForm
+            action={savePw}
+            state={pwState}
+            resetOnSuccess
+            onSuccess={() => toast.success("Password changed. Your other sessions have been signed out.")}
+            className="flex flex-col gap-4"
+          >
+            <Field label="Current password" name="current" type="password" autoComplete="current-password" errors={errorsOf(pwState)?.current} />
+            <Field label="New password" name="password" type="password" autoComplete="new-password" hint="At least 8 characters" errors={errorsOf(pwState)?.password} />
+            <Field label="Repeat new password" name="confirm" type="password" autoComplete="new-password" errors={errorsOf(pwState)?.confirm} />
+            <FormMessage state={pwState?.ok ? { ok: true, message: "Password changed. Your other sessions have been signed out." } : pwState} />
+            <Button type="submit" pending={savingPw} className="self-start">
+              {savingPw ? "Saving…" : "Change password"}
+            </Button>
+          </ActionForm>
+        )}
       </Card>
     </div>
   );
