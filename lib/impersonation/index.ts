@@ -45,7 +45,16 @@ export async function startImpersonation(
   return { ok: true, token, expiresAt, user: { id: user.id, username: user.username } };
 }
 
-export type EndReason = "ended" | "expired" | "admin_session_ended" | "admin_no_longer_admin" | "user_suspended" | "user_became_admin" | "user_deleted";
+export type EndReason =
+  | "ended"
+  | "expired"
+  | "admin_session_ended"
+  | "admin_suspended"
+  | "admin_deleted"
+  | "admin_no_longer_admin"
+  | "user_suspended"
+  | "user_became_admin"
+  | "user_deleted";
 
 /**
  * Ends an impersonation once: the first call writes `ended_at` and the audit entry (under the admin's
@@ -119,4 +128,26 @@ export async function expiredOpenImpersonations(now = new Date()): Promise<numbe
     .where(and(isNull(impersonations.endedAt), sql`${impersonations.expiresAt} <= ${now.toISOString()}`));
   for (const { id } of rows) await endImpersonation(id, "expired", now);
   return rows.length;
+}
+
+/**
+ * Ends at once the open impersonations a change to `userId` has ended: by them as the admin (suspended,
+ * demoted, deleted) and of them as the user (suspended, made an admin, deleted). The next request would
+ * find them dead anyway (liveImpersonation); this writes the end and its reason into the audit trail now.
+ */
+export async function endImpersonationsInvolving(userId: string, change: "suspended" | "role" | "deleted", now = new Date()) {
+  const open = await getDb()
+    .select({ id: impersonations.id, adminId: impersonations.adminId })
+    .from(impersonations)
+    .where(and(isNull(impersonations.endedAt), sql`(${impersonations.adminId} = ${userId} OR ${impersonations.userId} = ${userId})`));
+  for (const row of open) {
+    const asAdmin = row.adminId === userId;
+    const reasons = {
+      suspended: ["admin_suspended", "user_suspended"],
+      role: ["admin_no_longer_admin", "user_became_admin"],
+      deleted: ["admin_deleted", "user_deleted"],
+    } as const satisfies Record<typeof change, readonly [EndReason, EndReason]>;
+    const reason = reasons[change][asAdmin ? 0 : 1];
+    await endImpersonation(row.id, reason, now);
+  }
 }

@@ -9,6 +9,7 @@ import { timezoneChange } from "@/lib/budgets/windows";
 import { evictCallers, keyHashesOf } from "@/lib/callers";
 import { DomainError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { endImpersonationsInvolving } from "@/lib/impersonation";
 import { nowIso } from "@/lib/time";
 import { hashPassword } from "./passwords";
 import { requireUserRow, userTarget } from "./rows";
@@ -197,6 +198,7 @@ export async function setRole(actor: Actor, id: string, role: Role) {
   ]);
   if (result.rowsAffected === 0) throw new DomainError("The last active admin cannot be demoted.");
   await evictCallers({ userId: id });
+  await endImpersonationsInvolving(id, "role");
 }
 
 export async function setActive(actor: Actor, id: string, active: boolean) {
@@ -218,6 +220,7 @@ export async function setActive(actor: Actor, id: string, active: boolean) {
   ]);
   if (result.rowsAffected === 0) throw new DomainError("The last active admin cannot be suspended.");
   await evictCallers({ userId: id });
+  if (!active) await endImpersonationsInvolving(id, "suspended");
 }
 
 export async function deleteUser(actor: Actor, id: string) {
@@ -236,6 +239,7 @@ export async function deleteUser(actor: Actor, id: string) {
   ]);
   if (result.rowsAffected === 0) throw new DomainError("The last active admin cannot be deleted.");
   await evictCallers({ userId: id, keyHashes });
+  await endImpersonationsInvolving(id, "deleted");
 }
 
 /** The same guard as notLastActiveAdmin, for statements on other tables that belong to the user. */

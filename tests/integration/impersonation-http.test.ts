@@ -174,7 +174,7 @@ describe("ending", () => {
     expect(await rows("SELECT id FROM audit_log WHERE action = 'impersonation.end' AND target_id = ?", [alice.id])).toHaveLength(1);
   });
 
-  it("ends at the next request when the user is suspended, and when the admin loses the role", async () => {
+  it("ends when the user is suspended, and when the admin loses the role or is suspended", async () => {
     const alice = await readyUser(app, admin);
     const as = withImpersonation(admin, (await start(admin, alice.id)).cookie!);
     await usersActionAs(app, admin, "setActiveAction", { id: alice.id, active: false });
@@ -188,6 +188,18 @@ describe("ending", () => {
     await usersActionAs(app, admin, "setRoleAction", { id: second.id, role: "user" });
     expect(await body("/user/dashboard", asBob)).not.toContain("Admin Impersonation");
     expect((await rows("SELECT end_reason FROM impersonations WHERE user_id = ?", [bob.id]))[0].end_reason).toBe("admin_no_longer_admin");
+
+    // An admin suspended: their session ends, and with it the impersonation (its end audited at once).
+    const third = await readyUser(app, admin, { role: "admin" });
+    const erin = await readyUser(app, admin);
+    const asErin = withImpersonation(third.session, (await start(third.session, erin.id)).cookie!);
+    expect(await body("/user/dashboard", asErin)).toContain(BANNER(erin.username));
+    await usersActionAs(app, admin, "setActiveAction", { id: third.id, active: false });
+    const gone = await get("/user/dashboard", asErin);
+    expect(gone.status).toBe(307);
+    expect(new URL(gone.headers.get("location")!, app.url).pathname).toBe("/login");
+    expect((await rows("SELECT end_reason FROM impersonations WHERE user_id = ?", [erin.id]))[0].end_reason).toBe("admin_suspended");
+    expect(await rows("SELECT actor_name FROM audit_log WHERE action = 'impersonation.end' AND target_id = ?", [erin.id])).toEqual([{ actor_name: third.username }]);
   });
 
   it("ends with the admin's sign-out (audited), and another session of the same admin cannot use the cookie", async () => {
