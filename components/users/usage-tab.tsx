@@ -1,9 +1,10 @@
 import Link from "next/link";
 import type { BudgetStatus } from "@/lib/budgets/status";
-import { formatAtOffset, offsetLabel } from "@/lib/timezone";
+import { offsetLabel } from "@/lib/timezone";
 import type { CallsPage } from "@/lib/usage/history";
 import type { DayUsage } from "@/lib/usage/rollups";
 import { Cell, EmptyRow, Row, Table, TableBody, TableHead, Th } from "@/components/ui/table";
+import { CostCell, KeyCell, LatencyCell, TimeCell, TokensCell } from "@/components/usage/call-cells";
 import { DailyChart, dayLabel } from "./usage-chart";
 import { UsageCards } from "./usage-cards";
 
@@ -102,40 +103,18 @@ export function UsageTab({ userId, status, oneTime, days, calls, pageHref }: Usa
               {calls.rows.length === 0 && <EmptyRow colSpan={7}>No calls yet.</EmptyRow>}
               {calls.rows.map((c) => (
                 <Row key={c.id} data-testid="usage-call" data-id={c.id}>
-                  <Cell label="Time" className="whitespace-nowrap">
-                    <time dateTime={c.createdAt}>{formatAtOffset(c.createdAt, offset)}</time>
-                  </Cell>
-                  <Cell label="Key" className="min-w-0">
-                    {c.keyPrefix === null ? (
-                      <span className="text-muted">deleted key</span>
-                    ) : (
-                      <span className="min-w-0 break-all">
-                        <code className="text-xs">{c.keyPrefix}</code>
-                        {c.keyLabel && <span className="block text-xs text-muted">{c.keyLabel}</span>}
-                      </span>
-                    )}
-                  </Cell>
+                  <TimeCell call={c} offset={offset} />
+                  <KeyCell call={c} />
                   <Cell label="Model" className="min-w-0">
                     <span className="min-w-0 break-all">
                       {c.model ?? "—"}
                       {c.endpoint && <span className="block text-xs text-muted">@{c.endpoint}</span>}
                     </span>
                   </Cell>
-                  <Cell label="Tokens" className="whitespace-nowrap md:text-right">
-                    {num.format(c.inputTokens)} / {num.format(c.outputTokens)} / {num.format(c.cacheReadTokens + c.cacheWriteTokens)}
-                    {c.estimated && (
-                      <abbr title="Estimated: the upstream sent no usage report; counted by Tollgate's tokenizer" className="ml-1 text-xs text-muted">
-                        est.
-                      </abbr>
-                    )}
-                  </Cell>
-                  <Cell label="EUR" className="md:text-right">
-                    {eur.format(c.costEur)}
-                  </Cell>
+                  <TokensCell call={c} />
+                  <CostCell call={c} />
                   <Cell label="Status">{c.status}</Cell>
-                  <Cell label="Latency" className="whitespace-nowrap md:text-right">
-                    {c.latencyMs === null ? "—" : `${num.format(c.latencyMs)} ms`}
-                  </Cell>
+                  <LatencyCell call={c} />
                 </Row>
               ))}
             </TableBody>

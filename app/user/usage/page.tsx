@@ -4,9 +4,10 @@ import { myBudget } from "@/components/portal/data";
 import { buttonClass } from "@/components/ui/button";
 import { PageHeading } from "@/components/ui/page-heading";
 import { Cell, EmptyRow, Row, Table, TableBody, TableHead, Th } from "@/components/ui/table";
+import { CostCell, KeyCell, LatencyCell, TimeCell, TokensCell } from "@/components/usage/call-cells";
 import { userPage } from "@/lib/auth/dal";
 import { listKeys } from "@/lib/keys";
-import { formatAtOffset, offsetLabel } from "@/lib/timezone";
+import { offsetLabel } from "@/lib/timezone";
 import { CALL_PERIODS, callsHref, DEFAULT_FILTER, DELETED_KEYS, parseCallsFilter, STATUS_GROUPS, statusGroupOf } from "@/lib/usage/calls-filter";
 import { CALLS_COUNT_CAP, callHistory, callModels } from "@/lib/usage/history";
 
@@ -24,7 +25,6 @@ import { CALLS_COUNT_CAP, callHistory, callModels } from "@/lib/usage/history";
 // the period's days are those the budget counts at the offset in force (recentDays), the same days as
 // the download of that period.
 
-const eur = new Intl.NumberFormat("en-IE", { style: "currency", currency: "EUR", minimumFractionDigits: 2, maximumFractionDigits: 4 });
 const num = new Intl.NumberFormat("en-US");
 
 type SearchParams = Record<string, string | string[] | undefined>;
@@ -116,42 +116,20 @@ export default async function UserUsagePage({ searchParams }: { searchParams: Pr
               {calls.rows.length === 0 && <EmptyRow colSpan={8}>{filtered ? "No calls match these filters." : `No calls in the last ${filter.days} days.`}</EmptyRow>}
               {calls.rows.map((c) => (
                 <Row key={c.id} data-testid="usage-call" data-id={c.id} data-status={c.status}>
-                  <Cell label="Time" className="whitespace-nowrap">
-                    <time dateTime={c.createdAt}>{formatAtOffset(c.createdAt, offset)}</time>
-                  </Cell>
-                  <Cell label="Key">
-                    {c.keyPrefix === null ? (
-                      <span className="text-muted">deleted key</span>
-                    ) : (
-                      <span className="min-w-0 break-all">
-                        <code className="text-xs md:whitespace-nowrap">{c.keyPrefix}</code>
-                        {c.keyLabel && <span className="block text-xs text-muted">{c.keyLabel}</span>}
-                      </span>
-                    )}
-                  </Cell>
+                  <TimeCell call={c} offset={offset} />
+                  <KeyCell call={c} />
                   <Cell label="Model">
                     <span className="min-w-0 break-all">{c.model ?? "—"}</span>
                   </Cell>
                   <Cell label="Endpoint">
                     <span className="min-w-0 break-all">{c.endpoint ?? "—"}</span>
                   </Cell>
-                  <Cell label="Tokens" className="whitespace-nowrap md:text-right">
-                    {num.format(c.inputTokens)} / {num.format(c.outputTokens)} / {num.format(c.cacheReadTokens + c.cacheWriteTokens)}
-                    {c.estimated && (
-                      <abbr title="Estimated: the upstream sent no usage report; counted by Tollgate's tokenizer" className="ml-1 text-xs text-muted">
-                        est.
-                      </abbr>
-                    )}
-                  </Cell>
-                  <Cell label="EUR" className="md:text-right">
-                    {eur.format(c.costEur)}
-                  </Cell>
+                  <TokensCell call={c} />
+                  <CostCell call={c} />
                   <Cell label="Status">
                     <span className={statusGroupOf(c.status) === "ok" ? undefined : "font-medium text-danger"}>{c.status}</span>
                   </Cell>
-                  <Cell label="Latency" className="whitespace-nowrap md:text-right">
-                    {c.latencyMs === null ? "—" : `${num.format(c.latencyMs)} ms`}
-                  </Cell>
+                  <LatencyCell call={c} />
                 </Row>
               ))}
             </TableBody>
