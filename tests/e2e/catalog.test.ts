@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createUserAs, grantAs, signedInAdmin } from "../support/admin";
-import { startApp, type App } from "../support/app";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createUserAs, grantAs } from "../support/admin";
+import type { App } from "../support/app";
 import {
   auditContext,
   expectDialogFits,
@@ -16,9 +15,9 @@ import {
   withScreenshot,
   type Viewport,
 } from "../support/audit";
-import { launchChromium } from "../support/browser";
-import { expectNoCspViolationsIn, expectPageHasCsp } from "../support/csp";
+import { expectPageHasCsp } from "../support/csp";
 import { callAction, type Session } from "../support/http";
+import { browserSuite } from "../support/browser-suite";
 import { unique } from "../support/names";
 
 // The skills and MCP tools pages (/skills, /mcp-tools) in real headless Chromium against the built app,
@@ -29,7 +28,6 @@ import { unique } from "../support/names";
 let app: App;
 let browser: Browser;
 let admin: Session;
-const contexts = new Map<string, Promise<BrowserContext>>();
 
 type Kind = "skill" | "mcp_tool";
 const PAGE: Record<Kind, string> = { skill: "/skills", mcp_tool: "/mcp-tools" };
@@ -38,8 +36,8 @@ const TABLE: Record<Kind, string> = { skill: "skills", mcp_tool: "mcp_tools" };
 
 function contextFor(viewport: Viewport): Promise<BrowserContext> {
   const key = `${viewport.width}`;
-  if (!contexts.has(key)) contexts.set(key, auditContext(browser, app.url, viewport, admin));
-  return contexts.get(key)!;
+  if (!suite.contexts.has(key)) suite.contexts.set(key, auditContext(browser, app.url, viewport, admin));
+  return suite.contexts.get(key)!;
 }
 
 async function open(viewport: Viewport, path: string): Promise<Page> {
@@ -62,21 +60,9 @@ const grantsOf = async (userId: string, kind: Kind) =>
 
 const row = (page: Page, name: string) => page.locator(`tr[data-entry="${name}"]`);
 
+const suite = browserSuite("catalog", { valkey: true, smtp: false });
 beforeAll(async () => {
-  app = await startApp({ valkey: true, smtp: false });
-  browser = await launchChromium();
-  admin = await signedInAdmin(app);
-});
-
-afterEach(async ({ task }) => {
-  await expectNoCspViolationsIn(contexts, task.name);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  mkdirSync("test-results", { recursive: true });
-  if (app) writeFileSync("test-results/catalog-app.log", app.logs());
-  await app?.stop();
+  ({ app, browser, admin } = suite);
 });
 
 for (const viewport of VIEWPORTS) {

@@ -1,13 +1,12 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import { PORTAL_MENU } from "@/components/portal/menu";
-import { createKeyAs, readyUser, signedInAdmin, type ReadyUser } from "../support/admin";
-import { startApp, type App } from "../support/app";
+import { createKeyAs, readyUser, type ReadyUser } from "../support/admin";
+import type { App } from "../support/app";
 import { auditContext, expectNoHorizontalOverflow, expectNoSeriousAxeViolations, VIEWPORTS, withScreenshot } from "../support/audit";
-import { launchChromium } from "../support/browser";
-import { expectNoCspViolationsIn, expectPageHasCsp } from "../support/csp";
+import { expectPageHasCsp } from "../support/csp";
 import type { Session } from "../support/http";
+import { browserSuite } from "../support/browser-suite";
 import { unique } from "../support/names";
 
 // Admin impersonation in real headless Chromium against the built app, at 390×844 and 1280×800: the
@@ -19,23 +18,10 @@ import { unique } from "../support/names";
 let app: App;
 let browser: Browser;
 let admin: Session;
-const contexts = new Map<string, Promise<BrowserContext>>();
 
+const suite = browserSuite("impersonation", { valkey: true });
 beforeAll(async () => {
-  app = await startApp({ valkey: true });
-  browser = await launchChromium();
-  admin = await signedInAdmin(app);
-});
-
-afterEach(async ({ task }) => {
-  await expectNoCspViolationsIn(contexts, task.name);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  mkdirSync("test-results", { recursive: true });
-  if (app) writeFileSync("test-results/impersonation-app.log", app.logs());
-  await app?.stop();
+  ({ app, browser, admin } = suite);
 });
 
 const banner = (page: Page) => page.getByRole("region", { name: "Admin impersonation" });
@@ -48,7 +34,7 @@ for (const viewport of VIEWPORTS) {
       const user: ReadyUser = await readyUser(app, admin, { username: unique("seen") });
       const keyPrefix = (await createKeyAs(app, admin, user.id, "their laptop")).slice(0, 16);
       const context = auditContext(browser, app.url, viewport, admin);
-      contexts.set(where("admin"), context);
+      suite.contexts.set(where("admin"), context);
       const page = await (await context).newPage();
       await withScreenshot(page, where("journey"), async () => {
         await page.goto(`${app.url}/users?q=${user.username}`, { waitUntil: "networkidle" });

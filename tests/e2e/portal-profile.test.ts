@@ -1,12 +1,11 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { readyUser, signedInAdmin } from "../support/admin";
-import { startApp, type App } from "../support/app";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { readyUser } from "../support/admin";
+import type { App } from "../support/app";
 import { auditContext, expectNoHorizontalOverflow, expectNoSeriousAxeViolations, expectToastAfter, openPage, VIEWPORTS, withScreenshot, type Viewport } from "../support/audit";
-import { launchChromium } from "../support/browser";
-import { expectNoCspViolationsIn, expectPageHasCsp } from "../support/csp";
+import { expectPageHasCsp } from "../support/csp";
 import { loginOrThrow, type Session } from "../support/http";
+import { browserSuite } from "../support/browser-suite";
 import { unique } from "../support/names";
 import { waitForMail } from "../support/smtp";
 
@@ -20,11 +19,10 @@ import { waitForMail } from "../support/smtp";
 let app: App;
 let browser: Browser;
 let admin: Session;
-const contexts = new Map<string, Promise<BrowserContext>>();
 
 function contextAs(name: string, viewport: Viewport, session?: Session): Promise<BrowserContext> {
   const c = auditContext(browser, app.url, viewport, session);
-  contexts.set(`${name}-${viewport.width}`, c);
+  suite.contexts.set(`${name}-${viewport.width}`, c);
   return c;
 }
 
@@ -35,21 +33,9 @@ async function toastAfter(page: Page, where: string, text: string, act: () => Pr
 
 const isFocused = (l: Locator) => l.evaluate((el) => el === document.activeElement);
 
+const suite = browserSuite("portal-profile", { valkey: true });
 beforeAll(async () => {
-  app = await startApp({ valkey: true });
-  browser = await launchChromium();
-  admin = await signedInAdmin(app);
-});
-
-afterEach(async ({ task }) => {
-  await expectNoCspViolationsIn(contexts, task.name);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  mkdirSync("test-results", { recursive: true });
-  if (app) writeFileSync("test-results/portal-profile-app.log", app.logs());
-  await app?.stop();
+  ({ app, browser, admin } = suite);
 });
 
 for (const viewport of VIEWPORTS) {
