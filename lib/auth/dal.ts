@@ -52,7 +52,7 @@ const currentIdentity = perRequest(async (): Promise<SessionUser | null> => {
 });
 
 /** The signed-in user (on the portal, the impersonated one while an admin impersonates), or null. */
-export const getSession = perRequest(async (): Promise<SessionUser | null> => currentIdentity());
+export const getSession = currentIdentity;
 
 /** The signed-in session's claims (its id and times; the admin's own while impersonating), for the actions that re-issue or end it. */
 export const getSessionClaims = perRequest(async (): Promise<SessionClaims | null> => (await currentSession())?.claims ?? null);
@@ -65,11 +65,7 @@ type Options = { allowPasswordChange?: boolean; notWhileImpersonating?: string }
  * password and e-mail, creating or revealing keys): refused with that reason.
  */
 export async function requireUser(opts: Options = {}): Promise<SessionUser> {
-  const user = await getSession();
-  if (!user) throw new AuthError("no-session");
-  if (user.mustChangePassword && !opts.allowPasswordChange) {
-    throw new AuthError("must-change-password", "Choose a new password before you continue.");
-  }
+  const user = admitted(await getSession(), opts);
   if (user.impersonator && opts.notWhileImpersonating) {
     throw new AuthError("forbidden", `While impersonating, you cannot ${opts.notWhileImpersonating}.`);
   }
@@ -82,12 +78,17 @@ export async function requireUser(opts: Options = {}): Promise<SessionUser> {
  * holds even if it did).
  */
 export async function requireAdmin(opts: Options = {}): Promise<SessionUser> {
-  const user = (await currentSession())?.user;
+  const user = admitted((await currentSession())?.user, opts);
+  if (user.role !== "admin") throw new AuthError("forbidden");
+  return user;
+}
+
+/** A session's user, or why not: none, or a password change still due (unless that is what is being done). */
+function admitted(user: SessionUser | null | undefined, opts: Options): SessionUser {
   if (!user) throw new AuthError("no-session");
   if (user.mustChangePassword && !opts.allowPasswordChange) {
     throw new AuthError("must-change-password", "Choose a new password before you continue.");
   }
-  if (user.role !== "admin") throw new AuthError("forbidden");
   return user;
 }
 
