@@ -1,8 +1,7 @@
 import "server-only";
-import { RateLimiterMemory, type RateLimiterAbstract, type RateLimiterRes } from "rate-limiter-flexible";
-import { cache, type Cache } from "@/lib/cache";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { DomainError } from "@/lib/errors";
-import { shared } from "@/lib/shared";
+import { countersFor, take as takeCount } from "./counters";
 
 // Sign-in throttling. Every attempt is counted *before* its password is compared, by an atomic
 // consume (Valkey shares the counts between instances; in process without it), so N parallel guesses
@@ -34,49 +33,13 @@ export const LOGIN_LIMITS = {
 };
 
 const SLOW = { keyPrefix: "login:slow", points: 1, duration: 30 };
-type Counter = { shared: RateLimiterAbstract; local: RateLimiterAbstract };
-type Limiters = { pair: Counter; ip: Counter; user: Counter; slow: Counter };
-
-/** The counters over the current cache (a closed and reopened cache gets new ones). */
-function limiters(): Limiters {
-  const byCache = shared("login-limits", () => new WeakMap<Cache, Limiters>());
-  const c = cache();
-  let found = byCache.get(c);
-  if (!found) {
-    const counter = (options: typeof SLOW): Counter => ({ shared: c.limiter({ ...options, insurance: false }), local: new RateLimiterMemory(options) });
-    found = { pair: counter(LOGIN_LIMITS.pair), ip: counter(LOGIN_LIMITS.ip), user: counter(LOGIN_LIMITS.user), slow: counter(SLOW) };
-    byCache.set(c, found);
-  }
-  return found;
-}
+const limiters = () => countersFor("login-limits", { pair: LOGIN_LIMITS.pair, ip: LOGIN_LIMITS.ip, user: LOGIN_LIMITS.user, slow: SLOW });
+type Counter = ReturnType<typeof limiters>["ip"];
 
 export const normaliseUsername = (username: string) => username.trim().toLowerCase();
 
-type Take = { ok: boolean; consumed: number; waitMs: number };
-
-/** A consume that answers instead of throwing: whether it fitted, the count so far, and the wait if not. */
-async function consume(limiter: RateLimiterAbstract, key: string, durationSeconds?: number): Promise<Take | Error> {
-  try {
-    const res = await limiter.consume(key, 1, durationSeconds === undefined ? undefined : { customDuration: durationSeconds });
-    return { ok: true, consumed: res.consumedPoints, waitMs: 0 };
-  } catch (e) {
-    if (e instanceof Error) return e;
-    const res = e as RateLimiterRes;
-    return { ok: false, consumed: res.consumedPoints, waitMs: res.msBeforeNext };
-  }
-}
-
-/** One attempt on a counter: shared, or in process while Valkey is unreachable; refused if the store failed otherwise. */
-async function take(counter: Counter, key: string, durationSeconds?: number): Promise<Take> {
-  const shared = await consume(counter.shared, key, durationSeconds);
-  if (!(shared instanceof Error)) return shared;
-  if (!cache().reachable) {
-    const local = await consume(counter.local, key, durationSeconds);
-    if (!(local instanceof Error)) return local;
-  }
-  console.warn(`[login-limits] refused an attempt: the count could not be taken (${shared.message})`);
-  return { ok: false, consumed: Infinity, waitMs: 1000 };
-}
+/** An attempt on a counter; a count that could not be taken while Valkey is connected refuses it for a second. */
+const take = (counter: Counter, key: string, durationSeconds?: number) => takeCount(counter, key, { label: "login-limits", failWaitMs: 1000, durationSeconds });
 
 export type Admission = { admitted: true; succeeded: () => Promise<void> } | { admitted: false; retryAfterSeconds: number };
 

@@ -2,15 +2,13 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { after } from "next/server";
-import { RateLimiterMemory, type RateLimiterAbstract, type RateLimiterRes } from "rate-limiter-flexible";
 import { getDb } from "@/db";
 import { passwordResetTokens, users } from "@/db/schema";
 import { auditAfterChange } from "@/lib/audit";
-import { cache, type Cache } from "@/lib/cache";
+import { countersFor, take as takeCount, type Counter } from "@/lib/auth/counters";
 import { evictCallers } from "@/lib/callers";
 import { DomainError } from "@/lib/errors";
 import { mailEnabled, sendPasswordResetMail } from "@/lib/mail";
-import { shared } from "@/lib/shared";
 import { nowIso } from "@/lib/time";
 import { hashPassword } from "./passwords";
 import { userTarget } from "./rows";
@@ -43,40 +41,12 @@ export const RESET_LIMITS = {
   ip: { keyPrefix: "reset:ip", points: 20, duration: HOUR },
 };
 
-type Counter = { shared: RateLimiterAbstract; local: RateLimiterAbstract };
-type Limiters = { email: Counter; ip: Counter };
+const limiters = () => countersFor("reset-limits", RESET_LIMITS);
 
-function limiters(): Limiters {
-  const byCache = shared("reset-limits", () => new WeakMap<Cache, Limiters>());
-  const c = cache();
-  let found = byCache.get(c);
-  if (!found) {
-    const counter = (o: typeof RESET_LIMITS.ip): Counter => ({ shared: c.limiter({ ...o, insurance: false }), local: new RateLimiterMemory(o) });
-    found = { email: counter(RESET_LIMITS.email), ip: counter(RESET_LIMITS.ip) };
-    byCache.set(c, found);
-  }
-  return found;
-}
-
-/** One request on a counter: the wait in ms if it is over the limit, else 0. In process only while Valkey is unreachable. */
+/** One request on a counter: the wait in ms if it is over the limit, else 0 (a count not taken: a minute). */
 async function take(counter: Counter, key: string): Promise<number> {
-  const consume = async (l: RateLimiterAbstract) => {
-    try {
-      await l.consume(key, 1);
-      return 0;
-    } catch (e) {
-      if (e instanceof Error) return e;
-      return Math.max(1000, (e as RateLimiterRes).msBeforeNext);
-    }
-  };
-  const got = await consume(counter.shared);
-  if (!(got instanceof Error)) return got;
-  if (!cache().reachable) {
-    const local = await consume(counter.local);
-    if (!(local instanceof Error)) return local;
-  }
-  console.warn(`[password-reset] refused a request: the count could not be taken (${got.message})`);
-  return 60_000;
+  const t = await takeCount(counter, key, { label: "password-reset", failWaitMs: 60_000 });
+  return t.ok ? 0 : Math.max(1000, t.waitMs);
 }
 
 export const hashResetToken = (token: string) => createHash("sha256").update(token).digest("hex");
