@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEndpointAs, createUserAs, FIRST_PASSWORD, signedInAdmin } from "../support/admin";
 import { startApp, type App } from "../support/app";
-import { auditContext, expectNoHorizontalOverflow, expectNoSeriousAxeViolations, expectToastAfter, PHONE } from "../support/audit";
+import { auditContext, expectNoHorizontalOverflow, expectNoSeriousAxeViolations, expectToastAfter, PHONE, VIEWPORTS, type Viewport } from "../support/audit";
 import { launchChromium } from "../support/browser";
 import { expectNoCspViolationsIn, expectPageHasCsp } from "../support/csp";
 import { loginOrThrow, type Session } from "../support/http";
@@ -16,14 +16,14 @@ import { waitForMail } from "../support/smtp";
 import { storySteps } from "../support/steps";
 import { formatAtOffset } from "@/lib/timezone";
 
-// The whole portal journey of a new user, on a phone (390×844), in real headless Chromium against the
+// The whole portal journey of a new user, on a phone (390×844) and on a laptop (1280×800), in real headless Chromium against the
 // built app, the SMTP receiver and the mock upstream: an admin creates the account; the user signs in,
 // makes the forced password change, creates a key, copies the OpenAI (JavaScript) snippet and runs it
 // as it is with node and the official `openai` package; finds the call on the Usage page and in
 // Billing; moves to UTC+05:30 and sees the call's time follow; changes the password (a session signed
 // in elsewhere ends, this one stays); signs out; and gets back in through "Forgot password?" and the
-// mailed link. Every move goes through the portal's menu drawer, as a phone user moves; every page on
-// the way passes axe and fits the screen.
+// mailed link. Every move goes through the portal's menu, as a user moves (on the phone, its drawer);
+// every page on the way passes axe and fits the screen.
 
 const run = promisify(execFile);
 const PASSWORDS = { chosen: "journey-chosen-1", changed: "journey-changed-2", reset: "journey-reset-3" };
@@ -34,9 +34,10 @@ let browser: Browser;
 let admin: Session;
 let context: BrowserContext;
 let page: Page;
+let viewport: Viewport;
+let username: string;
+let email: string;
 const model = unique("journey-model");
-const username = unique("journey");
-const email = `${username}@example.test`;
 
 beforeAll(async () => {
   mock = await startMockLlm();
@@ -44,12 +45,20 @@ beforeAll(async () => {
   browser = await launchChromium();
   admin = await signedInAdmin(app);
   await createEndpointAs(app, admin, { name: unique("journey-ep"), baseUrl: `${mock.url}/v1`, models: [model], eurPerMInput: 2, eurPerMOutput: 4 });
+});
+
+/** A new account and a fresh browser at `size` for one journey. */
+async function newcomer(size: Viewport) {
+  viewport = size;
+  username = unique("journey");
+  email = `${username}@example.test`;
   await createUserAs(app, admin, username, "user", { displayName: "Jo Urney" });
-  context = await auditContext(browser, app.url, PHONE);
+  await context?.close();
+  context = await auditContext(browser, app.url, size);
   // The snippet is taken as a user takes it: the Copy button, then the clipboard.
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: app.url });
   page = await context.newPage();
-});
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -59,7 +68,7 @@ afterAll(async () => {
   await mock?.stop();
 });
 
-const step = storySteps("portal-journey", () => ({ phone: page }), () => expectNoCspViolationsIn(new Map([["phone", Promise.resolve(context)]]), "portal journey"));
+const step = storySteps("portal-journey", () => ({ [viewport.width]: page }), () => expectNoCspViolationsIn(new Map([["journey", Promise.resolve(context)]]), "portal journey"));
 
 /** `act`, then a toast saying `text` (not merely any toast: an earlier one may still be on screen). */
 async function toastAfter(where: string, text: string, act: () => Promise<void>) {
@@ -75,10 +84,14 @@ async function checked(where: string) {
   await expectNoSeriousAxeViolations(page, where);
 }
 
-/** Moves to a portal page the way a phone user does: the menu drawer, then its link. */
+/** Moves to a portal page the way a user does: the sidebar's link, on a phone in the menu drawer. */
 async function goTo(label: string, path: string) {
-  await page.getByRole("button", { name: "Portal menu & budget" }).click();
-  await page.getByRole("dialog", { name: "Portal menu" }).getByRole("link", { name: label, exact: true }).click();
+  if (viewport === PHONE) {
+    await page.getByRole("button", { name: "Portal menu & budget" }).click();
+    await page.getByRole("dialog", { name: "Portal menu" }).getByRole("link", { name: label, exact: true }).click();
+  } else {
+    await page.getByTestId("portal-sidebar").getByRole("link", { name: label, exact: true }).click();
+  }
   await page.waitForURL(`**${path}`);
   await checked(path);
 }
@@ -89,8 +102,9 @@ async function signIn(password: string) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-describe("a new user's journey through the portal on a phone", () => {
+for (const size of VIEWPORTS) describe(`a new user's journey through the portal at ${size.width}×${size.height}`, () => {
   it("signs in, connects a client with a snippet, follows the call, changes timezone and password, and recovers the account by e-mail", async () => {
+    await newcomer(size);
     let key = "";
     let createdAt = "";
 
@@ -169,7 +183,8 @@ describe("a new user's journey through the portal on a phone", () => {
     });
 
     await step("sign out, then get back in through Forgot password? and the mailed link", async () => {
-      await page.getByRole("button", { name: "Account" }).click();
+      // On a phone the header folds its account controls behind a button.
+      if (viewport === PHONE) await page.getByRole("button", { name: "Account" }).click();
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.waitForURL("**/login**");
       await page.getByRole("link", { name: "Forgot password?" }).click();
