@@ -105,7 +105,8 @@ describe("budgets with valkey-server, two app processes sharing the database and
   });
   it("bills a client that leaves after 1 chunk or after all but one, in both API styles, and the counters still equal the ledger", async () => {
     const app = d.apps[0];
-    const paced = await startMockLlm({ chunkDelayMs: 60 });
+    // The last chunk waits long enough that a client leaving before it is gone first, however loaded the machine.
+    const paced = await startMockLlm({ chunkDelayMs: 60, lastChunkDelayMs: 10_000 });
     try {
       await createEndpointAs(app, d.admin, { name: unique("paced"), baseUrl: `${paced.url}/v1`, apiStyle: "openai", models: ["paced-gpt"] });
       await createEndpointAs(app, d.admin, { name: unique("paced-an"), baseUrl: `${paced.url}/v1`, apiStyle: "anthropic", models: ["paced-claude"] });

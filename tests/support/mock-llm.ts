@@ -58,6 +58,8 @@ export type MockLlmOptions = {
   models?: string[];
   /** Delay between streamed chunks. Default 0 (all chunks written back to back). */
   chunkDelayMs?: number;
+  /** Delay before the last text chunk instead of chunkDelayMs, so a client that leaves before it surely leaves first. */
+  lastChunkDelayMs?: number;
   /** How long "mock-slow" waits before answering. Default 5000. */
   slowMs?: number;
   /** Keep every request in `requests`. Default true; turn off for long benchmark runs. */
@@ -107,6 +109,7 @@ function textLength(content: unknown): number {
 export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> {
   const models = opts.models ?? ["mock-gpt", "mock-claude"];
   const chunkDelayMs = opts.chunkDelayMs ?? 0;
+  const lastChunkDelayMs = opts.lastChunkDelayMs ?? chunkDelayMs;
   const slowMs = opts.slowMs ?? 5000;
   const record = opts.record ?? true;
   const requests: RecordedRequest[] = [];
@@ -230,7 +233,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
     });
     startSse(res, { "x-request-id": `req_mock_${id}` });
     for (let i = 0; i < MOCK_REPLY_CHUNKS.length; i++) {
-      if (i > 0 && !(await pause(signal))) return;
+      if (i > 0 && !(await pause(signal, i === MOCK_REPLY_CHUNKS.length - 1))) return;
       if (!alive(res)) return;
       const delta = i === 0 ? { role: "assistant", content: MOCK_REPLY_CHUNKS[i] } : { content: MOCK_REPLY_CHUNKS[i] };
       res.write(`data: ${JSON.stringify(chunk(delta, null))}\n\n`);
@@ -264,7 +267,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
     });
     event("content_block_start", { index: 0, content_block: { type: "text", text: "" } });
     for (let i = 0; i < MOCK_REPLY_CHUNKS.length; i++) {
-      if (i > 0 && !(await pause(signal))) return;
+      if (i > 0 && !(await pause(signal, i === MOCK_REPLY_CHUNKS.length - 1))) return;
       if (!alive(res)) return;
       event("content_block_delta", { index: 0, delta: { type: "text_delta", text: MOCK_REPLY_CHUNKS[i] } });
       if (hang) return;
@@ -278,9 +281,10 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
   }
 
   /** The between-chunks delay; false when the client went away meanwhile. */
-  function pause(signal: AbortSignal): Promise<boolean> | boolean {
-    if (chunkDelayMs <= 0) return !signal.aborted;
-    return sleep(chunkDelayMs, signal);
+  function pause(signal: AbortSignal, beforeLast = false): Promise<boolean> | boolean {
+    const ms = beforeLast ? lastChunkDelayMs : chunkDelayMs;
+    if (ms <= 0) return !signal.aborted;
+    return sleep(ms, signal);
   }
 
   await new Promise<void>((resolve, reject) => {
