@@ -84,40 +84,70 @@ export function ensureBuilt() {
   spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
 }
 
-export async function run() {
-  ensureBuilt();
+/** What a gateway benchmark runs against: valkey-server (when installed), the mock upstream, one user with one key. */
+export type Stack = { dir: string; children: ChildProcess[]; valkeyUrl?: string; mockUrl: string; key: string };
+
+/**
+ * Starts valkey-server (when installed) and the mock upstream, and writes the database: one user
+ * granted every model, one key, and the given endpoints (all pointing at the mock). The caller stops
+ * `children` and removes `dir`.
+ */
+export async function startStack(endpoints: { name: string; apiStyle: "openai" | "anthropic"; model: string }[]): Promise<Stack> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "tollgate-bench-gw-"));
   const children: ChildProcess[] = [];
-  try {
-    const tsx = [path.join(root, "node_modules/tsx/dist/cli.mjs"), "--conditions=react-server"];
-    const haveValkey = spawnSync("sh", ["-c", "command -v valkey-server"]).status === 0;
-    let valkeyUrl: string | undefined;
-    if (haveValkey) {
-      const port = await freePort();
-      const v = spawn("valkey-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore", detached: true });
-      children.push(v);
-      valkeyUrl = `redis://127.0.0.1:${port}`;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    const { child: mockChild, match } = await startProcess([...tsx, "bench/mock-server.ts"], process.env, /listening (http:\/\/\S+)/);
-    children.push(mockChild);
-    const mockUrl = match[1];
+  const tsx = [path.join(root, "node_modules/tsx/dist/cli.mjs"), "--conditions=react-server"];
+  const haveValkey = spawnSync("sh", ["-c", "command -v valkey-server"]).status === 0;
+  let valkeyUrl: string | undefined;
+  if (haveValkey) {
+    const port = await freePort();
+    const v = spawn("valkey-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore", detached: true });
+    children.push(v);
+    valkeyUrl = `redis://127.0.0.1:${port}`;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const { child: mockChild, match } = await startProcess([...tsx, "bench/mock-server.ts"], process.env, /listening (http:\/\/\S+)/);
+  children.push(mockChild);
+  const mockUrl = match[1];
 
-    // The database: one user, one key, one endpoint pointing at the mock.
-    process.env.DATABASE_URL = `file:${path.join(dir, "bench.db")}`;
-    if (valkeyUrl) process.env.VALKEY_URL = valkeyUrl;
-    process.env.VALKEY_PREFIX = "bench:";
-    const { runMigrations } = await import("@/db/migrate");
+  process.env.DATABASE_URL = `file:${path.join(dir, "bench.db")}`;
+  if (valkeyUrl) process.env.VALKEY_URL = valkeyUrl;
+  process.env.VALKEY_PREFIX = "bench:";
+  const { runMigrations } = await import("@/db/migrate");
+  const { getClient } = await import("@/db");
+  const { generateKey, hashKey } = await import("@/lib/keys/format");
+  await runMigrations();
+  const key = generateKey();
+  await getClient().batch([
+    { sql: "INSERT INTO users (id, username, email, created_at, updated_at) VALUES ('b0000000000000000000000000000001', 'bench', 'bench@example.test', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')", args: [] },
+    { sql: "INSERT INTO api_keys (id, user_id, label, prefix, key_hash) VALUES ('k0000000000000000000000000000001', 'b0000000000000000000000000000001', 'bench', ?, ?)", args: [key.slice(0, 16), hashKey(key)] },
+    { sql: "INSERT INTO permissions (user_id, resource_type, resource_id) VALUES ('b0000000000000000000000000000001', 'model_endpoint', '*')", args: [] },
+    ...endpoints.map((e, i) => ({
+      sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, models, eur_per_m_input, eur_per_m_output) VALUES (?, ?, ?, ?, ?, 1, 2)",
+      args: [`e${i}`, e.name, `${mockUrl}/v1`, e.apiStyle, JSON.stringify([e.model])],
+    })),
+  ]);
+  return { dir, children, valkeyUrl, mockUrl, key };
+}
+
+/** Starts the built server on a free port against the stack's database (and Valkey unless `memory`). */
+export async function startGateway(stack: Stack, memory = false): Promise<{ app: ChildProcess; url: string }> {
+  const port = await freePort();
+  const appEnv: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), NODE_ENV: "production", ADMIN_PASSWORD: "changeme-bench", NEXTAUTH_SECRET: "bench-secret" };
+  if (memory) delete appEnv.VALKEY_URL;
+  // BENCH_PROFILE=dir runs the server under --cpu-prof (profile written to dir when it stops).
+  const profile = process.env.BENCH_PROFILE;
+  const server = ["--enable-source-maps", "dist/server.mjs"];
+  const { child: app } = await startProcess(profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`, ...server] : server, appEnv, /Tollgate ready/);
+  return { app, url: `http://127.0.0.1:${port}` };
+}
+
+export async function run() {
+  ensureBuilt();
+  const stack = await startStack([{ name: "mock", apiStyle: "openai", model: "mock-gpt" }]);
+  const { children, valkeyUrl, mockUrl, key } = stack;
+  try {
     const { getClient, closeDb } = await import("@/db");
-    const { generateKey, hashKey } = await import("@/lib/keys/format");
-    await runMigrations();
-    const key = generateKey();
-    await getClient().batch([
-      { sql: "INSERT INTO users (id, username, email, created_at, updated_at) VALUES ('b0000000000000000000000000000001', 'bench', 'bench@example.test', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')", args: [] },
-      { sql: "INSERT INTO api_keys (id, user_id, label, prefix, key_hash) VALUES ('k0000000000000000000000000000001', 'b0000000000000000000000000000001', 'bench', ?, ?)", args: [key.slice(0, 16), hashKey(key)] },
-      { sql: "INSERT INTO permissions (user_id, resource_type, resource_id) VALUES ('b0000000000000000000000000000001', 'model_endpoint', '*')", args: [] },
-      { sql: "INSERT INTO model_endpoints (id, name, base_url, api_style, models, eur_per_m_input, eur_per_m_output) VALUES ('e', 'mock', ?, 'openai', '[\"mock-gpt\"]', 1, 2)", args: [`${mockUrl}/v1`] },
-    ]);
+    const { hashKey } = await import("@/lib/keys/format");
 
     const body = JSON.stringify({ model: "mock-gpt", messages: [{ role: "user", content: "Hello, benchmark" }] });
     const direct = { url: `${mockUrl}/v1/chat/completions`, headers: { "content-type": "application/json", authorization: "Bearer upstream" } };
@@ -127,14 +157,8 @@ export async function run() {
     // One Tollgate per cache configuration, each measured against the upstream alone in the same run.
     const rows: string[][] = [];
     for (const mode of valkeyUrl ? ["valkey-server", "in-process cache"] : ["in-process cache"]) {
-      const port = await freePort();
-      const appEnv: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), NODE_ENV: "production", ADMIN_PASSWORD: "changeme-bench", NEXTAUTH_SECRET: "bench-secret" };
-      if (mode !== "valkey-server") delete appEnv.VALKEY_URL;
-      // BENCH_PROFILE=dir runs the server under --cpu-prof (profile written to dir when it stops).
-      const profile = process.env.BENCH_PROFILE;
-      const server = ["--enable-source-maps", "dist/server.mjs"];
-      const { child: app } = await startProcess(profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`, ...server] : server, appEnv, /Tollgate ready/);
-      const viaGateway = { url: `http://127.0.0.1:${port}/v1/chat/completions`, headers: { "content-type": "application/json", authorization: `Bearer ${key}` } };
+      const { app, url } = await startGateway(stack, mode !== "valkey-server");
+      const viaGateway = { url: `${url}/v1/chat/completions`, headers: { "content-type": "application/json", authorization: `Bearer ${key}` } };
       // Warm-up: JIT, connection pools, caches.
       await load(direct.url, direct.headers, body, 300, CONCURRENCY);
       await load(viaGateway.url, viaGateway.headers, body, 300, CONCURRENCY);
@@ -189,7 +213,7 @@ export async function run() {
     closeDb();
   } finally {
     for (const c of children.reverse()) stop(c);
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(stack.dir, { recursive: true, force: true });
   }
 }
 

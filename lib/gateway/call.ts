@@ -6,6 +6,8 @@ import type { AlertCheck } from "@/lib/alerts/types";
 import type { KeyCaller } from "@/lib/callers";
 import type { RoutingEndpoint } from "@/lib/endpoints";
 import { permitOf } from "@/lib/permissions/rules";
+import { maxOutputOf } from "@/lib/endpoints/limits";
+import { streamTranslator, translateErrorBody, translateRequest, translateResponse, UntranslatableField, type StreamTranslator } from "@/lib/translate";
 import { costEur } from "@/lib/usage";
 import { authenticate, type CallerAuth } from "./auth";
 import { budgetAsk, budgetHeaders, budgetRefusal, budgetUnavailable, cappedBody } from "./budget";
@@ -61,6 +63,8 @@ export class GatewayCall {
   /** The output cap the call was sent with, when the budget set one: a reported output above it marks the row over_cap. */
   outputCap?: number;
   private capped = false;
+  /** A call to an endpoint of the other API style: both styles, and what was dropped on the way (advisory fields). */
+  private translation?: { upstream: ApiStyle; includeUsage: boolean; dropped: string[] };
 
   constructor(
     private readonly deps: GatewayDeps,
@@ -73,9 +77,17 @@ export class GatewayCall {
     return { "x-request-id": this.requestId };
   }
 
-  /** A successful answer's headers: where the budget stands, and whether the output was capped. */
+  /** A successful answer's headers: where the budget stands, whether the output was capped, and what translation did. */
   private get answerHeaders(): Record<string, string> {
-    return { ...this.headers, ...budgetHeaders(this.standing), ...(this.capped ? { "x-tollgate-budget-capped": "true" } : {}) };
+    return { ...this.headers, ...budgetHeaders(this.standing), ...(this.capped ? { "x-tollgate-budget-capped": "true" } : {}), ...this.translationHeaders };
+  }
+
+  private get translationHeaders(): Record<string, string> {
+    const t = this.translation;
+    if (!t) return {};
+    const headers: Record<string, string> = { "x-tollgate-translated": `${this.style}-to-${t.upstream}` };
+    if (t.dropped.length) headers["x-tollgate-dropped-fields"] = t.dropped.join(", ").slice(0, 2000);
+    return headers;
   }
 
   /** Runs the call to its answer; never throws. */
@@ -87,7 +99,7 @@ export class GatewayCall {
       const body = await readJsonBody(this.request, this.deps.maxBodyBytes);
       const target = await this.resolve(body);
       const prepared = this.transform(target, body);
-      const sent = await this.reserve(target, prepared.body);
+      const sent = await this.reserve(target, prepared.body, prepared.style);
       return await this.forward(target, prepared.adapter, sent, prepared.injectedUsage);
     } catch (e) {
       return this.fail(e);
@@ -108,25 +120,48 @@ export class GatewayCall {
     return this.target;
   }
 
-  /** The body exactly as it will be sent upstream, its fields type-checked first. */
+  /**
+   * The body exactly as it will be sent upstream, its fields type-checked first: the client's own, or,
+   * for an endpoint of the other style, translated (a field that cannot be is refused here, before
+   * anything is reserved or sent).
+   */
   private transform(target: Target, body: Json) {
     checkRequestFields(this.style, body);
-    const adapter = adapters[this.style];
-    return { adapter, ...adapter.prepare({ ...body, model: target.model }) };
+    const style = target.endpoint.apiStyle;
+    const adapter = adapters[style];
+    if (style === this.style) return { style, adapter, ...adapter.prepare({ ...body, model: target.model }) };
+    let translated: ReturnType<typeof translateRequest>;
+    try {
+      translated = translateRequest(this.style, style, body, {
+        model: target.model,
+        defaultMaxTokens: maxOutputOf(target.endpoint, target.model),
+        capField: target.endpoint.outputCapField,
+      });
+    } catch (e) {
+      if (e instanceof UntranslatableField)
+        throw new GatewayError("invalid_request", `${e.message} (the model '${body.model}' is served by an ${style}-style endpoint).`, "untranslatable_field");
+      throw e;
+    }
+    // The upstream cannot use Anthropic's beta features by header; they are advisory like the fields.
+    const dropped = this.request.headers.has("anthropic-beta") && style === "openai" ? [...translated.dropped, "anthropic-beta (header)"] : translated.dropped;
+    const options = body.stream_options as Json | null | undefined;
+    this.translation = { upstream: style, includeUsage: options?.include_usage === true, dropped };
+    return { style, adapter, ...adapter.prepare(translated.body) };
   }
 
   /**
    * Admits the call against every window of its user's budget, reserving an upper bound of its tokens
    * (settled in finish), and returns the body to send: its output capped to what the budget holds.
    */
-  private async reserve(target: Target, body: Json): Promise<Json> {
+  private async reserve(target: Target, body: Json, style: ApiStyle): Promise<Json> {
     const auth = this.caller!;
     const windows = budgetWindows(auth, new Date());
-    const ask = budgetAsk({ requestId: this.requestId, userId: auth.userId, terms: auth, windows, style: this.style }, target, body, this.deps.allowances);
+    // The body as it will be sent: the upstream's style (translated or not) bounds its tokens and takes the cap.
+    const ask = budgetAsk({ requestId: this.requestId, userId: auth.userId, terms: auth, windows, style }, target, body, this.deps.allowances);
     const admission = await this.deps.budgets.admit(ask);
     if (!admission.ok) throw admission.reason === "budget" ? budgetRefusal(admission) : budgetUnavailable(admission.retryAfterSeconds);
     this.standing = admission.standing;
-    const capped = cappedBody(this.style, target.endpoint, body, admission);
+    const capped = cappedBody(style, target.endpoint, body, admission);
     this.outputCap = admission.cap;
     this.capped = capped.lowered;
     return capped.body;
@@ -136,14 +171,19 @@ export class GatewayCall {
     this.sent = { adapter, body };
     const { upstream, controller } = await sendUpstream(target.endpoint, adapter, body, this.request, this.deps.upstreamTimeoutMs);
     if (upstream.statusCode < 200 || upstream.statusCode > 299) {
-      const refusal = await upstreamRefusal(upstream, target.endpoint);
-      if (refusal instanceof GatewayError) throw refusal;
+      const passed = await upstreamRefusal(upstream, target.endpoint);
+      if (passed instanceof GatewayError) throw passed;
       await this.finish(`upstream_${upstream.statusCode}`);
+      // An upstream refusal the client can act on, in the client's own error shape.
+      const refusal = this.translation
+        ? Response.json(translateErrorBody(this.translation.upstream, this.style, passed.status, await passed.text()), { status: passed.status })
+        : passed;
       for (const [k, v] of Object.entries(this.headers)) refusal.headers.set(k, v);
       return refusal;
     }
     if ((headerOf(upstream, "content-type") ?? "").includes("text/event-stream")) {
-      return new Response(this.relayStream(upstream, controller, new SseMeter(adapter, injectedUsage)), {
+      const translator = this.translation && streamTranslator(this.translation.upstream, this.style, this.translation);
+      return new Response(this.relayStream(upstream, controller, new SseMeter(adapter, injectedUsage, translator), translator), {
         status: upstream.statusCode,
         headers: { ...this.answerHeaders, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
       });
@@ -162,11 +202,15 @@ export class GatewayCall {
     // An answer without a usage report is billed by the tokens of its text and of the prompt.
     const estimate = async () => estimateUsage(NO_USAGE, await countTextTokens(adapter.answerText(json)), () => adapter.promptText(body));
     await this.finish(usage ? "ok" : "ok_no_usage", usage, usage ? undefined : estimate);
-    return new Response(text, { status: upstream.statusCode, headers: { ...this.answerHeaders, ...this.costHeaders, "content-type": "application/json" } });
+    const answer = this.translation ? JSON.stringify(translateResponse(this.translation.upstream, this.style, json)) : text;
+    return new Response(answer, { status: upstream.statusCode, headers: { ...this.answerHeaders, ...this.costHeaders, "content-type": "application/json" } });
   }
 
-  /** Passes the upstream's events on as they come, metering them; the call finishes when the stream does. */
-  private relayStream(upstream: Upstream, controller: AbortController, meter: SseMeter) {
+  /**
+   * Passes the upstream's events on as they come (translated to the client's style when the meter
+   * has a translator), metering them; the call finishes when the stream does.
+   */
+  private relayStream(upstream: Upstream, controller: AbortController, meter: SseMeter, translator?: StreamTranslator) {
     const chunks = upstream.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     return new ReadableStream<Uint8Array>({
       pull: async (out) => {
@@ -188,8 +232,15 @@ export class GatewayCall {
             }
           }
         } catch (e) {
-          await this.finish(controller.signal.aborted ? "client_aborted" : isTimeout(e) ? "timeout" : "upstream_stream_error", meter.usage, this.streamEstimate(meter));
-          out.error(e);
+          const status = controller.signal.aborted ? "client_aborted" : isTimeout(e) ? "timeout" : "upstream_stream_error";
+          await this.finish(status, meter.usage, this.streamEstimate(meter));
+          // A translated stream ends with its own API's error event (what its SDK raises); a native
+          // one is cut as the upstream's was.
+          if (translator && status !== "client_aborted") {
+            const why = status === "timeout" ? `The upstream '${this.target!.endpoint.name}' stopped sending within ${Math.round(this.deps.upstreamTimeoutMs / 1000)} s.` : `The upstream '${this.target!.endpoint.name}' broke off the stream.`;
+            out.enqueue(new TextEncoder().encode(translator.fail("api_error", why)));
+            out.close();
+          } else out.error(e);
         }
       },
       cancel: async () => {

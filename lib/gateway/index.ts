@@ -6,6 +6,7 @@ import { routingEndpoints } from "@/lib/endpoints";
 import { markKeyUsed } from "@/lib/keys";
 import { budgetStore } from "@/lib/budgets";
 import { runCompletion, type GatewayDeps } from "./call";
+import { runCountTokens } from "./count-tokens";
 import type { ApiStyle } from "./errors";
 import { callerPermissions } from "@/lib/permissions";
 import { runMe, runModels } from "./models";
@@ -35,3 +36,6 @@ export const handleModels = (request: Pick<GatewayRequest, "headers">) => runMod
 
 /** GET /v1/me/permissions. */
 export const handleMe = (request: Pick<GatewayRequest, "headers">) => runMe({ ...deps(), permissions: callerPermissions }, request);
+
+/** POST /v1/messages/count_tokens. */
+export const handleCountTokens = (request: GatewayRequest) => runCountTokens(deps(), request);

@@ -2,7 +2,7 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { config } from "@/lib/config";
 import { gatewayHeaders } from "@/lib/security/headers";
-import { handleCompletion, handleMe, handleModels } from "./index";
+import { handleCompletion, handleCountTokens, handleMe, handleModels } from "./index";
 
 // The gateway served straight from Node's HTTP server (scripts/start.ts sends /v1/* here), without
 // Next's router in between: a Next route handler alone costs about a millisecond per call on a small
@@ -12,6 +12,7 @@ import { handleCompletion, handleMe, handleModels } from "./index";
 const ROUTES: Record<string, (req: IncomingMessage, signal: AbortSignal) => Promise<Response>> = {
   "POST /v1/chat/completions": (req, signal) => handleCompletion({ headers: headersOf(req), body: req, signal }, "openai"),
   "POST /v1/messages": (req, signal) => handleCompletion({ headers: headersOf(req), body: req, signal }, "anthropic"),
+  "POST /v1/messages/count_tokens": (req, signal) => handleCountTokens({ headers: headersOf(req), body: req, signal }),
   "GET /v1/models": (req) => handleModels({ headers: headersOf(req) }),
   "GET /v1/me/permissions": (req) => handleMe({ headers: headersOf(req) }),
 };

@@ -10,7 +10,8 @@ export type Target = { endpoint: RoutingEndpoint; model: string };
 /**
  * The endpoint for a requested model, among those the caller may use (resolve and permit in one):
  * `model@endpoint` names the endpoint; a plain model name goes to the first endpoint (by name) serving
- * it that the caller's grants allow, preferring one that speaks the client's API style — so a caller
+ * it that the caller's grants allow, preferring one that speaks the client's API style (no translation)
+ * and taking one of the other style otherwise — so a caller
  * granted only `m@B` who asks for `m` is sent to B. A model that exists but is not granted is a 403
  * naming the grant that is missing; one that does not exist a 404.
  */
@@ -31,10 +32,7 @@ export function resolveModel(endpoints: readonly RoutingEndpoint[], requested: s
     endpoint = allowed.find((e) => e.apiStyle === style) ?? allowed[0];
   }
   if (!endpoint) throw new GatewayError("not_found", `The model '${requested}' does not exist or is not served by this gateway.`);
-  if (endpoint.apiStyle !== style) {
-    const path = endpoint.apiStyle === "anthropic" ? "POST /v1/messages" : "POST /v1/chat/completions";
-    throw new GatewayError("invalid_request", `The model '${requested}' is served by an ${endpoint.apiStyle}-style endpoint: call ${path}.`);
-  }
+  // An endpoint of the other style answers too: the call is translated (lib/translate).
   return { endpoint, model };
 }
 

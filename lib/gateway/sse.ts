@@ -1,3 +1,4 @@
+import type { StreamTranslator } from "@/lib/translate";
 import { TokenTally } from "./estimate";
 import { NO_USAGE, type StyleAdapter, type Usage } from "./styles";
 
@@ -6,7 +7,9 @@ import { NO_USAGE, type StyleAdapter, type Usage } from "./styles";
  * events that carry one, tallies the tokens of the text the events deliver (for the estimate when no
  * final report comes), and (when `strip` is set) drops the usage-only event that the client did not
  * ask for. Without `strip`, bytes go out exactly as they came in, chunk by chunk; with it, each
- * complete event goes out as soon as it is complete. Nothing is held back beyond an incomplete event.
+ * complete event goes out as soon as it is complete. With a `translator` (a call to an endpoint of the
+ * other API style), each complete event goes out translated into the client's style. Nothing is held
+ * back beyond an incomplete event (and what the translator must hold to write its own events).
  */
 export class SseMeter {
   usage: Usage = NO_USAGE;
@@ -23,12 +26,14 @@ export class SseMeter {
   constructor(
     private adapter: StyleAdapter,
     private strip: boolean,
+    private translator?: StreamTranslator,
   ) {}
 
   /** Feeds an upstream chunk; returns what to send to the client now. */
   push(chunk: Uint8Array): Uint8Array | undefined {
     this.buffer += this.decoder.decode(chunk, { stream: true });
     const events = this.takeEvents();
+    if (this.translator) return this.translated(events, "");
     if (!this.strip) {
       for (const e of events) this.inspect(e);
       return chunk;
@@ -37,11 +42,12 @@ export class SseMeter {
     return kept.length ? this.encoder.encode(kept.map((e) => e + "\n\n").join("")) : undefined;
   }
 
-  /** The end of the stream: anything left over (an unterminated last event). */
+  /** The end of the stream: anything left over (an unterminated last event), and a translated stream's closing events. */
   finish(): Uint8Array | undefined {
     this.buffer += this.decoder.decode();
     const rest = this.buffer;
     this.buffer = "";
+    if (this.translator) return this.translated(rest.trim() ? [rest] : [], this.translator.end());
     if (!rest.trim()) return undefined;
     const dropped = this.inspect(rest);
     return this.strip && !dropped ? this.encoder.encode(rest) : undefined;
@@ -60,17 +66,36 @@ export class SseMeter {
     return events;
   }
 
-  /** Reads an event's usage and delivered text; true when the event is to be dropped. */
-  private inspect(event: string): boolean {
+  /** The client's text for these upstream events, then `tail`. */
+  private translated(events: string[], tail: string): Uint8Array | undefined {
+    let out = "";
+    for (const e of events) {
+      const json = this.parse(e);
+      if (!json) continue;
+      this.inspect(e, json);
+      out += this.translator!.push(json);
+    }
+    out += tail;
+    return out ? this.encoder.encode(out) : undefined;
+  }
+
+  /** An event's data as a JSON object; undefined for `[DONE]`, comments and anything else. */
+  private parse(event: string): Record<string, unknown> | undefined {
     const data = dataOf(event);
-    if (!data || data === "[DONE]") return false;
-    let json: Record<string, unknown>;
+    if (!data || data === "[DONE]") return undefined;
+    let json: unknown;
     try {
       json = JSON.parse(data);
     } catch {
-      return false;
+      return undefined;
     }
-    if (!json || typeof json !== "object" || Array.isArray(json)) return false;
+    return json && typeof json === "object" && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+  }
+
+  /** Reads an event's usage and delivered text; true when the event is to be dropped. */
+  private inspect(event: string, parsed?: Record<string, unknown>): boolean {
+    const json = parsed ?? this.parse(event);
+    if (!json) return false;
     const usage = this.adapter.usageOfEvent(json, this.usage);
     if (usage) {
       this.usage = usage;

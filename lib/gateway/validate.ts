@@ -59,8 +59,14 @@ const SCHEMAS = { openai: OpenAIFields, anthropic: AnthropicFields } satisfies R
 const pathOf = (path: PropertyKey[]) => path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i ? "." : ""}${String(p)}`)).join("");
 
 /** Throws a 400 naming the first field of `body` the gateway cannot rely on. */
-export function checkRequestFields(style: ApiStyle, body: Json): void {
-  const result = SCHEMAS[style].safeParse(body);
+export const checkRequestFields = (style: ApiStyle, body: Json) => check(SCHEMAS[style], body);
+
+/** POST /v1/messages/count_tokens: a Messages request without its output cap. */
+const CountTokensFields = AnthropicFields.omit({ max_tokens: true });
+export const checkCountTokensFields = (body: Json) => check(CountTokensFields, body);
+
+function check(schema: z.ZodType, body: Json): void {
+  const result = schema.safeParse(body);
   if (result.success) return;
   const issue = result.error.issues[0];
   throw new GatewayError("invalid_request", `\`${pathOf(issue.path)}\` ${issue.message}`);

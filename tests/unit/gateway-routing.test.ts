@@ -53,12 +53,9 @@ describe("resolveModel", () => {
     for (const name of ["nope", "gpt@b-an", "gpt@missing", "@a-oa"]) expect(refusal(() => resolveModel(table, name, "openai", ADMIN)).kind, name).toBe("not_found");
   });
 
-  it("refuses a model served only in the other style with a 400 naming the route to call", () => {
-    expect(refusal(() => resolveModel(table, "claude", "openai", ADMIN))).toEqual({
-      kind: "invalid_request",
-      message: "The model 'claude' is served by an anthropic-style endpoint: call POST /v1/messages.",
-    });
-    expect(refusal(() => resolveModel(table, "gpt", "anthropic", ADMIN)).message).toMatch(/call POST \/v1\/chat\/completions/);
+  it("sends a model served only in the other style there (the call is translated)", () => {
+    expect(resolveModel(table, "claude", "openai", ADMIN)).toMatchObject({ endpoint: { name: "b-an", apiStyle: "anthropic" }, model: "claude" });
+    expect(resolveModel(table, "gpt", "anthropic", ADMIN)).toMatchObject({ endpoint: { name: "a-oa", apiStyle: "openai" }, model: "gpt" });
   });
 
   it("says 503 when no endpoint is configured at all", () => {

@@ -1,0 +1,72 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEndpointAs, createKeyAs, createUserAs, signedInAdmin } from "../support/admin";
+import { AGENT_TEXT, startAgentLlm, type AgentLlm } from "../support/agent-llm";
+import { startApp, type App } from "../support/app";
+import { unique } from "../support/names";
+
+/**
+ * The real Claude Code CLI (tests/clients pins its version) in print mode, pointed at the gateway as
+ * the README says, on a model behind an openai-style endpoint: every request it makes is translated
+ * to Chat Completions, and the model's answer is what it prints.
+ */
+
+const CLAUDE = path.resolve("tests/clients/node_modules/.bin/claude");
+const run = promisify(execFile);
+
+let app: App;
+let agent: AgentLlm;
+let home: string;
+let key: string;
+let userId: string;
+
+beforeAll(async () => {
+  agent = await startAgentLlm();
+  app = await startApp({ valkey: true, smtp: false });
+  const admin = await signedInAdmin(app);
+  await createEndpointAs(app, admin, { name: "vllm", baseUrl: `${agent.url}/v1`, apiStyle: "openai", models: ["agent-plain"] });
+  userId = await createUserAs(app, admin, unique("coder"), "user");
+  key = await createKeyAs(app, admin, userId);
+  home = await mkdtemp(path.join(tmpdir(), "tollgate-claude-"));
+}, 120_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await agent?.stop();
+  if (home) await rm(home, { recursive: true, force: true });
+});
+
+describe("Claude Code through the gateway", () => {
+  it("prints the self-hosted model's answer, every request translated and billed", async () => {
+    const { stdout } = await run(CLAUDE, ["-p", "Say hello", "--model", "agent-plain"], {
+      cwd: home,
+      timeout: 90_000,
+      env: {
+        NODE_ENV: "production",
+        PATH: process.env.PATH,
+        HOME: home,
+        ANTHROPIC_BASE_URL: app.url,
+        ANTHROPIC_AUTH_TOKEN: key,
+        // The model for Claude Code's small background requests too (a CC profile will remap claude-* names).
+        ANTHROPIC_DEFAULT_HAIKU_MODEL: "agent-plain",
+        ANTHROPIC_SMALL_FAST_MODEL: "agent-plain",
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+        DISABLE_AUTOUPDATER: "1",
+      },
+    });
+    expect(stdout.trim()).toBe(AGENT_TEXT);
+    const calls = agent.requests.filter((r) => r.path === "/v1/chat/completions");
+    expect(calls.length).toBeGreaterThan(0);
+    // Its main request: the conversation with Claude Code's own tools, as Chat Completions functions.
+    const main = calls.find((r) => Array.isArray(r.body.tools) && r.body.tools.length > 0);
+    expect(main?.body.tools.map((t: { function: { name: string } }) => t.function.name)).toContain("Bash");
+    expect(main?.body.messages[0].role).toBe("system");
+    const { rows } = await app.db.execute({ sql: "SELECT status, model FROM usage_events WHERE user_id = ?", args: [userId] });
+    expect(rows.length).toBe(calls.length);
+    for (const r of rows) expect(r).toMatchObject({ status: "ok", model: "agent-plain" });
+  });
+});
