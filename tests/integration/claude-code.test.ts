@@ -5,15 +5,22 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEndpointAs, createKeyAs, createUserAs, signedInAdmin } from "../support/admin";
+import { snippetsFor } from "@/lib/keys/snippets";
 import { AGENT_TEXT, startAgentLlm, type AgentLlm } from "../support/agent-llm";
 import { startApp, type App } from "../support/app";
 import { unique } from "../support/names";
 
 /**
- * The real Claude Code CLI (tests/clients pins its version) in print mode, pointed at the gateway as
- * the README says, on a model behind an openai-style endpoint: every request it makes is translated
- * to Chat Completions, and the model's answer is what it prints.
+ * The real Claude Code CLI (tests/clients pins its version) in print mode, set up with exactly the
+ * environment of the portal's Claude Code snippet, on a model behind an openai-style endpoint: every
+ * request it makes is translated to Chat Completions, and the model's answer is what it prints.
  */
+
+/** The `export NAME=value` lines of the portal's Claude Code snippet. */
+function snippetEnv(appUrl: string, key: string, model: string): Record<string, string> {
+  const code = snippetsFor(appUrl, key, model).find((s) => s.id === "claude-code")!.code;
+  return Object.fromEntries([...code.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+}
 
 const CLAUDE = path.resolve("tests/clients/node_modules/.bin/claude");
 const run = promisify(execFile);
@@ -42,21 +49,12 @@ afterAll(async () => {
 
 describe("Claude Code through the gateway", () => {
   it("prints the self-hosted model's answer, every request translated and billed", async () => {
-    const { stdout } = await run(CLAUDE, ["-p", "Say hello", "--model", "agent-plain"], {
+    const env = snippetEnv(app.url, key, "agent-plain");
+    expect(env).toMatchObject({ ANTHROPIC_BASE_URL: app.url, ANTHROPIC_AUTH_TOKEN: key, ANTHROPIC_MODEL: "agent-plain" });
+    const { stdout } = await run(CLAUDE, ["-p", "Say hello"], {
       cwd: home,
       timeout: 90_000,
-      env: {
-        NODE_ENV: "production",
-        PATH: process.env.PATH,
-        HOME: home,
-        ANTHROPIC_BASE_URL: app.url,
-        ANTHROPIC_AUTH_TOKEN: key,
-        // The model for Claude Code's small background requests too (a CC profile will remap claude-* names).
-        ANTHROPIC_DEFAULT_HAIKU_MODEL: "agent-plain",
-        ANTHROPIC_SMALL_FAST_MODEL: "agent-plain",
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-        DISABLE_AUTOUPDATER: "1",
-      },
+      env: { NODE_ENV: "production", PATH: process.env.PATH, HOME: home, ...env },
     });
     expect(stdout.trim()).toBe(AGENT_TEXT);
     const calls = agent.requests.filter((r) => r.path === "/v1/chat/completions");

@@ -162,4 +162,25 @@ describe("SseMeter", () => {
     expect(tally).toBeGreaterThanOrEqual(whole);
     expect(tally).toBeLessThanOrEqual(whole * 1.01);
   });
+
+  it("with a translator: hands it each complete event as JSON (never [DONE]), sends what it writes, and meters the upstream's own events", () => {
+    const bytes = enc.encode(openaiStream);
+    for (const cuts of cutsOf(bytes.length)) {
+      const seen: unknown[] = [];
+      const translator = {
+        push: (event: Record<string, unknown>) => (seen.push(event), `<${seen.length}>`),
+        end: () => "<end>",
+        fail: () => "<fail>",
+      };
+      const meter = new SseMeter(adapters.openai, true, translator);
+      expect(dec.decode(feed(meter, bytes, cuts)), String(cuts)).toBe("<1><2><3><end>");
+      expect(seen, String(cuts)).toEqual([
+        { choices: [{ index: 0, delta: { content: "Grüße 👋" } }] },
+        { choices: [{ index: 0, delta: { content: "日本" } }] },
+        { choices: [], usage: { prompt_tokens: 11, completion_tokens: 4 } },
+      ]);
+      expect(meter.usage).toEqual(u(11, 4));
+      expect(meter.finalUsage).toBe(true);
+    }
+  });
 });
