@@ -394,6 +394,19 @@ describe("OpenAI client → Anthropic upstream", () => {
     ]);
   });
 
+  it("keeps an earlier refusal in the history as text, and drops the reasoning an assistant turn carries", () => {
+    const out = toAnthropic({
+      model: "m",
+      messages: [user("x"), { role: "assistant", content: null, refusal: "I can't help with that.", reasoning_content: "policy", name: "bot" }, user("Why?")],
+    });
+    expect(out.body.messages).toEqual([
+      { role: "user", content: [{ type: "text", text: "x" }] },
+      { role: "assistant", content: [{ type: "text", text: "I can't help with that." }] },
+      { role: "user", content: [{ type: "text", text: "Why?" }] },
+    ]);
+    expect(out.dropped).toEqual(["messages[1].name", "messages[1].reasoning_content"]);
+  });
+
   it("drops the advisory fields, and the no-op values of the conditional ones", () => {
     const out = toAnthropic({
       model: "m",

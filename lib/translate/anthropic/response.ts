@@ -1,6 +1,6 @@
 import { adapters } from "@/lib/gateway/styles";
 import type { ChatResponse, StopReason } from "@/lib/translate/ir";
-import { arr, type Json, obj, parseArguments, str } from "@/lib/translate/json";
+import { arr, type Json, obj, str } from "@/lib/translate/json";
 
 // Anthropic Messages answers (non-streamed) ↔ the internal representation.
 
@@ -72,9 +72,12 @@ export function encodeAnthropicResponse(res: ChatResponse): Json {
 
 /** A generated tool call's input; a model's malformed arguments are kept under `arguments` rather than lost. */
 function toolInput(args: string): Json {
+  if (args.trim() === "") return {};
   try {
-    return parseArguments(args, "arguments");
+    const input = obj(JSON.parse(args));
+    if (input) return input;
   } catch {
-    return { arguments: args };
+    // Not JSON: kept below.
   }
+  return { arguments: args };
 }

@@ -52,7 +52,8 @@ function checkConditional(body: Json, dropped: string[]): void {
   noop("n", body.n === 1, "Anthropic's API gives one answer per call");
   noop("logprobs", body.logprobs === false, "Anthropic's API reports no log probabilities");
   noop("top_logprobs", body.top_logprobs === 0, "Anthropic's API reports no log probabilities");
-  noop("logit_bias", Object.keys(obj(body.logit_bias) ?? {}).length === 0 && obj(body.logit_bias) !== undefined, "Anthropic's API has no logit bias");
+  const bias = obj(body.logit_bias);
+  noop("logit_bias", bias !== undefined && Object.keys(bias).length === 0, "Anthropic's API has no logit bias");
   noop("frequency_penalty", body.frequency_penalty === 0, "Anthropic's API has no frequency penalty");
   noop("presence_penalty", body.presence_penalty === 0, "Anthropic's API has no presence penalty");
   noop("response_format", obj(body.response_format)?.type === "text", "structured output (JSON mode, JSON schema) is not translated");
@@ -129,8 +130,10 @@ function decodeAssistant(message: Json, at: string, dropped: string[]): Message 
   if (isSet(message.function_call)) refuse(`${at}.function_call`, "legacy function calls are not translated; use tool_calls");
   if (isSet(message.audio)) refuse(`${at}.audio`, "Anthropic's API answers in text only");
   // Reasoning some servers return (and some clients send back) has no signature Anthropic would accept.
-  for (const key of ["reasoning_content", "reasoning", "refusal"]) if (isSet(message[key])) dropped.push(`${at}.${key}`);
+  for (const key of ["reasoning_content", "reasoning"]) if (isSet(message[key])) dropped.push(`${at}.${key}`);
   const content: Part[] = [];
+  // An earlier refusal is what the assistant said: it stays in the history as text.
+  if (str(message.refusal)) content.push({ type: "text", text: str(message.refusal)! });
   if (typeof message.content === "string") {
     if (message.content !== "") content.push({ type: "text", text: message.content });
   } else {
