@@ -239,6 +239,13 @@ describe("Anthropic client → OpenAI upstream", () => {
     expect(refused(() => toOpenAI({ model: "m", max_tokens: 1, messages: [user("x")], speculative_decoding: true }))).toBe("speculative_decoding");
   });
 
+  it("sends no tool_choice or parallel flag, and no empty tool list, when there are no tools", () => {
+    const out = toOpenAI({ model: "m", max_tokens: 1, messages: [user("x")], tools: [], tool_choice: { type: "auto", disable_parallel_tool_use: true } });
+    expect(out.body).toEqual({ model: "upstream-model", messages: [{ role: "user", content: "x" }], max_tokens: 1 });
+    const back = toAnthropic({ model: "m", messages: [user("x")], tools: [], tool_choice: "none", parallel_tool_calls: false });
+    expect(back.body).toEqual({ model: "upstream-model", max_tokens: 4096, messages: [{ role: "user", content: [{ type: "text", text: "x" }] }] });
+  });
+
   it("keeps a custom tool (type custom) as a function", () => {
     const out = toOpenAI({ model: "m", max_tokens: 1, messages: [user("x")], tools: [{ type: "custom", name: "t", input_schema: { type: "object" } }] });
     expect(out.body.tools).toEqual([{ type: "function", function: { name: "t", parameters: { type: "object" } } }]);

@@ -142,10 +142,12 @@ export function encodeAnthropicRequest(req: ChatRequest, opts: { model: string; 
   const body: Json = { model: opts.model, max_tokens: req.maxTokens ?? opts.defaultMaxTokens };
   if (req.system.length > 0) body.system = req.system.map((p) => ({ type: "text", text: p.text }));
   body.messages = encodeMessages(req.messages, dropped);
-  const hasTools = (req.tools?.length ?? 0) > 0;
-  if (req.tools) body.tools = req.tools.map((t) => ({ name: t.name, ...(t.description !== undefined ? { description: t.description } : {}), input_schema: t.parameters }));
-  const choice = encodeToolChoice(req.toolChoice, hasTools && req.parallelToolCalls === false);
-  if (choice) body.tool_choice = choice;
+  // A tool choice means nothing without tools, and APIs refuse one sent alone (or an empty tool list).
+  if (req.tools && req.tools.length > 0) {
+    body.tools = req.tools.map((t) => ({ name: t.name, ...(t.description !== undefined ? { description: t.description } : {}), input_schema: t.parameters }));
+    const choice = encodeToolChoice(req.toolChoice, req.parallelToolCalls === false);
+    if (choice) body.tool_choice = choice;
+  }
   if (req.temperature !== undefined) body.temperature = req.temperature;
   if (req.topP !== undefined) body.top_p = req.topP;
   if (req.stop && req.stop.length > 0) body.stop_sequences = req.stop;

@@ -186,15 +186,15 @@ export function encodeOpenAIRequest(req: ChatRequest, opts: { model: string; cap
   if (req.system.length > 0) messages.push({ role: "system", content: req.system.map((p) => p.text).join("\n\n") });
   req.messages.forEach((m, i) => messages.push(...encodeMessage(m, `messages[${i}]`, dropped)));
   const body: Json = { model: opts.model, messages };
-  const hasTools = (req.tools?.length ?? 0) > 0;
-  if (req.tools) {
+  // A tool choice means nothing without tools, and APIs refuse one sent alone (or an empty tool list).
+  if (req.tools && req.tools.length > 0) {
     body.tools = req.tools.map((t) => ({
       type: "function",
       function: { name: t.name, ...(t.description !== undefined ? { description: t.description } : {}), parameters: t.parameters },
     }));
+    if (req.toolChoice) body.tool_choice = encodeToolChoice(req.toolChoice);
+    if (req.parallelToolCalls === false) body.parallel_tool_calls = false;
   }
-  if (req.toolChoice) body.tool_choice = encodeToolChoice(req.toolChoice);
-  if (hasTools && req.parallelToolCalls === false) body.parallel_tool_calls = false;
   if (req.maxTokens !== undefined) body[opts.capField] = req.maxTokens;
   if (req.temperature !== undefined) body.temperature = req.temperature;
   if (req.topP !== undefined) body.top_p = req.topP;
