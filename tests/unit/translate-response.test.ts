@@ -242,3 +242,32 @@ describe("the decoders and encoders alone", () => {
     for (const [stopReason, expected] of reasons) expect((encodeOpenAIResponse({ ...res, stopReason }).choices as Json[])[0].finish_reason).toBe(expected);
   });
 });
+
+describe("the official SDKs read the translated answers", () => {
+  // Each SDK's client, answered by a fetch that returns the translated body: what an SDK user gets.
+  const answering = (body: Json) => async () => new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
+
+  it("openai's chat.completions.create", async () => {
+    const { default: OpenAIClient } = await import("openai");
+    const body = translateResponse("anthropic", "openai", anthropicMessage([{ type: "text", text: "Hi" }, { type: "tool_use", id: "toolu_1", name: "f", input: { a: 1 } }], "tool_use"));
+    const client = new OpenAIClient({ apiKey: "k", baseURL: "http://upstream.test/v1", fetch: answering(body), maxRetries: 0 });
+    const answer = await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: "x" }] });
+    expect(answer.choices[0].message.content).toBe("Hi");
+    expect(answer.choices[0].message.tool_calls?.[0]).toEqual({ id: "toolu_1", type: "function", function: { name: "f", arguments: '{"a":1}' } });
+    expect(answer.choices[0].finish_reason).toBe("tool_calls");
+    expect(answer.usage?.prompt_tokens).toBe(10);
+  });
+
+  it("@anthropic-ai/sdk's messages.create", async () => {
+    const { default: AnthropicClient } = await import("@anthropic-ai/sdk");
+    const body = translateResponse("openai", "anthropic", completion({ content: "Hi", tool_calls: [{ id: "call_1", type: "function", function: { name: "f", arguments: '{"a":1}' } }] }, "tool_calls", { prompt_tokens: 30, completion_tokens: 2, total_tokens: 32, prompt_tokens_details: { cached_tokens: 20 } }));
+    const client = new AnthropicClient({ apiKey: "k", baseURL: "http://upstream.test", fetch: answering(body), maxRetries: 0 });
+    const answer = await client.messages.create({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "x" }] });
+    expect(answer.content).toEqual([
+      { type: "text", text: "Hi", citations: null },
+      { type: "tool_use", id: "call_1", name: "f", input: { a: 1 } },
+    ]);
+    expect(answer.stop_reason).toBe("tool_use");
+    expect(answer.usage).toEqual({ input_tokens: 10, output_tokens: 2, cache_read_input_tokens: 20, cache_creation_input_tokens: 0 });
+  });
+});
