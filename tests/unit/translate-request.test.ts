@@ -282,6 +282,11 @@ describe("OpenAI client → Anthropic upstream", () => {
     });
   });
 
+  it("sends no empty text blocks, which Anthropic refuses", () => {
+    const out = toAnthropic({ model: "m", messages: [{ role: "system", content: "" }, user([{ type: "text", text: "" }, { type: "text", text: "Hi" }])] });
+    expect(out.body).toEqual({ model: "upstream-model", max_tokens: 4096, messages: [{ role: "user", content: [{ type: "text", text: "Hi" }] }] });
+  });
+
   it("takes the smaller of max_tokens and max_completion_tokens", () => {
     expect(toAnthropic({ model: "m", messages: [user("x")], max_tokens: 500, max_completion_tokens: 200 }).body.max_tokens).toBe(200);
     expect(toAnthropic({ model: "m", messages: [user("x")], max_completion_tokens: 300 }).body.max_tokens).toBe(300);

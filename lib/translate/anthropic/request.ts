@@ -140,7 +140,9 @@ export function encodeAnthropicRequest(req: ChatRequest, opts: { model: string; 
   // Anthropic's range is 0–1 where OpenAI's is 0–2: a higher temperature has no equivalent.
   if (req.temperature !== undefined && req.temperature > 1) refuse("temperature", "Anthropic's temperature goes from 0 to 1");
   const body: Json = { model: opts.model, max_tokens: req.maxTokens ?? opts.defaultMaxTokens };
-  if (req.system.length > 0) body.system = req.system.map((p) => ({ type: "text", text: p.text }));
+  // Anthropic refuses empty text blocks, which OpenAI clients send now and then (`content: ""`): they say nothing.
+  const system = req.system.filter((p) => p.text !== "");
+  if (system.length > 0) body.system = system.map((p) => ({ type: "text", text: p.text }));
   body.messages = encodeMessages(req.messages, dropped);
   // A tool choice means nothing without tools, and APIs refuse one sent alone (or an empty tool list).
   if (req.tools && req.tools.length > 0) {
@@ -193,7 +195,7 @@ function encodeMessages(messages: Message[], dropped: string[]): Json[] {
 function encodePart(part: Part, at: string, dropped: string[]): Json[] {
   switch (part.type) {
     case "text":
-      return [{ type: "text", text: part.text }];
+      return part.text === "" ? [] : [{ type: "text", text: part.text }];
     case "image":
       return [encodeImage(part)];
     case "reasoning":
