@@ -22,7 +22,11 @@ export type ToolCallPart = { type: "tool_call"; id: string; name: string; argume
 export type ToolResultPart = { type: "tool_result"; toolCallId: string; content: (TextPart | ImagePart)[]; isError: boolean; at?: string };
 
 export type Part = TextPart | ImagePart | ReasoningPart | ToolCallPart | ToolResultPart;
-export type Message = { role: "user" | "assistant"; content: Part[] };
+/**
+ * A turn of the conversation. A `system` turn is an instruction given mid-conversation (Claude Code
+ * sends its environment so, after the first user turn): text parts only, kept in place.
+ */
+export type Message = { role: "user" | "assistant" | "system"; content: Part[] };
 
 export type Tool = { name: string; description?: string; parameters: Record<string, unknown> };
 export type ToolChoice = { type: "auto" } | { type: "required" } | { type: "none" } | { type: "tool"; name: string };

@@ -51,11 +51,13 @@ describe("Claude Code through the gateway", () => {
   it("prints the self-hosted model's answer, every request translated and billed", async () => {
     const env = snippetEnv(app.url, key, "agent-plain");
     expect(env).toMatchObject({ ANTHROPIC_BASE_URL: app.url, ANTHROPIC_AUTH_TOKEN: key, ANTHROPIC_MODEL: "agent-plain" });
-    const { stdout } = await run(CLAUDE, ["-p", "Say hello"], {
+    const claude = run(CLAUDE, ["-p", "Say hello"], {
       cwd: home,
       timeout: 90_000,
       env: { NODE_ENV: "production", PATH: process.env.PATH, HOME: home, ...env },
     });
+    claude.child.stdin?.end(); // no piped prompt to wait for
+    const { stdout } = await claude;
     expect(stdout.trim()).toBe(AGENT_TEXT);
     const calls = agent.requests.filter((r) => r.path === "/v1/chat/completions");
     expect(calls.length).toBeGreaterThan(0);

@@ -62,9 +62,11 @@ function decodeSystem(system: unknown, dropped: string[]): TextPart[] {
 
 function decodeMessage(m: unknown, at: string, dropped: string[]): Message {
   const message = object(m, at);
-  const role = message.role === "assistant" ? "assistant" : message.role === "user" ? "user" : refuse(`${at}.role`, `the role "${String(message.role)}" is not translated`);
+  const role = message.role === "assistant" || message.role === "user" || message.role === "system" ? message.role : refuse(`${at}.role`, `the role "${String(message.role)}" is not translated`);
   if (typeof message.content === "string") return { role, content: [{ type: "text", text: message.content }] };
-  return { role, content: arr(message.content).map((b, j) => decodeBlock(b, `${at}.content[${j}]`, dropped)) };
+  const content = arr(message.content).map((b, j) => decodeBlock(b, `${at}.content[${j}]`, dropped));
+  if (role === "system") content.forEach((p, j) => p.type !== "text" && refuse(`${at}.content[${j}]`, "a system turn holds text only"));
+  return { role, content };
 }
 
 function decodeBlock(b: unknown, at: string, dropped: string[]): Part {
@@ -112,7 +114,8 @@ function decodeTool(t: unknown, at: string, dropped: string[]): Tool {
   const tool = object(t, at);
   // Server tools (web search, bash, text editor, …) run inside Anthropic's API.
   if (isSet(tool.type) && tool.type !== "custom") refuse(at, `"${String(tool.type)}" is a server tool that only Anthropic's API runs`);
-  for (const key of ["cache_control", "strict"]) if (isSet(tool[key])) dropped.push(`${at}.${key}`);
+  // defer_loading (tool search) only delays when a definition is read; here every one is sent.
+  for (const key of ["cache_control", "strict", "defer_loading"]) if (isSet(tool[key])) dropped.push(`${at}.${key}`);
   return {
     name: str(tool.name) ?? "",
     ...(str(tool.description) !== undefined ? { description: str(tool.description) } : {}),
@@ -183,7 +186,7 @@ function encodeMessages(messages: Message[], dropped: string[]): Json[] {
   messages.forEach((m, i) => {
     const blocks = m.content.flatMap((p, j) => encodePart(p, `messages[${i}].content[${j}]`, dropped));
     const last = turns.at(-1);
-    if (last && last.role === m.role) last.blocks.push(...blocks);
+    if (last && last.role === m.role && m.role !== "system") last.blocks.push(...blocks);
     else turns.push({ role: m.role, blocks });
   });
   return turns.map(({ role, blocks }) => ({

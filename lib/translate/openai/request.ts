@@ -210,6 +210,8 @@ const encodeToolChoice = (choice: ToolChoice): unknown => (choice.type === "tool
 /** One IR message as OpenAI messages: a user turn's tool results become tool messages first. */
 function encodeMessage(m: Message, at: string, dropped: string[]): Json[] {
   if (m.role === "assistant") return [encodeAssistant(m, at, dropped)];
+  // Chat Completions takes a system message anywhere in the conversation.
+  if (m.role === "system") return [{ role: "system", content: m.content.map((p) => (p.type === "text" ? p.text : "")).join("\n\n") }];
   const out: Json[] = [];
   const rest: Json[] = [];
   m.content.forEach((p, j) => {
