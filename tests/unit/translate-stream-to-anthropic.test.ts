@@ -381,6 +381,25 @@ describe("openAIStreamDecoder", () => {
     expect(decoder.end()).toEqual([]);
   });
 
+  it("a tool call whose name comes after its id: started once the name is known, its early arguments kept", () => {
+    const decoder = openAIStreamDecoder();
+    decoder.push(chunk({ role: "assistant" }));
+    expect(decoder.push(chunk({ tool_calls: [{ index: 0, id: "call_a", type: "function", function: { arguments: "" } }] }))).toEqual([]);
+    expect(decoder.push(chunk({ tool_calls: [{ index: 0, function: { arguments: '{"a":' } }] }))).toEqual([]);
+    expect(decoder.push(chunk({ tool_calls: [{ index: 0, function: { name: "f", arguments: "1}" } }] }))).toEqual([
+      { type: "tool_call_start", index: 0, id: "call_a", name: "f" },
+      { type: "tool_call_delta", index: 0, arguments: '{"a":1}' },
+    ]);
+    // One that never gets a name is started nameless when the answer finishes.
+    expect(decoder.push(chunk({ tool_calls: [{ index: 1, id: "call_b", function: { arguments: "{}" } }] }))).toEqual([]);
+    expect(decoder.push(chunk({}, "tool_calls"))).toEqual([
+      { type: "tool_call_start", index: 1, id: "call_b", name: "" },
+      { type: "tool_call_delta", index: 1, arguments: "{}" },
+      { type: "finish", stopReason: "tool_calls" },
+    ]);
+    expect(decoder.end()).toEqual([]);
+  });
+
   it("an error object → an error event with its kind", () => {
     const decoder = openAIStreamDecoder();
     expect(decoder.push({ error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" } })).toEqual([

@@ -66,7 +66,21 @@ const usageOf = (u: Json): Usage => {
 export function openAIStreamDecoder(): StreamDecoder {
   let started = false;
   let finished = false;
-  const tools = new Map<number, number>();
+  // A tool call by the upstream's key: its IR index, and until its name is known (some servers send
+  // the id first and the name in a later chunk), its id and the arguments that came meanwhile.
+  const tools = new Map<number, { index: number; pending?: { id: string; args: string } }>();
+  const open = (index: number, id: string, name: string, args: string): StreamEvent[] => [
+    { type: "tool_call_start", index, id: id || `call_${index}`, name },
+    ...(args ? [{ type: "tool_call_delta" as const, index, arguments: args }] : []),
+  ];
+  /** The calls still waiting for a name, started without one (the answer ends: nothing more will come). */
+  const flush = (): StreamEvent[] =>
+    [...tools.values()].flatMap((tool) => {
+      const pending = tool.pending;
+      if (!pending) return [];
+      tool.pending = undefined;
+      return open(tool.index, pending.id, "", pending.args);
+    });
 
   return {
     push(chunk) {
@@ -91,26 +105,35 @@ export function openAIStreamDecoder(): StreamDecoder {
         list(delta.tool_calls).forEach((call, position) => {
           const key = typeof call.index === "number" ? call.index : position;
           const fn = obj(call.function) ?? {};
-          let index = tools.get(key);
-          if (index === undefined) {
-            index = tools.size;
-            tools.set(key, index);
-            events.push({ type: "tool_call_start", index, id: str(call.id) || `call_${index}`, name: str(fn.name) });
-          }
+          const name = str(fn.name);
           const args = str(fn.arguments);
-          if (args) events.push({ type: "tool_call_delta", index, arguments: args });
+          let tool = tools.get(key);
+          if (!tool) {
+            tool = { index: tools.size, pending: { id: "", args: "" } };
+            tools.set(key, tool);
+          }
+          const pending = tool.pending;
+          if (pending) {
+            pending.id ||= str(call.id);
+            pending.args += args;
+            if (!name) return;
+            tool.pending = undefined;
+            events.push(...open(tool.index, pending.id, name, pending.args));
+          } else if (args) {
+            events.push({ type: "tool_call_delta", index: tool.index, arguments: args });
+          }
         });
         const reason = str(choice.finish_reason);
         if (reason && !finished) {
           finished = true;
-          events.push({ type: "finish", stopReason: STOP_IN[reason] ?? "other" });
+          events.push(...flush(), { type: "finish", stopReason: STOP_IN[reason] ?? "other" });
         }
       }
       const usage = obj(chunk.usage);
       if (usage) events.push({ type: "usage", usage: usageOf(usage) });
       return events;
     },
-    end: () => [],
+    end: flush,
   };
 }
 
