@@ -400,6 +400,12 @@ describe("openAIStreamDecoder", () => {
     expect(decoder.end()).toEqual([]);
   });
 
+  it("a refusal (OpenAI's own models) is text", () => {
+    const decoder = openAIStreamDecoder();
+    decoder.push(chunk({ role: "assistant", content: null, refusal: null }));
+    expect(decoder.push(chunk({ refusal: "I can't help with that." }))).toEqual([{ type: "text", text: "I can't help with that." }]);
+  });
+
   it("an error object → an error event with its kind", () => {
     const decoder = openAIStreamDecoder();
     expect(decoder.push({ error: { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" } })).toEqual([

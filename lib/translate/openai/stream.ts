@@ -102,6 +102,9 @@ export function openAIStreamDecoder(): StreamDecoder {
         if (reasoning) events.push({ type: "reasoning", text: reasoning });
         const content = str(delta.content);
         if (content) events.push({ type: "text", text: content });
+        // OpenAI's own models put a refusal apart; the other style has no such field, so it is text.
+        const refusal = str(delta.refusal);
+        if (refusal) events.push({ type: "text", text: refusal });
         list(delta.tool_calls).forEach((call, position) => {
           const key = typeof call.index === "number" ? call.index : position;
           const fn = obj(call.function) ?? {};
