@@ -400,6 +400,31 @@ describe("openAIStreamDecoder", () => {
     expect(decoder.end()).toEqual([]);
   });
 
+  it("tool calls without an index (found by id) and calls that all say index 0 (told apart by id)", () => {
+    // Ollama before it sent `index`: each call whole, in a chunk of its own.
+    const noIndex = openAIStreamDecoder();
+    noIndex.push(chunk({ role: "assistant" }));
+    expect(noIndex.push(chunk({ tool_calls: [{ id: "call_1", type: "function", function: { name: "f", arguments: '{"a":1}' } }] }))).toEqual([
+      { type: "tool_call_start", index: 0, id: "call_1", name: "f" },
+      { type: "tool_call_delta", index: 0, arguments: '{"a":1}' },
+    ]);
+    expect(noIndex.push(chunk({ tool_calls: [{ id: "call_2", type: "function", function: { name: "g", arguments: "{}" } }] }))).toEqual([
+      { type: "tool_call_start", index: 1, id: "call_2", name: "g" },
+      { type: "tool_call_delta", index: 1, arguments: "{}" },
+    ]);
+    // Neither index nor id: more arguments for the last call.
+    expect(noIndex.push(chunk({ tool_calls: [{ function: { arguments: " " } }] }))).toEqual([{ type: "tool_call_delta", index: 1, arguments: " " }]);
+
+    const allZero = openAIStreamDecoder();
+    allZero.push(chunk({ role: "assistant" }));
+    allZero.push(chunk({ tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "f", arguments: "" } }] }));
+    expect(allZero.push(chunk({ tool_calls: [{ index: 0, id: "call_1", function: { arguments: "{}" } }] }))).toEqual([{ type: "tool_call_delta", index: 0, arguments: "{}" }]);
+    expect(allZero.push(chunk({ tool_calls: [{ index: 0, id: "call_2", type: "function", function: { name: "g", arguments: "" } }] }))).toEqual([
+      { type: "tool_call_start", index: 1, id: "call_2", name: "g" },
+    ]);
+    expect(allZero.push(chunk({ tool_calls: [{ index: 0, function: { arguments: "{}" } }] }))).toEqual([{ type: "tool_call_delta", index: 1, arguments: "{}" }]);
+  });
+
   it("a refusal (OpenAI's own models) is text", () => {
     const decoder = openAIStreamDecoder();
     decoder.push(chunk({ role: "assistant", content: null, refusal: null }));

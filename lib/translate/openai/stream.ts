@@ -66,20 +66,43 @@ const usageOf = (u: Json): Usage => {
 export function openAIStreamDecoder(): StreamDecoder {
   let started = false;
   let finished = false;
-  // A tool call by the upstream's key: its IR index, and until its name is known (some servers send
-  // the id first and the name in a later chunk), its id and the arguments that came meanwhile.
-  const tools = new Map<number, { index: number; pending?: { id: string; args: string } }>();
-  const open = (index: number, id: string, name: string, args: string): StreamEvent[] => [
-    { type: "tool_call_start", index, id: id || `call_${index}`, name },
-    ...(args ? [{ type: "tool_call_delta" as const, index, arguments: args }] : []),
+  // The tool calls so far, in the order they appeared (their IR index), found by the upstream's
+  // `index` or, from servers that send none, by `id`. Until its name is known (some servers send the
+  // id first and the name in a later chunk) a call is pending, the arguments that came meanwhile kept.
+  type Tool = { index: number; id: string; pending?: { args: string } };
+  const tools: Tool[] = [];
+  const byIndex = new Map<number, Tool>();
+  const byId = new Map<string, Tool>();
+  const find = (call: Json): Tool => {
+    const id = str(call.id);
+    let tool: Tool | undefined;
+    if (typeof call.index === "number") {
+      tool = byIndex.get(call.index);
+      // The same index with another id (servers that number every call 0) is another call.
+      if (tool && id && tool.id && tool.id !== id) tool = undefined;
+    } else {
+      tool = id ? byId.get(id) : tools.at(-1);
+    }
+    if (!tool) {
+      tool = { index: tools.length, id, pending: { args: "" } };
+      tools.push(tool);
+    }
+    if (typeof call.index === "number") byIndex.set(call.index, tool);
+    if (id && !tool.id) tool.id = id;
+    if (id) byId.set(id, tool);
+    return tool;
+  };
+  const open = (tool: Tool, name: string, args: string): StreamEvent[] => [
+    { type: "tool_call_start", index: tool.index, id: tool.id || `call_${tool.index}`, name },
+    ...(args ? [{ type: "tool_call_delta" as const, index: tool.index, arguments: args }] : []),
   ];
   /** The calls still waiting for a name, started without one (the answer ends: nothing more will come). */
   const flush = (): StreamEvent[] =>
-    [...tools.values()].flatMap((tool) => {
+    tools.flatMap((tool) => {
       const pending = tool.pending;
       if (!pending) return [];
       tool.pending = undefined;
-      return open(tool.index, pending.id, "", pending.args);
+      return open(tool, "", pending.args);
     });
 
   return {
@@ -105,27 +128,21 @@ export function openAIStreamDecoder(): StreamDecoder {
         // OpenAI's own models put a refusal apart; the other style has no such field, so it is text.
         const refusal = str(delta.refusal);
         if (refusal) events.push({ type: "text", text: refusal });
-        list(delta.tool_calls).forEach((call, position) => {
-          const key = typeof call.index === "number" ? call.index : position;
+        for (const call of list(delta.tool_calls)) {
           const fn = obj(call.function) ?? {};
           const name = str(fn.name);
           const args = str(fn.arguments);
-          let tool = tools.get(key);
-          if (!tool) {
-            tool = { index: tools.size, pending: { id: "", args: "" } };
-            tools.set(key, tool);
-          }
+          const tool = find(call);
           const pending = tool.pending;
           if (pending) {
-            pending.id ||= str(call.id);
             pending.args += args;
-            if (!name) return;
+            if (!name) continue;
             tool.pending = undefined;
-            events.push(...open(tool.index, pending.id, name, pending.args));
+            events.push(...open(tool, name, pending.args));
           } else if (args) {
             events.push({ type: "tool_call_delta", index: tool.index, arguments: args });
           }
-        });
+        }
         const reason = str(choice.finish_reason);
         if (reason && !finished) {
           finished = true;
