@@ -437,5 +437,9 @@ describe("openAIStreamDecoder", () => {
       { type: "error", kind: "rate_limit", message: "Rate limit reached" },
     ]);
     expect(openAIStreamDecoder().push({ error: { message: "boom" } })).toEqual([{ type: "error", kind: "api_error", message: "boom" }]);
+    expect(openAIStreamDecoder().push({ error: { object: "error", message: "too long", type: "BadRequestError", param: null, code: 400 } })).toEqual([
+      { type: "error", kind: "invalid_request", message: "too long" },
+    ]);
+    expect(openAIStreamDecoder().push({ error: "cut" })).toEqual([{ type: "error", kind: "api_error", message: "cut" }]);
   });
 });

@@ -28,15 +28,15 @@ const STOP_OUT: Record<StopReason, string> = {
   other: "stop",
 };
 
-/** An OpenAI-style error's kind, from its `type` or `code` (servers differ in which they fill). */
-export function openAIErrorKind(error: Json): ErrorKind {
+/** An OpenAI-style error's kind, from its `type` or `code` (servers differ in which they fill: vLLM says `BadRequestError`, code 400). */
+function openAIErrorKind(error: Json): ErrorKind {
   const said = `${str(error.type)} ${str(error.code)} ${typeof error.code === "number" ? error.code : ""}`.toLowerCase();
   if (/auth|401|invalid_api_key/.test(said)) return "authentication";
   if (/permission|403/.test(said)) return "permission";
   if (/not_found|404|model_not_found/.test(said)) return "not_found";
   if (/rate_limit|429|quota/.test(said)) return "rate_limit";
   if (/overload|503|unavailable/.test(said)) return "overloaded";
-  if (/invalid_request|400|context_length/.test(said)) return "invalid_request";
+  if (/invalid_request|badrequest|400|context_length/.test(said)) return "invalid_request";
   return "api_error";
 }
 
