@@ -1,4 +1,5 @@
 import { Stream as AnthropicStream } from "@anthropic-ai/sdk/core/streaming";
+import { BetaMessageStream } from "@anthropic-ai/sdk/lib/BetaMessageStream";
 import { MessageStream } from "@anthropic-ai/sdk/lib/MessageStream";
 import { Stream as OpenAIStream } from "openai/core/streaming";
 import { ChatCompletionStream } from "openai/lib/ChatCompletionStream";
@@ -29,6 +30,9 @@ function respond(decoder: StreamDecoder, encoder: StreamEncoder, upstream: Json[
 
 const anthropicClient = (upstream: Json[]) =>
   MessageStream.fromReadableStream(AnthropicStream.fromSSEResponse(respond(openAIStreamDecoder(), anthropicStreamEncoder(), upstream), new AbortController()).toReadableStream());
+
+const anthropicBetaClient = (upstream: Json[]) =>
+  BetaMessageStream.fromReadableStream(AnthropicStream.fromSSEResponse(respond(openAIStreamDecoder(), anthropicStreamEncoder(), upstream), new AbortController()).toReadableStream());
 
 const openAIClient = (upstream: Json[], includeUsage = true) =>
   ChatCompletionStream.fromReadableStream(
@@ -77,6 +81,25 @@ describe("the Anthropic SDK reads an OpenAI upstream's answer", () => {
       { type: "text", text: "Looking both up." },
       { type: "tool_use", id: "call_w", name: "get_weather", input: { city: "Paris" } },
       { type: "tool_use", id: "call_t", name: "get_time", input: { tz: "CET" } },
+    ]);
+  });
+
+  it("the beta stream (what agents such as Claude Code read), an inputJson listener on: late arguments still land on their tool", async () => {
+    const stream = anthropicBetaClient([
+      oc({ role: "assistant", content: "" }),
+      oc({ tool_calls: [{ index: 0, id: "call_w", type: "function", function: { name: "get_weather", arguments: '{"city":' } }] }),
+      oc({ tool_calls: [{ index: 1, id: "call_t", type: "function", function: { name: "get_time", arguments: "{}" } }] }),
+      oc({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }),
+      oc({}, "tool_calls"),
+    ]);
+    const pieces: string[] = [];
+    stream.on("inputJson", (partial) => pieces.push(partial));
+    const message = await stream.finalMessage();
+    expect(pieces).toEqual(['{"city":', "{}", '"Paris"}']);
+    expect(message.stop_reason).toBe("tool_use");
+    expect(message.content).toEqual([
+      { type: "tool_use", id: "call_w", name: "get_weather", input: { city: "Paris" } },
+      { type: "tool_use", id: "call_t", name: "get_time", input: {} },
     ]);
   });
 
