@@ -145,7 +145,7 @@ describe("an Anthropic client on a model behind an openai-style endpoint", () =>
       { role: "tool", tool_call_id: "call_mock_0", content: "Sunny, 21 C" },
       { role: "tool", tool_call_id: "call_mock_1", content: "14:05" },
     ]);
-    expect(second!.content).toEqual([{ type: "text", text: "Result: Sunny, 21 C" }]);
+    expect(second!.content).toMatchObject([{ type: "text", text: "Result: Sunny, 21 C" }]);
   });
 
   it("passes disable_parallel_tool_use and a named tool_choice as parallel_tool_calls and a function choice", async () => {
@@ -244,7 +244,15 @@ describe("an OpenAI client on a model behind an anthropic-style endpoint", () =>
     });
     expect(sent.path).toBe("/v1/messages");
     expect(sent.headers["anthropic-version"]).toBe("2023-06-01");
-    expect(sent.body).toMatchObject({ model: "agent-plain", system: "Be brief.", messages: [{ role: "user", content: "Hi" }], max_tokens: MODEL_MAX, top_p: 0.9, stop_sequences: ["END"], metadata: { user_id: "u-7" } });
+    expect(sent.body).toEqual({
+      model: "agent-plain",
+      system: [{ type: "text", text: "Be brief." }],
+      messages: [{ role: "user", content: [{ type: "text", text: "Hi" }] }],
+      max_tokens: MODEL_MAX,
+      top_p: 0.9,
+      stop_sequences: ["END"],
+      metadata: { user_id: "u-7" },
+    });
     const u = AGENT_USAGE.anthropic;
     expect(completion).toMatchObject({ object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: AGENT_TEXT }, finish_reason: "stop" }] });
     expect(completion!.usage).toMatchObject({ prompt_tokens: u.input, completion_tokens: u.output, total_tokens: u.input + u.output, prompt_tokens_details: { cached_tokens: u.cacheRead } });
@@ -272,8 +280,8 @@ describe("an OpenAI client on a model behind an anthropic-style endpoint", () =>
     const message = first!.choices[0].message;
     expect(first!.choices[0].finish_reason).toBe("tool_calls");
     expect(message.tool_calls).toEqual([
-      { index: 0, id: "toolu_mock_0", type: "function", function: { name: "get_weather", arguments: JSON.stringify(AGENT_TOOL_INPUT), parsed_arguments: null } },
-      { index: 1, id: "toolu_mock_1", type: "function", function: { name: "get_time", arguments: JSON.stringify(AGENT_TOOL_INPUT), parsed_arguments: null } },
+      { id: "toolu_mock_0", type: "function", function: { name: "get_weather", arguments: JSON.stringify(AGENT_TOOL_INPUT) } },
+      { id: "toolu_mock_1", type: "function", function: { name: "get_time", arguments: JSON.stringify(AGENT_TOOL_INPUT) } },
     ]);
     let second: OpenAI.ChatCompletion | undefined;
     const [back] = await sentDuring(async () => {
