@@ -244,25 +244,25 @@ describe("Anthropic upstream → OpenAI client", () => {
       text(0, "lo"),
       messageDelta("end_turn", { output_tokens: 3 }),
     ]);
-    expect(outs[3]).toBe('data: {"error":{"message":"Overloaded","type":"server_error","param":null,"code":null}}\n\n');
+    expect(outs[3]).toBe('data: {"error":{"message":"Overloaded","type":"server_error","code":"overloaded","param":null}}\n\n');
     expect(outs[4]).toBe("");
     expect(outs[5]).toBe("");
     expect(end).toBe("");
   });
 
-  it("error kinds → OpenAI error types", () => {
+  it("error kinds → OpenAI error types and codes, as in the error bodies of whole answers", () => {
     const kinds = {
-      invalid_request: "invalid_request_error",
-      authentication: "authentication_error",
-      permission: "permission_error",
-      not_found: "not_found_error",
-      rate_limit: "rate_limit_error",
-      overloaded: "server_error",
-      api_error: "server_error",
+      invalid_request: ["invalid_request_error", null],
+      authentication: ["authentication_error", "invalid_api_key"],
+      permission: ["permission_error", null],
+      not_found: ["invalid_request_error", "not_found"],
+      rate_limit: ["rate_limit_error", "rate_limit_exceeded"],
+      overloaded: ["server_error", "overloaded"],
+      api_error: ["server_error", null],
     } as const;
-    for (const [kind, type] of Object.entries(kinds)) {
+    for (const [kind, [type, code]] of Object.entries(kinds)) {
       const encoder = openAIStreamEncoder({ includeUsage: true, created: CREATED });
-      expect(chunks(encoder.push({ type: "error", kind: kind as keyof typeof kinds, message: "m" }))).toEqual([{ error: { message: "m", type, param: null, code: null } }]);
+      expect(chunks(encoder.push({ type: "error", kind: kind as keyof typeof kinds, message: "m" }))).toEqual([{ error: { message: "m", type, param: null, code } }]);
       expect(encoder.end()).toBe("");
     }
   });

@@ -13,7 +13,8 @@ const TYPE_OF: Record<ErrorKind, string> = {
   overloaded: "overloaded_error",
   api_error: "api_error",
 };
-const KIND_OF: Record<string, ErrorKind> = {
+/** Anthropic's error types as kinds (also those of its stream's error events). */
+export const KIND_OF: Record<string, ErrorKind> = {
   ...Object.fromEntries(Object.entries(TYPE_OF).map(([kind, type]) => [type, kind as ErrorKind])),
   request_too_large: "invalid_request",
   billing_error: "permission",

@@ -4,7 +4,8 @@ import { arr, type Json, obj, str } from "@/lib/translate/json";
 
 // Anthropic Messages answers (non-streamed) ↔ the internal representation.
 
-const STOP_IN: Record<string, StopReason> = {
+/** The style's stop reasons in and out (answers and streams alike). */
+export const STOP_IN: Record<string, StopReason> = {
   end_turn: "end_turn",
   max_tokens: "max_tokens",
   model_context_window_exceeded: "max_tokens",
@@ -13,7 +14,7 @@ const STOP_IN: Record<string, StopReason> = {
   refusal: "content_filter",
   pause_turn: "pause",
 };
-const STOP_OUT: Record<StopReason, string> = {
+export const STOP_OUT: Record<StopReason, string> = {
   end_turn: "end_turn",
   max_tokens: "max_tokens",
   stop_sequence: "stop_sequence",

@@ -1,4 +1,7 @@
+import { adapters } from "@/lib/gateway/styles";
 import type { ErrorKind, StopReason, StreamDecoder, StreamEncoder, StreamEvent, Usage } from "../ir";
+import { encodeAnthropicError, KIND_OF } from "./error";
+import { STOP_IN, STOP_OUT } from "./response";
 
 // Streamed Messages ⇄ stream events. Both sides are incremental closures: each upstream event
 // becomes its events at once, each event its client SSE text at once. The encoder holds only the
@@ -9,48 +12,7 @@ const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Ar
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
 
-const STOP_IN: Record<string, StopReason> = {
-  end_turn: "end_turn",
-  max_tokens: "max_tokens",
-  model_context_window_exceeded: "max_tokens",
-  tool_use: "tool_calls",
-  stop_sequence: "stop_sequence",
-  refusal: "content_filter",
-  pause_turn: "pause",
-};
-
-const STOP_OUT: Record<StopReason, string> = {
-  end_turn: "end_turn",
-  max_tokens: "max_tokens",
-  tool_calls: "tool_use",
-  stop_sequence: "stop_sequence",
-  content_filter: "refusal",
-  pause: "pause_turn",
-  other: "end_turn",
-};
-
-const ERROR_TYPE: Record<ErrorKind, string> = {
-  invalid_request: "invalid_request_error",
-  authentication: "authentication_error",
-  permission: "permission_error",
-  not_found: "not_found_error",
-  rate_limit: "rate_limit_error",
-  overloaded: "overloaded_error",
-  api_error: "api_error",
-};
-const KIND_OF: Record<string, ErrorKind> = Object.fromEntries(Object.entries(ERROR_TYPE).map(([kind, type]) => [type, kind as ErrorKind]));
-KIND_OF.request_too_large = "invalid_request";
-KIND_OF.billing_error = "permission";
-KIND_OF.timeout_error = "api_error";
-
 const INCOMPLETE = "The upstream stream ended before the answer was complete.";
-
-/** Anthropic reports uncached input, cache reads and cache writes apart; IR input is their sum. */
-const usageOf = (u: Json): Usage => {
-  const cacheRead = num(u.cache_read_input_tokens);
-  const cacheWrite = num(u.cache_creation_input_tokens);
-  return { input: num(u.input_tokens) + cacheRead + cacheWrite, output: num(u.output_tokens), cacheRead, cacheWrite };
-};
 
 /**
  * Reads an Anthropic upstream's events. Tool calls are numbered among tool_use blocks only; the
@@ -68,7 +30,7 @@ export function anthropicStreamDecoder(): StreamDecoder {
         case "message_start": {
           const message = obj(event.message) ?? {};
           const u = obj(message.usage);
-          if (u) seen = usageOf(u);
+          if (u) seen = adapters.anthropic.usageOfJson({ usage: u })!;
           events.push({ type: "start", id: str(message.id), model: str(message.model), ...(u ? { usage: seen } : {}) });
           break;
         }
@@ -166,7 +128,7 @@ export function anthropicStreamEncoder(): StreamEncoder {
   };
   const fail = (kind: ErrorKind, message: string) => {
     done = true;
-    return sse("error", { error: { type: ERROR_TYPE[kind], message } });
+    return sse("error", encodeAnthropicError(kind, message));
   };
   const start = (event?: { id: string; model: string; usage?: Usage }) => {
     started = true;

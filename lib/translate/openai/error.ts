@@ -24,3 +24,15 @@ export function decodeOpenAIError(status: number, text: string): { kind: ErrorKi
 }
 
 export const encodeOpenAIError = (kind: ErrorKind, message: string): Json => ({ error: { message, ...TYPE_OF[kind], param: null } });
+
+/** An OpenAI-style error's kind, from its `type` or `code` (servers differ in which they fill: vLLM says `BadRequestError`, code 400). */
+export function kindOfOpenAIError(error: Json): ErrorKind {
+  const said = `${(str(error.type) ?? "")} ${(str(error.code) ?? "")} ${typeof error.code === "number" ? error.code : ""}`.toLowerCase();
+  if (/auth|401|invalid_api_key/.test(said)) return "authentication";
+  if (/permission|403/.test(said)) return "permission";
+  if (/not_found|404|model_not_found/.test(said)) return "not_found";
+  if (/rate_limit|429|quota/.test(said)) return "rate_limit";
+  if (/overload|503|unavailable/.test(said)) return "overloaded";
+  if (/invalid_request|badrequest|400|context_length/.test(said)) return "invalid_request";
+  return "api_error";
+}

@@ -4,14 +4,15 @@ import { arr, type Json, obj, str } from "@/lib/translate/json";
 
 // OpenAI Chat Completions answers (non-streamed) ↔ the internal representation.
 
-const STOP_IN: Record<string, StopReason> = {
+/** The style's stop reasons in and out (answers and streams alike). */
+export const STOP_IN: Record<string, StopReason> = {
   stop: "end_turn",
   length: "max_tokens",
   tool_calls: "tool_calls",
   function_call: "tool_calls",
   content_filter: "content_filter",
 };
-const STOP_OUT: Record<StopReason, string> = {
+export const STOP_OUT: Record<StopReason, string> = {
   end_turn: "stop",
   // OpenAI has no reason of its own for a matched stop sequence.
   stop_sequence: "stop",

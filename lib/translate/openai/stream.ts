@@ -1,4 +1,7 @@
-import type { ErrorKind, StopReason, StreamDecoder, StreamEncoder, StreamEvent, Usage } from "../ir";
+import { adapters } from "@/lib/gateway/styles";
+import type { ErrorKind, StreamDecoder, StreamEncoder, StreamEvent, Usage } from "../ir";
+import { encodeOpenAIError, kindOfOpenAIError } from "./error";
+import { STOP_IN, STOP_OUT } from "./response";
 
 // Streamed Chat Completions ⇄ stream events. Both sides are incremental closures: each upstream chunk
 // becomes its events at once, each event its client SSE text at once. The only thing held is the usage
@@ -8,55 +11,8 @@ type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
 const list = (v: unknown): Json[] => (Array.isArray(v) ? v.map(obj).filter((x): x is Json => x !== undefined) : []);
 const str = (v: unknown) => (typeof v === "string" ? v : "");
-const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
-
-const STOP_IN: Record<string, StopReason> = {
-  stop: "end_turn",
-  length: "max_tokens",
-  tool_calls: "tool_calls",
-  function_call: "tool_calls",
-  content_filter: "content_filter",
-};
-
-const STOP_OUT: Record<StopReason, string> = {
-  end_turn: "stop",
-  stop_sequence: "stop",
-  max_tokens: "length",
-  tool_calls: "tool_calls",
-  content_filter: "content_filter",
-  pause: "stop",
-  other: "stop",
-};
-
-/** An OpenAI-style error's kind, from its `type` or `code` (servers differ in which they fill: vLLM says `BadRequestError`, code 400). */
-function openAIErrorKind(error: Json): ErrorKind {
-  const said = `${str(error.type)} ${str(error.code)} ${typeof error.code === "number" ? error.code : ""}`.toLowerCase();
-  if (/auth|401|invalid_api_key/.test(said)) return "authentication";
-  if (/permission|403/.test(said)) return "permission";
-  if (/not_found|404|model_not_found/.test(said)) return "not_found";
-  if (/rate_limit|429|quota/.test(said)) return "rate_limit";
-  if (/overload|503|unavailable/.test(said)) return "overloaded";
-  if (/invalid_request|badrequest|400|context_length/.test(said)) return "invalid_request";
-  return "api_error";
-}
-
-/** OpenAI's error `type` for a kind. */
-const ERROR_TYPE: Record<ErrorKind, string> = {
-  invalid_request: "invalid_request_error",
-  authentication: "authentication_error",
-  permission: "permission_error",
-  not_found: "not_found_error",
-  rate_limit: "rate_limit_error",
-  overloaded: "server_error",
-  api_error: "server_error",
-};
 
 const INCOMPLETE = "The upstream stream ended before the answer was complete.";
-
-const usageOf = (u: Json): Usage => {
-  const input = num(u.prompt_tokens);
-  return { input, output: num(u.completion_tokens), cacheRead: Math.min(input, num(obj(u.prompt_tokens_details)?.cached_tokens)), cacheWrite: 0 };
-};
 
 /**
  * Reads an OpenAI-compatible upstream's chunks. Tool calls are numbered in the order they first
@@ -111,7 +67,7 @@ export function openAIStreamDecoder(): StreamDecoder {
       const error = chunk.error;
       if (error !== undefined && error !== null) {
         const e = obj(error) ?? { message: str(error) };
-        events.push({ type: "error", kind: openAIErrorKind(e), message: str(e.message) || "The upstream reported an error." });
+        events.push({ type: "error", kind: kindOfOpenAIError(e), message: str(e.message) || "The upstream reported an error." });
         return events;
       }
       if (!started) {
@@ -150,7 +106,7 @@ export function openAIStreamDecoder(): StreamDecoder {
         }
       }
       const usage = obj(chunk.usage);
-      if (usage) events.push({ type: "usage", usage: usageOf(usage) });
+      if (usage) events.push({ type: "usage", usage: adapters.openai.usageOfJson(chunk)! });
       return events;
     },
     end: flush,
@@ -177,7 +133,7 @@ export function openAIStreamEncoder(opts: { includeUsage: boolean; created?: num
     data({ ...head(), choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }], ...(opts.includeUsage ? { usage: null } : {}) });
   const fail = (kind: ErrorKind, message: string) => {
     done = true;
-    return data({ error: { message, type: ERROR_TYPE[kind], param: null, code: null } });
+    return data(encodeOpenAIError(kind, message));
   };
   const start = (event?: { id: string; model: string; usage?: Usage }) => {
     started = true;
