@@ -14,10 +14,21 @@ export type ImagePart = {
   source: { kind: "base64"; mediaType: string; data: string } | { kind: "url"; url: string };
   at?: string;
 };
-/** Model reasoning ("thinking"): its text, and Anthropic's signature (or redacted data) when there is one. */
-export type ReasoningPart = { type: "reasoning"; text: string; signature?: string; redacted?: string };
-/** A tool call made by the assistant: `arguments` is the JSON text of its input, as generated. */
-export type ToolCallPart = { type: "tool_call"; id: string; name: string; arguments: string };
+/**
+ * Model reasoning ("thinking"): its text, and Anthropic's signature (or redacted data) when there is
+ * one. `encrypted` is a Responses API `encrypted_content` Tollgate could not open (another server's):
+ * carried, never read.
+ */
+export type ReasoningPart = { type: "reasoning"; text: string; signature?: string; redacted?: string; encrypted?: string };
+/**
+ * How a tool is called. Responses API clients (Codex) also have free-form `custom` tools (e.g.
+ * apply_patch: raw text in) and `local_shell`; on the way to a Chat Completions or Messages upstream
+ * both are plain functions (a custom tool takes one string argument, `input`; local_shell the action's
+ * fields), and their calls are turned back into the client's kind on the way out.
+ */
+export type ToolKind = "function" | "custom" | "local_shell";
+/** A tool call made by the assistant: `arguments` is the JSON text of its input, as generated (a custom tool's: `{"input": …}`). */
+export type ToolCallPart = { type: "tool_call"; id: string; name: string; arguments: string; kind?: ToolKind };
 /** The result of a tool call, sent back by the client. */
 export type ToolResultPart = { type: "tool_result"; toolCallId: string; content: (TextPart | ImagePart)[]; isError: boolean; at?: string };
 
@@ -28,7 +39,8 @@ export type Part = TextPart | ImagePart | ReasoningPart | ToolCallPart | ToolRes
  */
 export type Message = { role: "user" | "assistant" | "system"; content: Part[] };
 
-export type Tool = { name: string; description?: string; parameters: Record<string, unknown> };
+/** A tool, as a function with a JSON schema (custom and local_shell tools too: see ToolKind). */
+export type Tool = { name: string; description?: string; parameters: Record<string, unknown>; kind?: ToolKind };
 export type ToolChoice = { type: "auto" } | { type: "required" } | { type: "none" } | { type: "tool"; name: string };
 
 /** A request, decoded. Optional fields are absent when the client did not send them. */
@@ -95,3 +107,14 @@ export type Encoded = { body: Json; dropped: string[] };
 export type StreamDecoder = { push(event: Json): StreamEvent[]; end(): StreamEvent[] };
 /** Writes a client's stream: SSE text, ready to send ("" when an event produces nothing yet). */
 export type StreamEncoder = { push(event: StreamEvent): string; end(): string };
+
+/**
+ * Seals reasoning into an opaque Responses API `encrypted_content` and opens it again (the gateway
+ * encrypts and authenticates with its own key): so an Anthropic thinking block, text and signature,
+ * survives a round trip through a client that only carries it.
+ */
+export type Sealer = {
+  seal(reasoning: { text: string; signature?: string; redacted?: string }): string;
+  /** The reasoning sealed by `seal`, or undefined for anything else (another server's, altered, another key). */
+  open(sealed: string): { text: string; signature?: string; redacted?: string } | undefined;
+};
