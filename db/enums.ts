@@ -4,8 +4,11 @@ export type Role = (typeof ROLES)[number];
 export const BUDGET_TYPES = ["subscription", "one_time"] as const;
 export type BudgetType = (typeof BUDGET_TYPES)[number];
 export const RESOURCE_TYPES = ["expert_template", "cc_profile", "model_endpoint", "skill", "mcp_tool", "moe_mode"] as const;
-export const API_STYLES = ["openai", "anthropic"] as const;
-/** The two wire formats the gateway speaks and forwards to. */
+export const API_STYLES = ["openai", "anthropic", "openai-responses"] as const;
+/**
+ * The wire formats the gateway speaks and forwards to: OpenAI Chat Completions, Anthropic Messages,
+ * and OpenAI's Responses API (an endpoint of that style serves Responses clients only, natively).
+ */
 export type ApiStyle = (typeof API_STYLES)[number];
 export const KEY_STATUSES = ["active", "suspended"] as const;
 export type KeyStatus = (typeof KEY_STATUSES)[number];

@@ -90,7 +90,13 @@ async function main() {
   });
   // Longer than the usual 60 s idle timeout of load balancers, so they close idle connections first.
   server.keepAliveTimeout = 65_000;
-  server.on("upgrade", app.getUpgradeHandler());
+  const nextUpgrade = app.getUpgradeHandler();
+  const { refuseGatewayUpgrade } = await import("@/lib/gateway/node");
+  server.on("upgrade", (req, socket, head) => {
+    // The gateway answers over plain HTTP: a WebSocket (Codex can try one on /v1/responses) is refused at once.
+    if (req.url?.startsWith("/v1/")) return refuseGatewayUpgrade(socket);
+    nextUpgrade(req, socket, head);
+  });
   server.listen(port, hostname, () => console.log(`Tollgate ready on ${cfg.appUrl} (listening on ${hostname}:${port}${dev ? ", development" : ""})`));
 
   const shutdown = () => {

@@ -53,8 +53,9 @@ const cannot = (t: Tally, path: string, what: string) => {
 export function inputBound(style: ApiStyle, body: Json, allowances: Allowances, sent: string = JSON.stringify(body)): InputBound {
   const t: Tally = { images: 0, imageBytes: 0, hiddenTools: 0 };
   if (style === "openai") scanOpenAI(body, t);
-  else scanAnthropic(body, t);
-  const tools = nonEmpty(body.tools) || (style === "openai" && nonEmpty(body.functions));
+  else if (style === "anthropic") scanAnthropic(body, t);
+  else scanResponses(body, t);
+  const tools = nonEmpty(body.tools) || (style !== "anthropic" && nonEmpty(body.functions));
   const tokens =
     utf8(sent) - t.imageBytes + t.images * allowances.imageTokens + ((tools ? 1 : 0) + t.hiddenTools) * allowances.toolsTokens;
   return t.unbounded ? { tokens, unbounded: t.unbounded } : { tokens };
@@ -80,6 +81,31 @@ function scanOpenAI(body: Json, t: Tally) {
     });
   }
   if (body.web_search_options != null) cannot(t, "web_search_options", "web search results");
+}
+
+/** The Responses API's input: a string, or items whose content parts may hold images or files. */
+function scanResponses(body: Json, t: Tally) {
+  if (Array.isArray(body.input)) {
+    body.input.forEach((item, i) => {
+      if (!isObject(item)) return;
+      if (item.type === "item_reference") cannot(t, `input[${i}]`, "a stored item referred to by id");
+      const parts = Array.isArray(item.content) ? item.content : Array.isArray(item.output) ? item.output : [];
+      parts.forEach((part, j) => {
+        if (!isObject(part)) return;
+        const path = `input[${i}].${Array.isArray(item.content) ? "content" : "output"}[${j}]`;
+        if (part.type === "input_image") {
+          if (typeof part.image_url === "string") image(t, part.image_url);
+          else cannot(t, path, "an image by file id (Files API)");
+        } else if (part.type === "input_file" || part.type === "input_audio") cannot(t, path, "a file or audio input");
+      });
+    });
+  }
+  if (Array.isArray(body.tools)) {
+    body.tools.forEach((tool, i) => {
+      const type = isObject(tool) ? tool.type : undefined;
+      if (type !== "function" && type !== "custom" && type !== "local_shell") cannot(t, `tools[${i}]`, `a built-in tool (${named(type)})`);
+    });
+  }
 }
 
 function openaiPart(part: unknown, path: string, t: Tally) {
@@ -203,7 +229,7 @@ export function applyOutputCap(style: ApiStyle, body: Json, cap: number, capFiel
     }
   }
   if (style === "anthropic" ? out.max_tokens === undefined : !sent) {
-    out[style === "anthropic" ? "max_tokens" : capField] = cap;
+    out[style === "anthropic" ? "max_tokens" : style === "openai-responses" ? "max_output_tokens" : capField] = cap;
     lowered = true;
   }
   if (style === "anthropic" && out.max_tokens !== body.max_tokens && capThinking(out)) lowered = true;

@@ -147,9 +147,9 @@ async function routingChanged() {
   await resourcesChanged();
 }
 
-/** An Anthropic-style endpoint's cap field is always max_tokens, whatever a form sent. */
+/** Only an OpenAI Chat endpoint has a choice of cap field (Anthropic: max_tokens; Responses: max_output_tokens, set by the gateway). */
 const withStyleTerms = <T extends { apiStyle: ModelEndpoint["apiStyle"]; outputCapField: ModelEndpoint["outputCapField"] }>(fields: T): T =>
-  fields.apiStyle === "anthropic" ? { ...fields, outputCapField: "max_tokens" } : fields;
+  fields.apiStyle !== "openai" ? { ...fields, outputCapField: "max_tokens" } : fields;
 
 /** The maxima in a fixed key order, to compare them. */
 const canonical = (max: Record<string, number>) => JSON.stringify(Object.entries(max).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

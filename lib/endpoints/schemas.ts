@@ -45,7 +45,7 @@ export const BaseUrl = text("Base URL")
     return v.replace(/\/+$/, "");
   });
 
-export const ApiStyleField = z.enum(API_STYLES, { error: "API style must be openai or anthropic" });
+export const ApiStyleField = z.enum(API_STYLES, { error: "API style must be openai, anthropic or openai-responses" });
 
 /** Optional and write-only: empty = none (on create) or "keep the stored one" (on edit). */
 export const UpstreamApiKey = z

@@ -7,7 +7,7 @@ import type { KeyCaller } from "@/lib/callers";
 import type { RoutingEndpoint } from "@/lib/endpoints";
 import { permitOf } from "@/lib/permissions/rules";
 import { maxOutputOf } from "@/lib/endpoints/limits";
-import { streamTranslator, translateErrorBody, translateRequest, translateResponse, UntranslatableField, type StreamTranslator } from "@/lib/translate";
+import { streamTranslator, translateErrorBody, translateRequest, translateResponse, UntranslatableField, type ClientContext, type Sealer, type StreamTranslator, type UpstreamStyle } from "@/lib/translate";
 import { costEur } from "@/lib/usage";
 import { authenticate, type CallerAuth } from "./auth";
 import { budgetAsk, budgetHeaders, budgetRefusal, budgetUnavailable, cappedBody } from "./budget";
@@ -18,7 +18,7 @@ import { resolveModel, type Target } from "./routing";
 import { SseMeter } from "./sse";
 import { adapters, NO_USAGE, type StyleAdapter, type Usage } from "./styles";
 import { headerOf, isTimeout, refuseForwardedCall, sendUpstream, timeoutError, upstreamRefusal, type Upstream } from "./upstream";
-import { checkRequestFields } from "./validate";
+import { checkNativeResponsesFields, checkRequestFields } from "./validate";
 
 /** What a call reaches outside itself; lib/gateway/index wires the real ones, tests their own. */
 export type GatewayDeps = {
@@ -36,6 +36,8 @@ export type GatewayDeps = {
   settled?(check: AlertCheck): void;
   upstreamTimeoutMs: number;
   maxBodyBytes: number;
+  /** Seals the reasoning a Responses API client carries for us (lib/gateway/sealer); needed by Responses calls only. */
+  sealer?: Sealer;
 };
 
 /**
@@ -64,7 +66,7 @@ export class GatewayCall {
   outputCap?: number;
   private capped = false;
   /** A call to an endpoint of the other API style: both styles, and what was dropped on the way (advisory fields). */
-  private translation?: { upstream: ApiStyle; includeUsage: boolean; dropped: string[] };
+  private translation?: { upstream: UpstreamStyle; dropped: string[]; client: ClientContext };
 
   constructor(
     private readonly deps: GatewayDeps,
@@ -129,13 +131,19 @@ export class GatewayCall {
     checkRequestFields(this.style, body);
     const style = target.endpoint.apiStyle;
     const adapter = adapters[style];
-    if (style === this.style) return { style, adapter, ...adapter.prepare({ ...body, model: target.model }) };
+    if (style === this.style) {
+      if (style === "openai-responses") checkNativeResponsesFields(body);
+      return { style, adapter, ...adapter.prepare({ ...body, model: target.model }) };
+    }
+    // Only Responses clients are served by a Responses endpoint (routing prefers any other for the rest).
+    if (style === "openai-responses") throw new GatewayError("invalid_request", `The model '${body.model}' is served by an openai-responses endpoint only: call POST /v1/responses.`);
     let translated: ReturnType<typeof translateRequest>;
     try {
       translated = translateRequest(this.style, style, body, {
         model: target.model,
         defaultMaxTokens: maxOutputOf(target.endpoint, target.model),
         capField: target.endpoint.outputCapField,
+        sealer: this.deps.sealer,
       });
     } catch (e) {
       if (e instanceof UntranslatableField)
@@ -145,7 +153,11 @@ export class GatewayCall {
     // The upstream cannot use Anthropic's beta features by header; they are advisory like the fields.
     const dropped = this.request.headers.has("anthropic-beta") && style === "openai" ? [...translated.dropped, "anthropic-beta (header)"] : translated.dropped;
     const options = body.stream_options as Json | null | undefined;
-    this.translation = { upstream: style, includeUsage: options?.include_usage === true, dropped };
+    this.translation = {
+      upstream: style,
+      dropped,
+      client: { includeUsage: options?.include_usage === true, tools: translated.request.tools ?? [], request: body, sealer: this.deps.sealer },
+    };
     return { style, adapter, ...adapter.prepare(translated.body) };
   }
 
@@ -182,7 +194,7 @@ export class GatewayCall {
       return refusal;
     }
     if ((headerOf(upstream, "content-type") ?? "").includes("text/event-stream")) {
-      const translator = this.translation && streamTranslator(this.translation.upstream, this.style, this.translation);
+      const translator = this.translation && streamTranslator(this.translation.upstream, this.style, this.translation.client);
       return new Response(this.relayStream(upstream, controller, new SseMeter(adapter, injectedUsage, translator), translator), {
         status: upstream.statusCode,
         headers: { ...this.answerHeaders, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" },
@@ -202,7 +214,7 @@ export class GatewayCall {
     // An answer without a usage report is billed by the tokens of its text and of the prompt.
     const estimate = async () => estimateUsage(NO_USAGE, await countTextTokens(adapter.answerText(json)), () => adapter.promptText(body));
     await this.finish(usage ? "ok" : "ok_no_usage", usage, usage ? undefined : estimate);
-    const answer = this.translation ? JSON.stringify(translateResponse(this.translation.upstream, this.style, json)) : text;
+    const answer = this.translation ? JSON.stringify(translateResponse(this.translation.upstream, this.style, json, this.translation.client)) : text;
     return new Response(answer, { status: upstream.statusCode, headers: { ...this.answerHeaders, ...this.costHeaders, "content-type": "application/json" } });
   }
 

@@ -7,6 +7,7 @@ import { markKeyUsed } from "@/lib/keys";
 import { budgetStore } from "@/lib/budgets";
 import { runCompletion, type GatewayDeps } from "./call";
 import { runCountTokens } from "./count-tokens";
+import { reasoningSealer } from "./sealer";
 import type { ApiStyle } from "./errors";
 import { callerPermissions } from "@/lib/permissions";
 import { runMe, runModels } from "./models";
@@ -23,12 +24,13 @@ const deps = (): GatewayDeps => ({
   keyUsed: markKeyUsed,
   settled: checkAlerts,
   allowances: config().budgetAllowances,
+  sealer: reasoningSealer(),
   ...config().gateway,
 });
 
 export type { GatewayRequest };
 
-/** POST /v1/chat/completions (openai) and POST /v1/messages (anthropic). */
+/** POST /v1/chat/completions (openai), POST /v1/messages (anthropic) and POST /v1/responses (openai-responses). */
 export const handleCompletion = (request: GatewayRequest, style: ApiStyle) => runCompletion(deps(), request, style);
 
 /** GET /v1/models. */

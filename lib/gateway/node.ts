@@ -1,5 +1,6 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { config } from "@/lib/config";
 import { gatewayHeaders } from "@/lib/security/headers";
 import { handleCompletion, handleCountTokens, handleMe, handleModels } from "./index";
@@ -12,6 +13,7 @@ import { handleCompletion, handleCountTokens, handleMe, handleModels } from "./i
 const ROUTES: Record<string, (req: IncomingMessage, signal: AbortSignal) => Promise<Response>> = {
   "POST /v1/chat/completions": (req, signal) => handleCompletion({ headers: headersOf(req), body: req, signal }, "openai"),
   "POST /v1/messages": (req, signal) => handleCompletion({ headers: headersOf(req), body: req, signal }, "anthropic"),
+  "POST /v1/responses": (req, signal) => handleCompletion({ headers: headersOf(req), body: req, signal }, "openai-responses"),
   "POST /v1/messages/count_tokens": (req, signal) => handleCountTokens({ headers: headersOf(req), body: req, signal }),
   "GET /v1/models": (req) => handleModels({ headers: headersOf(req) }),
   "GET /v1/me/permissions": (req) => handleMe({ headers: headersOf(req) }),
@@ -61,4 +63,20 @@ export async function serveGateway(req: IncomingMessage, res: ServerResponse) {
     // the stream was cancelled because the client went away; nothing left to send
   }
   res.end();
+}
+
+/**
+ * A WebSocket upgrade on the gateway's routes: refused at once with a 400 and an OpenAI-shaped error
+ * that says why, instead of a connection left hanging. Every route, /v1/responses included, is HTTP only.
+ */
+export function refuseGatewayUpgrade(socket: Duplex) {
+  const body = JSON.stringify({
+    error: {
+      message: "Tollgate serves the gateway over plain HTTP only; WebSocket connections are not supported. Use POST /v1/responses with stream: true (Codex: a custom provider with wire_api = \"responses\" uses it).",
+      type: "invalid_request_error",
+      param: null,
+      code: "websocket_not_supported",
+    },
+  });
+  socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }

@@ -29,7 +29,8 @@ export function resolveModel(endpoints: readonly RoutingEndpoint[], requested: s
     const serving = endpoints.filter((e) => e.models.includes(requested));
     const allowed = serving.filter((e) => mayUseModel(permit, e.name, requested));
     if (serving.length > 0 && allowed.length === 0) throw refusal(requested, serving.map((e) => e.name));
-    endpoint = allowed.find((e) => e.apiStyle === style) ?? allowed[0];
+    // Then one that can be translated to (a Responses endpoint serves Responses clients only).
+    endpoint = allowed.find((e) => e.apiStyle === style) ?? allowed.find((e) => e.apiStyle !== "openai-responses") ?? allowed[0];
   }
   if (!endpoint) throw new GatewayError("not_found", `The model '${requested}' does not exist or is not served by this gateway.`);
   // An endpoint of the other style answers too: the call is translated (lib/translate).

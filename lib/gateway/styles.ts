@@ -1,7 +1,7 @@
 import type { ApiStyle } from "@/db/enums";
 import type { RoutingEndpoint } from "@/lib/endpoints";
 
-// What differs between the two API styles: the path, the upstream's auth headers, where the usage
+// What differs between the API styles: the path, the upstream's auth headers, where the usage
 // report sits, (OpenAI) asking a stream for its usage, and where the text of a prompt, an answer
 // and a stream's deltas sits (for the estimate when the report never comes, ./estimate).
 
@@ -160,4 +160,60 @@ const anthropic: StyleAdapter = {
   promptText: (body) => join([contentText(body.system), ...list(body.messages).map((m) => contentText(m.content)), ...list(body.tools).map(json)]),
 };
 
-export const adapters: Record<ApiStyle, StyleAdapter> = { openai, anthropic };
+// OpenAI's Responses API, for endpoints that speak it (passed through to, never translated to).
+const responsesUsage = (u: Json): Usage => {
+  const input = num(u.input_tokens);
+  // input_tokens includes the cached part, as Chat Completions' prompt_tokens does.
+  return { input, output: num(u.output_tokens), cacheRead: Math.min(input, num(obj(u.input_tokens_details)?.cached_tokens)), cacheWrite: 0 };
+};
+/** The events that end a Responses stream, each carrying the whole response (and its usage). */
+const RESPONSE_ENDS = new Set(["response.completed", "response.incomplete", "response.failed"]);
+/** The events whose `delta` is generated text: message text, refusals, reasoning, tool call arguments and custom tool input. */
+const RESPONSE_DELTAS = new Set([
+  "response.output_text.delta",
+  "response.refusal.delta",
+  "response.reasoning_summary_text.delta",
+  "response.reasoning_text.delta",
+  "response.function_call_arguments.delta",
+  "response.custom_tool_call_input.delta",
+]);
+
+/** An input or output item's text: message parts, reasoning summaries, tool calls, tool outputs. */
+function responsesItemText(item: Json): string {
+  if (item.type === "function_call") return join([str(item.name), str(item.arguments)]);
+  if (item.type === "custom_tool_call") return join([str(item.name), str(item.input)]);
+  if (item.type === "function_call_output" || item.type === "custom_tool_call_output" || item.type === "local_shell_call_output")
+    return typeof item.output === "string" ? item.output : contentText(item.output);
+  if (item.type === "local_shell_call") return json(item.action);
+  if (item.type === "reasoning") return join([contentText(item.summary), contentText(item.content)]);
+  return contentText(item.content);
+}
+
+const responses: StyleAdapter = {
+  path: "/responses",
+  upstreamHeaders: openai.upstreamHeaders,
+  // Nothing is stored upstream: under the endpoint's one key, a stored response could be continued by
+  // any caller who learns its id (previous_response_id is refused before this, lib/gateway/validate).
+  prepare: (body) => ({ body: { ...body, store: false }, injectedUsage: false }),
+  usageOfJson(json) {
+    const u = obj(json.usage);
+    return u ? responsesUsage(u) : undefined;
+  },
+  usageOfEvent(json) {
+    if (!RESPONSE_ENDS.has(str(json.type))) return undefined;
+    const u = obj(obj(json.response)?.usage);
+    return u ? responsesUsage(u) : undefined;
+  },
+  isFinalUsageEvent: (json) => RESPONSE_ENDS.has(str(json.type)) && obj(obj(json.response)?.usage) !== undefined,
+  isUsageOnlyEvent: () => false,
+  deliveredText(json) {
+    if (RESPONSE_DELTAS.has(str(json.type))) return str(json.delta);
+    if (json.type === "response.output_item.added") return str(obj(json.item)?.name);
+    return "";
+  },
+  answerText: (json) => join(list(json.output).map(responsesItemText)),
+  promptText: (body) =>
+    join([str(body.instructions), typeof body.input === "string" ? body.input : join(list(body.input).map(responsesItemText)), ...list(body.tools).map(json)]),
+};
+
+export const adapters: Record<ApiStyle, StyleAdapter> = { openai, anthropic, "openai-responses": responses };

@@ -53,7 +53,16 @@ const AnthropicFields = z.looseObject({
   thinking: Thinking.optional(),
 });
 
-const SCHEMAS = { openai: OpenAIFields, anthropic: AnthropicFields } satisfies Record<ApiStyle, z.ZodType>;
+const ResponsesFields = z.looseObject({
+  model: Model,
+  input: z.union([z.string(), z.array(object())], must("a string or an array of input items")),
+  instructions: z.string(must("a string")).nullish(),
+  stream: Stream.nullish(),
+  max_output_tokens: Cap.nullish(),
+  tools: Tools.nullish(),
+});
+
+const SCHEMAS = { openai: OpenAIFields, anthropic: AnthropicFields, "openai-responses": ResponsesFields } satisfies Record<ApiStyle, z.ZodType>;
 
 /** `messages[2].content`, `thinking.budget_tokens`. */
 const pathOf = (path: PropertyKey[]) => path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i ? "." : ""}${String(p)}`)).join("");
@@ -70,4 +79,26 @@ function check(schema: z.ZodType, body: Json): void {
   if (result.success) return;
   const issue = result.error.issues[0];
   throw new GatewayError("invalid_request", `\`${pathOf(issue.path)}\` ${issue.message}`);
+}
+
+/**
+ * A Responses call passed through to an endpoint that speaks Responses itself goes with `store: false`
+ * (lib/gateway/styles): what needs a stored response, or a tool that runs inside the provider, is
+ * refused by name rather than half-served.
+ */
+export function checkNativeResponsesFields(body: Json): void {
+  for (const field of ["previous_response_id", "conversation"]) {
+    if (body[field] !== undefined && body[field] !== null)
+      throw new GatewayError(
+        "invalid_request",
+        `\`${field}\` cannot be used through Tollgate: it stores no responses upstream (store: false, so that no caller can continue another's through the endpoint's shared key). Send the whole conversation in \`input\`, as Codex does.`,
+      );
+  }
+  if (body.background === true) throw new GatewayError("invalid_request", "`background` cannot be used through Tollgate: a background response must be stored upstream.");
+  if (Array.isArray(body.tools))
+    body.tools.forEach((tool, i) => {
+      const type = (tool as Json | null)?.type;
+      if (type !== "function" && type !== "custom" && type !== "local_shell")
+        throw new GatewayError("invalid_request", `\`tools[${i}]\` (${String(type)}) is a hosted tool that runs inside the provider's API; Tollgate serves function, custom and local_shell tools (Codex: set web_search = "disabled").`);
+    });
 }

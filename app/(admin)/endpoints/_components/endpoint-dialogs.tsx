@@ -25,6 +25,12 @@ const maxLines = (max: Record<string, number> | undefined) => Object.entries(max
  * The fields of the add and edit forms; the stored key is never sent here, only whether there is one.
  * `note` (the edit form's word on grants) comes right under the name.
  */
+const STYLE_LABELS: Record<ApiStyle, string> = {
+  openai: "OpenAI Chat (/chat/completions)",
+  anthropic: "Anthropic (/messages)",
+  "openai-responses": "OpenAI Responses (/responses; Responses clients only)",
+};
+
 function EndpointFields({ endpoint, errors, note }: { endpoint?: EndpointRow; errors: Errors; note?: React.ReactNode }) {
   // The output cap field is a choice for OpenAI-style upstreams only (Anthropic's is max_tokens).
   const [style, setStyle] = useState<ApiStyle>(endpoint?.apiStyle ?? "openai");
@@ -34,7 +40,7 @@ function EndpointFields({ endpoint, errors, note }: { endpoint?: EndpointRow; er
       <Select label="API style" name="apiStyle" defaultValue={endpoint?.apiStyle ?? "openai"} onChange={(e) => setStyle(e.target.value as ApiStyle)} errors={errors?.apiStyle}>
         {API_STYLES.map((s) => (
           <option key={s} value={s}>
-            {s === "openai" ? "OpenAI (/chat/completions)" : "Anthropic (/messages)"}
+            {STYLE_LABELS[s]}
           </option>
         ))}
       </Select>
@@ -47,7 +53,7 @@ function EndpointFields({ endpoint, errors, note }: { endpoint?: EndpointRow; er
         className="sm:col-span-2"
         defaultValue={endpoint?.baseUrl}
         placeholder="https://api.openai.com/v1"
-        hint="The API root including the version path; the gateway appends /chat/completions, /messages or /models"
+        hint="The API root including the version path; the gateway appends /chat/completions, /messages, /responses or /models"
         errors={errors?.baseUrl}
       />
       <div className="flex flex-col gap-1 sm:col-span-2">

@@ -27,7 +27,7 @@ export function EndpointsTable({ rows }: { rows: EndpointWithGrants[] }) {
               {e.baseUrl}
             </Cell>
             <Cell label="Style">
-              <Badge tone={e.apiStyle === "openai" ? "emerald" : "orange"}>{e.apiStyle}</Badge>
+              <Badge tone={e.apiStyle === "openai" ? "emerald" : e.apiStyle === "anthropic" ? "orange" : "cyan"}>{e.apiStyle}</Badge>
             </Cell>
             <Cell label="Models" className="items-start text-xs text-fg" title={e.models.join("\n")}>
               <div>
