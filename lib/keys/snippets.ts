@@ -1,9 +1,8 @@
 // How to connect a client to this deployment: ready-made snippets with its URL and, right after a key
 // was created, that key filled in (else a placeholder). The OpenAI-style API is under <app>/v1; the
 // Anthropic SDK and Claude Code add /v1/messages themselves, so they take the bare URL.
-// Codex (a config.toml provider with wire_api = "responses") is added once the gateway serves the
-// Responses API; it does not yet, so it is not offered. Plain functions, shared by the portal's keys
-// page and the tests that run the snippets as they are.
+// Codex takes a config.toml provider (wire_api = "responses", the key from an environment variable).
+// Plain functions, shared by the portal's keys page and the tests that run the snippets as they are.
 
 export const KEY_PLACEHOLDER = "YOUR_API_KEY";
 
@@ -87,6 +86,30 @@ export ANTHROPIC_MODEL=${model}
 export ANTHROPIC_DEFAULT_HAIKU_MODEL=${model}
 export CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1
 claude`,
+    },
+    {
+      id: "codex",
+      title: "Codex",
+      language: "toml",
+      // web_search and multi-agent tools run inside OpenAI's API (a hosted tool, a tool namespace):
+      // Tollgate refuses them by name, so Codex is told not to send them.
+      code: `# In ~/.codex/config.toml (Codex 0.169 or later):
+model = "${model}"
+model_provider = "tollgate"
+web_search = "disabled"
+
+[features]
+multi_agent = false
+
+[model_providers.tollgate]
+name = "Tollgate"
+base_url = "${v1}"
+env_key = "TOLLGATE_API_KEY"
+wire_api = "responses"
+
+# Then, in your shell:
+# export TOLLGATE_API_KEY=${key}
+# codex`,
     },
   ];
 }

@@ -1,0 +1,80 @@
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { snippetsFor } from "@/lib/keys/snippets";
+import { AGENT_TEXT, CODEX_COMMAND, startAgentLlm, type AgentLlm } from "../support/agent-llm";
+import { createEndpointAs, createKeyAs, createUserAs, signedInAdmin } from "../support/admin";
+import { startApp, type App } from "../support/app";
+import { unique } from "../support/names";
+
+/**
+ * The real Codex CLI (tests/clients pins 0.169.0) in `codex exec` mode, configured with exactly the
+ * portal's Codex snippet, on models behind each endpoint style: an OpenAI-compatible server (Chat
+ * Completions), an Anthropic one (Messages), both translated from Responses, and one that speaks
+ * Responses itself. A plain answer is printed; a run in which the model calls Codex's exec_command
+ * tool gets the command's output back and finishes.
+ */
+
+const CODEX = path.resolve("tests/clients/node_modules/.bin/codex");
+const run = promisify(execFile);
+
+let app: App;
+let agent: AgentLlm;
+let dir: string;
+let key: string;
+let userId: string;
+
+beforeAll(async () => {
+  agent = await startAgentLlm();
+  app = await startApp({ valkey: true, smtp: false });
+  const admin = await signedInAdmin(app);
+  const models = ["agent-plain", "agent-tools"];
+  await createEndpointAs(app, admin, { name: "vllm", baseUrl: `${agent.url}/v1`, apiStyle: "openai", models });
+  await createEndpointAs(app, admin, { name: "claude", baseUrl: `${agent.url}/v1`, apiStyle: "anthropic", models });
+  await createEndpointAs(app, admin, { name: "openai", baseUrl: `${agent.url}/v1`, apiStyle: "openai-responses", models });
+  userId = await createUserAs(app, admin, unique("codex"), "user");
+  key = await createKeyAs(app, admin, userId);
+  dir = await mkdtemp(path.join(tmpdir(), "tollgate-codex-"));
+}, 120_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await agent?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs `codex exec` with the portal's snippet for `model` as its config.toml; its printed answer. */
+async function codex(model: string, prompt: string): Promise<string> {
+  const code = snippetsFor(app.url, key, model).find((s) => s.id === "codex")!.code;
+  const home = await mkdtemp(path.join(dir, "home-"));
+  const work = path.join(home, "work");
+  await mkdir(work);
+  await writeFile(path.join(home, "config.toml"), code);
+  const exported = /^# export TOLLGATE_API_KEY=(.+)$/m.exec(code)![1];
+  const child = run(CODEX, ["exec", "--skip-git-repo-check", prompt], {
+    cwd: work,
+    timeout: 90_000,
+    env: { NODE_ENV: "production", PATH: process.env.PATH, HOME: home, CODEX_HOME: home, TOLLGATE_API_KEY: exported },
+  });
+  child.child.stdin?.end();
+  return (await child).stdout;
+}
+
+describe("Codex through the gateway", () => {
+  for (const endpoint of ["vllm", "claude", "openai"]) {
+    it(`prints the answer of a model behind the ${endpoint} endpoint, and runs a tool call to the end`, async () => {
+      const before = agent.requests.length;
+      expect((await codex(`agent-plain@${endpoint}`, "Say hello")).trim()).toBe(AGENT_TEXT);
+      const answer = await codex(`agent-tools@${endpoint}`, "Run something");
+      expect(answer).toMatch(/Result: /);
+      const sent = agent.requests.slice(before);
+      // The command the model asked for ran, and its output went back upstream in that style's tool result.
+      expect(JSON.stringify(sent.at(-2)!.body)).not.toContain(CODEX_COMMAND.cmd);
+      expect(JSON.stringify(sent.at(-1)!.body)).toMatch(/exited with code 0.*Output:.*tollgate-tool-ran/);
+      expect(sent.every((r) => r.path === { vllm: "/v1/chat/completions", claude: "/v1/messages", openai: "/v1/responses" }[endpoint])).toBe(true);
+    });
+  }
+});
