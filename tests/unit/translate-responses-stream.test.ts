@@ -475,6 +475,33 @@ describe("stream events → Responses API stream", () => {
     ]);
   });
 
+  it("text, a function call, then text again: three items, each closed when the next kind starts", () => {
+    const { all } = run([
+      { type: "start", id: "x", model: "m" },
+      { type: "text", text: "A" },
+      { type: "tool_call_start", index: 0, id: "c1", name: "exec_command" },
+      { type: "tool_call_delta", index: 0, arguments: "{}" },
+      { type: "text", text: "B" },
+      { type: "finish", stopReason: "end_turn" },
+    ]);
+    const order = all.filter((e) => String(e.type).startsWith("response.output_item.")).map((e) => `${e.type} ${e.output_index} ${(e.item as Json).id}`);
+    expect(order).toEqual([
+      "response.output_item.added 0 msg_x_0",
+      "response.output_item.done 0 msg_x_0",
+      "response.output_item.added 1 fc_x_1",
+      "response.output_item.done 1 fc_x_1",
+      "response.output_item.added 2 msg_x_2",
+      "response.output_item.done 2 msg_x_2",
+    ]);
+    expect(((all.at(-1)!.response as Json).output as Json[]).map((o) => o.id)).toEqual(["msg_x_0", "fc_x_1", "msg_x_2"]);
+  });
+
+  it("an event before any start opens the response first (model from the request)", () => {
+    const { all } = run([{ type: "text", text: "Hi" }, { type: "finish", stopReason: "end_turn" }]);
+    expect(all.slice(0, 3).map((e) => e.type)).toEqual(["response.created", "response.in_progress", "response.output_item.added"]);
+    expect((all[0].response as Json).model).toBe("gpt-5-codex");
+  });
+
   it("the request's settings are echoed; the model falls back to the request's", () => {
     const enc = responsesStreamEncoder({ tools: [], sealer, request: { model: "gpt-5", temperature: 0.2, top_p: 0.9, parallel_tool_calls: false, tool_choice: "required", max_output_tokens: 100, metadata: { a: "b" }, temperature_x: 1 }, created: CREATED });
     const [created] = events(enc.push({ type: "start", id: "", model: "" }));
