@@ -56,8 +56,8 @@ describe("single fields", () => {
     expect(BaseUrl.parse("https://api.anthropic.com")).toBe("https://api.anthropic.com");
   });
 
-  it("knows the two API styles", () => {
-    expect(API_STYLES).toEqual(["openai", "anthropic"]);
+  it("knows the three API styles", () => {
+    expect(API_STYLES).toEqual(["openai", "anthropic", "openai-responses"]);
     for (const style of API_STYLES) expect(ApiStyleField.parse(style)).toBe(style);
   });
 

@@ -9,10 +9,12 @@ import { decodeOpenAIRequest, encodeOpenAIRequest } from "@/lib/translate/openai
 
 type Json = Record<string, unknown>;
 const terms = { model: "upstream-model", defaultMaxTokens: 4096, capField: "max_tokens" as const };
+/** The upstream body and the dropped fields (the decoded request is the gateway's, for the answer). */
+const sent = ({ body, dropped }: ReturnType<typeof translateRequest>) => ({ body, dropped });
 /** An Anthropic client's body for an OpenAI-style upstream. */
-const toOpenAI = (body: Json, capField: "max_tokens" | "max_completion_tokens" = "max_tokens") => translateRequest("anthropic", "openai", body, { ...terms, capField });
+const toOpenAI = (body: Json, capField: "max_tokens" | "max_completion_tokens" = "max_tokens") => sent(translateRequest("anthropic", "openai", body, { ...terms, capField }));
 /** An OpenAI client's body for an Anthropic upstream. */
-const toAnthropic = (body: Json) => translateRequest("openai", "anthropic", body, terms);
+const toAnthropic = (body: Json) => sent(translateRequest("openai", "anthropic", body, terms));
 
 /** The field a refused call names (and fails the test when the call is not refused). */
 function refused(call: () => unknown): string {
