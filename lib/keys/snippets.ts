@@ -98,8 +98,8 @@ model = "${model}"
 model_provider = "tollgate"
 web_search = "disabled"
 
-[features]
-multi_agent = false
+[agents]
+enabled = false
 
 [model_providers.tollgate]
 name = "Tollgate"

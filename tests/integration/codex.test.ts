@@ -5,7 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snippetsFor } from "@/lib/keys/snippets";
-import { AGENT_TEXT, CODEX_COMMAND, startAgentLlm, type AgentLlm } from "../support/agent-llm";
+import { AGENT_RESUMED, AGENT_TEXT, CODEX_COMMAND, startAgentLlm, type AgentLlm } from "../support/agent-llm";
 import { createEndpointAs, createKeyAs, createUserAs, signedInAdmin } from "../support/admin";
 import { startApp, type App } from "../support/app";
 import { unique } from "../support/names";
@@ -15,7 +15,8 @@ import { unique } from "../support/names";
  * portal's Codex snippet, on models behind each endpoint style: an OpenAI-compatible server (Chat
  * Completions), an Anthropic one (Messages), both translated from Responses, and one that speaks
  * Responses itself. A plain answer is printed; a run in which the model calls Codex's exec_command
- * tool gets the command's output back and finishes.
+ * tool gets the command's output back and finishes; a context near full is compacted (Codex asks the
+ * model for a summary with an ordinary request) and the run goes on.
  */
 
 const CODEX = path.resolve("tests/clients/node_modules/.bin/codex");
@@ -31,7 +32,7 @@ beforeAll(async () => {
   agent = await startAgentLlm();
   app = await startApp({ valkey: true, smtp: false });
   const admin = await signedInAdmin(app);
-  const models = ["agent-plain", "agent-tools"];
+  const models = ["agent-plain", "agent-tools", "agent-compact"];
   await createEndpointAs(app, admin, { name: "vllm", baseUrl: `${agent.url}/v1`, apiStyle: "openai", models });
   await createEndpointAs(app, admin, { name: "claude", baseUrl: `${agent.url}/v1`, apiStyle: "anthropic", models });
   await createEndpointAs(app, admin, { name: "openai", baseUrl: `${agent.url}/v1`, apiStyle: "openai-responses", models });
@@ -46,9 +47,10 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** Runs `codex exec` with the portal's snippet for `model` as its config.toml; its printed answer. */
-async function codex(model: string, prompt: string): Promise<string> {
-  const code = snippetsFor(app.url, key, model).find((s) => s.id === "codex")!.code;
+/** Runs `codex exec` with the portal's snippet for `model` as its config.toml (plus `extra` top-level settings); what it printed. */
+async function codex(model: string, prompt: string, extra = ""): Promise<{ stdout: string; stderr: string }> {
+  const snippet = snippetsFor(app.url, key, model).find((s) => s.id === "codex")!.code;
+  const code = snippet.replace(/^(model_provider = .*)$/m, `$1\n${extra}`);
   const home = await mkdtemp(path.join(dir, "home-"));
   const work = path.join(home, "work");
   await mkdir(work);
@@ -60,15 +62,15 @@ async function codex(model: string, prompt: string): Promise<string> {
     env: { NODE_ENV: "production", PATH: process.env.PATH, HOME: home, CODEX_HOME: home, TOLLGATE_API_KEY: exported },
   });
   child.child.stdin?.end();
-  return (await child).stdout;
+  return await child;
 }
 
 describe("Codex through the gateway", () => {
   for (const endpoint of ["vllm", "claude", "openai"]) {
     it(`prints the answer of a model behind the ${endpoint} endpoint, and runs a tool call to the end`, async () => {
       const before = agent.requests.length;
-      expect((await codex(`agent-plain@${endpoint}`, "Say hello")).trim()).toBe(AGENT_TEXT);
-      const answer = await codex(`agent-tools@${endpoint}`, "Run something");
+      expect((await codex(`agent-plain@${endpoint}`, "Say hello")).stdout.trim()).toBe(AGENT_TEXT);
+      const answer = (await codex(`agent-tools@${endpoint}`, "Run something")).stdout;
       expect(answer).toMatch(/Result: /);
       const sent = agent.requests.slice(before);
       // The command the model asked for ran, and its output went back upstream in that style's tool result.
@@ -77,4 +79,18 @@ describe("Codex through the gateway", () => {
       expect(sent.every((r) => r.path === { vllm: "/v1/chat/completions", claude: "/v1/messages", openai: "/v1/responses" }[endpoint])).toBe(true);
     });
   }
+
+  it("compacts a context near full as Codex 0.169 does (a summary asked with an ordinary request), and goes on", async () => {
+    const before = agent.requests.length;
+    const { stdout } = await codex("agent-compact@vllm", "Run something", "model_auto_compact_token_limit = 10000");
+    expect(stdout.trim()).toBe(AGENT_RESUMED);
+    const sent = agent.requests.slice(before);
+    const last = (r: (typeof sent)[number]) => String(r.body.messages.at(-1).content);
+    // The tool call whose answer filled the context, the summary asked for, the turn resumed from it.
+    expect(sent.map((r) => r.path)).toEqual(["/v1/chat/completions", "/v1/chat/completions", "/v1/chat/completions"]);
+    expect(last(sent[1])).toMatch(/CONTEXT CHECKPOINT COMPACTION/);
+    expect(last(sent[2])).toContain(AGENT_TEXT);
+    const { rows } = await app.db.execute({ sql: "SELECT status FROM usage_events WHERE user_id = ? ORDER BY rowid DESC LIMIT 3", args: [userId] });
+    expect(rows.map((r) => r.status)).toEqual(["ok", "ok", "ok"]);
+  });
 });

@@ -10,6 +10,9 @@ import type { AddressInfo } from "node:net";
  *     when there are two and parallel calls are allowed) with AGENT_TOOL_INPUT — or, offered Codex's
  *     exec_command, that one only with CODEX_COMMAND — arguments streamed in three pieces; once the last
  *     turn holds tool results, answers "Result: " + the first result's text.
+ *   - "agent-compact": as agent-tools, but a tool call's answer reports AGENT_BIG_INPUT input tokens (a
+ *     context near full: Codex compacts it before going on); once the conversation holds the summary it
+ *     was asked for (this mock's own AGENT_TEXT), answers AGENT_RESUMED.
  *   - "agent-think": reasoning (OpenAI `reasoning_content`, Anthropic a thinking block), then the text.
  *   - "agent-fail-mid": two text pieces, then the style's mid-stream error event (streams only).
  *   - "agent-400": a 400 in the style's error shape, message AGENT_REFUSAL.
@@ -37,21 +40,25 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 export type AgentRequest = { path: string; headers: http.IncomingHttpHeaders; body: Json };
 export type AgentLlm = { url: string; requests: AgentRequest[]; stop(): Promise<void> };
 
-type Plan = { reasoning?: string; text?: string[]; calls?: { id: string; name: string }[]; fail?: boolean };
+type Plan = { reasoning?: string; text?: string[]; calls?: { id: string; name: string }[]; fail?: boolean; big?: boolean };
+/** The input tokens an "agent-compact" tool call reports. */
+export const AGENT_BIG_INPUT = 50_000;
+export const AGENT_RESUMED = "Resumed after compaction";
 type Style = "openai" | "anthropic" | "responses";
 
 function planOf(style: Style, body: Json): Plan {
   const model = String(body.model ?? "");
   if (model === "agent-think") return { reasoning: AGENT_REASONING, text: AGENT_TEXT_PIECES };
   if (model === "agent-fail-mid") return { text: AGENT_TEXT_PIECES.slice(0, 2), fail: true };
-  if (model !== "agent-tools" || !Array.isArray(body.tools) || body.tools.length === 0) return { text: AGENT_TEXT_PIECES };
+  if (model === "agent-compact" && JSON.stringify(body.messages ?? body.input ?? []).includes(AGENT_TEXT)) return { text: [AGENT_RESUMED] };
+  if ((model !== "agent-tools" && model !== "agent-compact") || !Array.isArray(body.tools) || body.tools.length === 0) return { text: AGENT_TEXT_PIECES };
   const messages: Json[] = body.messages ?? [];
   const result = style === "openai" ? toolResultOpenAI(messages) : style === "anthropic" ? toolResultAnthropic(messages) : toolResultResponses(body.input);
   if (result !== undefined) return { text: ["Result: ", result.slice(0, 40)] };
   const names: string[] = body.tools.map((t: Json) => (style === "openai" ? t.function?.name : t.name));
   const parallel = style === "anthropic" ? body.tool_choice?.disable_parallel_tool_use !== true : body.parallel_tool_calls !== false;
   const picked = names.includes("exec_command") ? ["exec_command"] : parallel ? names.slice(0, 2) : names.slice(0, 1);
-  return { calls: picked.map((name, i) => ({ id: style === "anthropic" ? `toolu_mock_${i}` : `call_mock_${i}`, name })) };
+  return { calls: picked.map((name, i) => ({ id: style === "anthropic" ? `toolu_mock_${i}` : `call_mock_${i}`, name })), big: model === "agent-compact" };
 }
 
 const toolResultOpenAI = (messages: Json[]) => {
@@ -125,12 +132,13 @@ function json(res: http.ServerResponse, status: number, payload: unknown) {
   res.end(JSON.stringify(payload));
 }
 
-const openAIUsage = () => {
-  const u = AGENT_USAGE.openai;
+const sized = <T extends { input: number }>(u: T, plan: Plan): T => (plan.big ? { ...u, input: AGENT_BIG_INPUT } : u);
+const openAIUsage = (plan: Plan) => {
+  const u = sized(AGENT_USAGE.openai, plan);
   return { prompt_tokens: u.input, completion_tokens: u.output, total_tokens: u.input + u.output, prompt_tokens_details: { cached_tokens: u.cacheRead } };
 };
-const anthropicUsage = () => {
-  const u = AGENT_USAGE.anthropic;
+const anthropicUsage = (plan: Plan) => {
+  const u = sized(AGENT_USAGE.anthropic, plan);
   return { input_tokens: u.input - u.cacheRead - u.cacheWrite, cache_read_input_tokens: u.cacheRead, cache_creation_input_tokens: u.cacheWrite, output_tokens: u.output };
 };
 
@@ -149,7 +157,7 @@ function answerOpenAI(body: Json, plan: Plan, id: number) {
         finish_reason: calls ? "tool_calls" : "stop",
       },
     ],
-    usage: openAIUsage(),
+    usage: openAIUsage(plan),
   };
 }
 
@@ -158,7 +166,7 @@ function answerAnthropic(body: Json, plan: Plan, id: number) {
   if (plan.reasoning) content.push({ type: "thinking", thinking: plan.reasoning, signature: "sig-mock" });
   if (plan.text) content.push({ type: "text", text: plan.text.join("") });
   for (const c of plan.calls ?? []) content.push({ type: "tool_use", id: c.id, name: c.name, input: inputFor(c.name) });
-  return { id: `msg_agent_${id}`, type: "message", role: "assistant", model: body.model, content, stop_reason: plan.calls ? "tool_use" : "end_turn", stop_sequence: null, usage: anthropicUsage() };
+  return { id: `msg_agent_${id}`, type: "message", role: "assistant", model: body.model, content, stop_reason: plan.calls ? "tool_use" : "end_turn", stop_sequence: null, usage: anthropicUsage(plan) };
 }
 
 function startSse(res: http.ServerResponse) {
@@ -181,14 +189,14 @@ function streamOpenAI(res: http.ServerResponse, body: Json, plan: Plan, id: numb
     for (const piece of argPieces(c.name)) send({ tool_calls: [{ index, function: { arguments: piece } }] });
   });
   send({}, plan.calls ? "tool_calls" : "stop");
-  if (body.stream_options?.include_usage) res.write(`data: ${JSON.stringify({ ...base, choices: [], usage: openAIUsage() })}\n\n`);
+  if (body.stream_options?.include_usage) res.write(`data: ${JSON.stringify({ ...base, choices: [], usage: openAIUsage(plan) })}\n\n`);
   res.end("data: [DONE]\n\n");
 }
 
 function streamAnthropic(res: http.ServerResponse, body: Json, plan: Plan, id: number) {
   startSse(res);
   const event = (type: string, data: Json) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
-  const usage = anthropicUsage();
+  const usage = anthropicUsage(plan);
   event("message_start", {
     message: { id: `msg_agent_${id}`, type: "message", role: "assistant", model: body.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } },
   });
@@ -218,8 +226,8 @@ function streamAnthropic(res: http.ServerResponse, body: Json, plan: Plan, id: n
   res.end();
 }
 
-const responsesUsage = () => {
-  const u = AGENT_USAGE.openai;
+const responsesUsage = (plan: Plan) => {
+  const u = sized(AGENT_USAGE.openai, plan);
   return { input_tokens: u.input, input_tokens_details: { cached_tokens: u.cacheRead }, output_tokens: u.output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: u.input + u.output };
 };
 
@@ -245,7 +253,7 @@ const responseObject = (body: Json, id: number, status: string, output: Json[], 
 });
 
 function answerResponses(body: Json, plan: Plan, id: number) {
-  return responseObject(body, id, "completed", responsesOutput(plan, id), responsesUsage());
+  return responseObject(body, id, "completed", responsesOutput(plan, id), responsesUsage(plan));
 }
 
 function streamResponses(res: http.ServerResponse, body: Json, plan: Plan, id: number) {
@@ -269,6 +277,6 @@ function streamResponses(res: http.ServerResponse, body: Json, plan: Plan, id: n
     }
     event("response.output_item.done", { output_index: index, item });
   });
-  event("response.completed", { response: responseObject(body, id, "completed", output, responsesUsage()) });
+  event("response.completed", { response: responseObject(body, id, "completed", output, responsesUsage(plan)) });
   res.end();
 }
