@@ -159,3 +159,17 @@ describe("an endpoint that speaks Responses itself", () => {
     expect(JSON.parse(answer.body)).toMatchObject({ error: { code: "websocket_not_supported" } });
   });
 });
+
+describe("budgets and permissions, as for every call", () => {
+  it("sends a limited user's lowered cap as max_output_tokens to a Responses endpoint, and refuses a model without a grant", async () => {
+    const limited = await createUserAs(app, admin, unique("capped"), "user", { dailyLimit: 1500 });
+    const client = new OpenAI({ apiKey: await createKeyAs(app, admin, limited), baseURL: `${app.url}/v1`, maxRetries: 0 });
+    const [sent] = await sentDuring(() => client.responses.create({ model: "agent-plain@openai-api", input: "Hi", max_output_tokens: 1495 }));
+    expect(sent.body.max_output_tokens).toBeLessThan(1495);
+    expect(sent.body.max_output_tokens).toBeGreaterThanOrEqual(1024);
+    const ungranted = await createUserAs(app, admin, unique("nogrant"), "user", { modelGrants: [] });
+    const refused = new OpenAI({ apiKey: await createKeyAs(app, admin, ungranted), baseURL: `${app.url}/v1`, maxRetries: 0 });
+    const none = await sentDuring(async () => expect(await refused.responses.create({ model: "agent-plain", input: "Hi" }).catch((e) => e)).toBeInstanceOf(OpenAI.PermissionDeniedError));
+    expect(none).toEqual([]);
+  });
+});

@@ -258,3 +258,21 @@ describe("the minimum cap", () => {
     expect(minimumCap(undefined, 512)).toBe(512);
   });
 });
+
+describe("a Responses API body (passed through to an openai-responses endpoint)", () => {
+  it("bounds its input items: text by bytes, images by the allowance, files and hosted tools named as unbounded", () => {
+    const image = `data:image/png;base64,${base64Of(1_000_000)}`;
+    const body = { model: "m", input: [{ role: "user", content: [{ type: "input_text", text: "Look" }, { type: "input_image", image_url: image }] }] };
+    expect(inputBound("openai-responses", body, A)).toEqual({ tokens: bytes(body) - image.length + A.imageTokens });
+    const file = { model: "m", input: [{ role: "user", content: [{ type: "input_file", file_id: "file_1" }] }] };
+    expect(inputBound("openai-responses", file, A).unbounded).toBe("input[0].content[0]: a file or audio input");
+    const hosted = { model: "m", input: "Hi", tools: [{ type: "function", name: "f", parameters: {} }, { type: "web_search" }] };
+    expect(inputBound("openai-responses", hosted, A).unbounded).toBe("tools[1]: a built-in tool (`web_search`)");
+  });
+
+  it("caps the output with max_output_tokens, lowering it or adding it", () => {
+    expect(applyOutputCap("openai-responses", { model: "m", input: "Hi" }, 500, "max_tokens")).toEqual({ body: { model: "m", input: "Hi", max_output_tokens: 500 }, lowered: true });
+    expect(applyOutputCap("openai-responses", { model: "m", input: "Hi", max_output_tokens: 900 }, 500, "max_tokens").body.max_output_tokens).toBe(500);
+    expect(requestedOutput("openai-responses", { max_output_tokens: 700 })).toEqual({ cap: 700, n: 1 });
+  });
+});
