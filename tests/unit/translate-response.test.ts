@@ -5,6 +5,7 @@ import { translateResponse } from "@/lib/translate";
 import { decodeAnthropicResponse, encodeAnthropicResponse } from "@/lib/translate/anthropic/response";
 import type { ChatResponse, StopReason } from "@/lib/translate/ir";
 import { decodeOpenAIResponse, encodeOpenAIResponse } from "@/lib/translate/openai/response";
+import { anthropicMessage, completion } from "../support/translate-fixtures";
 
 // Whole (non-streamed) answers between the two API styles: the upstream's JSON in, the client's out.
 // The expected answers are written as the official SDKs' response types (openai 6, @anthropic-ai/sdk
@@ -17,24 +18,6 @@ const NOW = new Date("2026-11-30T12:00:00Z");
 beforeEach(() => vi.useFakeTimers({ now: NOW }));
 afterEach(() => vi.useRealTimers());
 
-const completion = (message: Json, finish_reason: string, usage?: Json): Json => ({
-  id: "chatcmpl-abc",
-  object: "chat.completion",
-  created: 1,
-  model: "qwen3-coder",
-  choices: [{ index: 0, message: { role: "assistant", ...message }, logprobs: null, finish_reason }],
-  ...(usage ? { usage } : {}),
-});
-const anthropicMessage = (content: Json[], stop_reason: string, usage: Json = { input_tokens: 10, output_tokens: 5 }, stop_sequence: string | null = null): Json => ({
-  id: "msg_01XYZ",
-  type: "message",
-  role: "assistant",
-  model: "claude-sonnet-4-5",
-  content,
-  stop_reason,
-  stop_sequence,
-  usage,
-});
 
 describe("OpenAI-style upstream → Anthropic client", () => {
   it("turns reasoning, text and tool calls into thinking, text and tool_use blocks, with the usage split Anthropic's way", () => {

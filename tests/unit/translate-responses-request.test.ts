@@ -2,9 +2,10 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { UntranslatableField } from "@/lib/translate";
 import { encodeAnthropicRequest } from "@/lib/translate/anthropic/request";
-import type { Sealer } from "@/lib/translate/ir";
+
 import { encodeOpenAIRequest } from "@/lib/translate/openai/request";
 import { decodeResponsesRequest } from "@/lib/translate/responses/request";
+import { testSealer as sealer } from "../support/translate-fixtures";
 
 // OpenAI Responses API requests (the Codex CLI's) decoded into the IR and sent on by the Chat
 // Completions and Messages encoders, field by field. Every client field is translated, dropped as
@@ -12,7 +13,6 @@ import { decodeResponsesRequest } from "@/lib/translate/responses/request";
 
 type Json = Record<string, unknown>;
 /** Seals reasoning as readable text: what the gateway's sealer does, minus the cipher. */
-const sealer: Sealer = { seal: (r) => "sealed:" + JSON.stringify(r), open: (s) => (s.startsWith("sealed:") ? JSON.parse(s.slice(7)) : undefined) };
 const decode = (body: Json) => decodeResponsesRequest(body, { sealer });
 /** A Responses body for a Chat Completions upstream: the upstream body, and all that was dropped. */
 const toOpenAI = (body: Json) => {

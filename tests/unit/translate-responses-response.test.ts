@@ -2,10 +2,11 @@ import OpenAI from "openai";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { decodeAnthropicResponse } from "@/lib/translate/anthropic/response";
 import { encodeAnthropicRequest } from "@/lib/translate/anthropic/request";
-import type { ChatResponse, Sealer, Tool } from "@/lib/translate/ir";
+import type { ChatResponse, Tool } from "@/lib/translate/ir";
 import { decodeOpenAIResponse } from "@/lib/translate/openai/response";
 import { decodeResponsesRequest } from "@/lib/translate/responses/request";
 import { encodeResponsesResponse, type ResponsesContext, responsesUsage } from "@/lib/translate/responses/response";
+import { anthropicMessage, completion, testSealer as sealer } from "../support/translate-fixtures";
 
 // Whole (non-streamed) upstream answers, decoded by the Chat Completions and Messages decoders, as a
 // Responses API `response` object: field by field, written as the official SDK's type (openai 6), and
@@ -18,29 +19,10 @@ const CREATED = Math.floor(NOW.getTime() / 1000);
 beforeEach(() => vi.useFakeTimers({ now: NOW, toFake: ["Date"] }));
 afterEach(() => vi.useRealTimers());
 
-const sealer: Sealer = { seal: (r) => "sealed:" + JSON.stringify(r), open: (s) => (s.startsWith("sealed:") ? JSON.parse(s.slice(7)) : undefined) };
 /** The context of a call: the client's body, and its tools as the request decoder read them. */
 const ctxOf = (request: Json): ResponsesContext => ({ tools: decodeResponsesRequest(request, { sealer }).request.tools ?? [], sealer, request });
 const plain = ctxOf({ model: "m", input: "x" });
 
-const completion = (message: Json, finish_reason: string, usage?: Json): Json => ({
-  id: "chatcmpl-abc",
-  object: "chat.completion",
-  created: 1,
-  model: "qwen3-coder",
-  choices: [{ index: 0, message: { role: "assistant", ...message }, logprobs: null, finish_reason }],
-  ...(usage ? { usage } : {}),
-});
-const anthropicMessage = (content: Json[], stop_reason: string, usage: Json = { input_tokens: 10, output_tokens: 5 }): Json => ({
-  id: "msg_01XYZ",
-  type: "message",
-  role: "assistant",
-  model: "claude-sonnet-4-5",
-  content,
-  stop_reason,
-  stop_sequence: null,
-  usage,
-});
 
 const execCommand = { type: "function", name: "exec_command", description: "Runs a command.", strict: false, parameters: { type: "object", properties: { cmd: { type: "string" } }, required: ["cmd"] } };
 const applyPatch = { type: "custom", name: "apply_patch", description: "Edit files.", format: { type: "grammar", syntax: "lark", definition: "start: patch" } };

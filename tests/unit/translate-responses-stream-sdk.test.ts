@@ -1,19 +1,16 @@
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { anthropicStreamDecoder } from "@/lib/translate/anthropic/stream";
-import type { Sealer, StreamDecoder, Tool } from "@/lib/translate/ir";
+import type { StreamDecoder, Tool } from "@/lib/translate/ir";
 import { openAIStreamDecoder } from "@/lib/translate/openai/stream";
 import { responsesStreamEncoder } from "@/lib/translate/responses/stream";
+import { ab, ad, as, testSealer as sealer } from "../support/translate-fixtures";
 
 // What the official OpenAI SDK makes of a translated Responses stream: the SSE text, sent a push at a
 // time as the body of the SDK's own request (client.responses.stream()), read by its SSE parser and
 // response accumulator down to the final response.
 
 type Json = Record<string, unknown>;
-const sealer: Sealer = {
-  seal: (r) => "sealed:" + JSON.stringify(r),
-  open: (s) => (s.startsWith("sealed:") ? JSON.parse(s.slice(7)) : undefined),
-};
 const TOOLS: Tool[] = [
   { name: "exec_command", parameters: { type: "object" }, kind: "function" },
   { name: "apply_patch", parameters: { type: "object" }, kind: "custom" },
@@ -56,9 +53,6 @@ const messageStart = {
   type: "message_start",
   message: { id: "msg_01", type: "message", role: "assistant", model: "claude-sonnet-4-5", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 20, cache_read_input_tokens: 1000, cache_creation_input_tokens: 0, output_tokens: 1 } },
 };
-const ab = (index: number, content_block: Json) => ({ type: "content_block_start", index, content_block });
-const ad = (index: number, delta: Json) => ({ type: "content_block_delta", index, delta });
-const as = (index: number) => ({ type: "content_block_stop", index });
 
 describe("the OpenAI SDK reads a translated Responses stream", () => {
   it("an Anthropic upstream's thinking, text, a function call and an apply_patch call: the final response", async () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { anthropicStreamDecoder } from "@/lib/translate/anthropic/stream";
-import type { Sealer, StreamDecoder, StreamEvent, Tool } from "@/lib/translate/ir";
+import type { StreamDecoder, StreamEvent, Tool } from "@/lib/translate/ir";
 import { openAIStreamDecoder } from "@/lib/translate/openai/stream";
 import { responsesStreamEncoder } from "@/lib/translate/responses/stream";
+import { ab, ad, as, testSealer as sealer } from "../support/translate-fixtures";
 
 // A Responses API client (Codex) calling a Chat Completions or Messages upstream: stream events in
 // (by hand, and from real-shaped upstream chunks through the upstream's decoder), the exact Responses
@@ -10,10 +11,6 @@ import { responsesStreamEncoder } from "@/lib/translate/responses/stream";
 
 type Json = Record<string, unknown>;
 const CREATED = 1764532800;
-const sealer: Sealer = {
-  seal: (r) => "sealed:" + JSON.stringify(r),
-  open: (s) => (s.startsWith("sealed:") ? JSON.parse(s.slice(7)) : undefined),
-};
 const TOOLS: Tool[] = [
   { name: "exec_command", parameters: { type: "object" }, kind: "function" },
   { name: "get_goal", parameters: { type: "object" } },
@@ -120,9 +117,6 @@ const messageStart = (u: Json = { input_tokens: 25, cache_creation_input_tokens:
   type: "message_start",
   message: { id: "msg_01XFDUDYJgAACzvnptvVoYEL", type: "message", role: "assistant", model: "claude-sonnet-4-5", content: [], stop_reason: null, stop_sequence: null, usage: u },
 });
-const ab = (index: number, content_block: Json) => ({ type: "content_block_start", index, content_block });
-const ad = (index: number, delta: Json) => ({ type: "content_block_delta", index, delta });
-const as = (index: number) => ({ type: "content_block_stop", index });
 const messageDelta = (stop_reason: string, u: Json) => ({ type: "message_delta", delta: { stop_reason, stop_sequence: null }, usage: u });
 const messageStop = { type: "message_stop" };
 const A = "resp_01XFDUDYJgAACzvnptvVoYEL";

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { anthropicStreamDecoder, anthropicStreamEncoder } from "@/lib/translate/anthropic/stream";
 import type { StreamDecoder, StreamEncoder } from "@/lib/translate/ir";
 import { openAIStreamDecoder, openAIStreamEncoder } from "@/lib/translate/openai/stream";
+import { ab, ad, as } from "../support/translate-fixtures";
 
 // What the official SDKs make of the translated streams: the SSE text, sent a push at a time, read
 // by each SDK's own SSE parser and stream accumulator (messages.stream() / chat.completions.stream()
@@ -48,9 +49,6 @@ const messageStart = {
   type: "message_start",
   message: { id: "msg_01", type: "message", role: "assistant", model: "claude-sonnet-4-5", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 20, cache_read_input_tokens: 1000, cache_creation_input_tokens: 0, output_tokens: 1 } },
 };
-const ab = (index: number, content_block: Json) => ({ type: "content_block_start", index, content_block });
-const ad = (index: number, delta: Json) => ({ type: "content_block_delta", index, delta });
-const as = (index: number) => ({ type: "content_block_stop", index });
 
 describe("the Anthropic SDK reads an OpenAI upstream's answer", () => {
   it("reasoning, text and two tool calls (one argument arriving late): the final message", async () => {
