@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { UntranslatableField } from "@/lib/translate";
 import { encodeAnthropicRequest } from "@/lib/translate/anthropic/request";
-
 import { encodeOpenAIRequest } from "@/lib/translate/openai/request";
 import { decodeResponsesRequest } from "@/lib/translate/responses/request";
 import { testSealer as sealer } from "../support/translate-fixtures";
