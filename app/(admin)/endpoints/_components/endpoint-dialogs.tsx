@@ -28,7 +28,7 @@ const maxLines = (max: Record<string, number> | undefined) => Object.entries(max
 const STYLE_LABELS: Record<ApiStyle, string> = {
   openai: "OpenAI Chat (/chat/completions)",
   anthropic: "Anthropic (/messages)",
-  "openai-responses": "OpenAI Responses (/responses; Responses clients only)",
+  "openai-responses": "OpenAI Responses (/responses)",
 };
 
 function EndpointFields({ endpoint, errors, note }: { endpoint?: EndpointRow; errors: Errors; note?: React.ReactNode }) {
