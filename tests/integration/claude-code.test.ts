@@ -8,6 +8,7 @@ import { createEndpointAs, createKeyAs, createUserAs, signedInAdmin } from "../s
 import { snippetsFor } from "@/lib/keys/snippets";
 import { AGENT_TEXT, startAgentLlm, type AgentLlm } from "../support/agent-llm";
 import { startApp, type App } from "../support/app";
+import type { Session } from "../support/http";
 import { unique } from "../support/names";
 
 /**
@@ -30,11 +31,12 @@ let agent: AgentLlm;
 let home: string;
 let key: string;
 let userId: string;
+let admin: Session;
 
 beforeAll(async () => {
   agent = await startAgentLlm();
   app = await startApp({ valkey: true, smtp: false });
-  const admin = await signedInAdmin(app);
+  admin = await signedInAdmin(app);
   await createEndpointAs(app, admin, { name: "vllm", baseUrl: `${agent.url}/v1`, apiStyle: "openai", models: ["agent-plain"] });
   userId = await createUserAs(app, admin, unique("coder"), "user");
   key = await createKeyAs(app, admin, userId);
@@ -68,5 +70,20 @@ describe("Claude Code through the gateway", () => {
     const { rows } = await app.db.execute({ sql: "SELECT status, model FROM usage_events WHERE user_id = ?", args: [userId] });
     expect(rows.length).toBe(calls.length);
     for (const r of rows) expect(r).toMatchObject({ status: "ok", model: "agent-plain" });
+  });
+
+  it("stops at once for a user whose budget is spent, printing Tollgate's reason, with one refused call and no retries", async () => {
+    const spent = await createUserAs(app, admin, unique("spent"), "user", { dailyLimit: 500 });
+    const spentKey = await createKeyAs(app, admin, spent);
+    const claude = run(CLAUDE, ["-p", "Say hello"], { cwd: home, timeout: 90_000, env: { NODE_ENV: "production", PATH: process.env.PATH, HOME: home, ...snippetEnv(app.url, spentKey, "agent-plain") } });
+    claude.child.stdin?.end();
+    const failed = await claude.then(
+      () => undefined,
+      (e: { code: number; stdout: string }) => e,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stdout).toMatch(/429.*Your daily token budget cannot hold this request: 0 of 500 tokens used\. It resets at/);
+    const { rows } = await app.db.execute({ sql: "SELECT status FROM usage_events WHERE user_id = ?", args: [spent] });
+    expect(rows.map((r) => r.status)).toEqual(["budget_exceeded"]);
   });
 });

@@ -8,6 +8,7 @@ import { snippetsFor } from "@/lib/keys/snippets";
 import { AGENT_RESUMED, AGENT_TEXT, CODEX_COMMAND, startAgentLlm, type AgentLlm } from "../support/agent-llm";
 import { createEndpointAs, createKeyAs, createUserAs, signedInAdmin } from "../support/admin";
 import { startApp, type App } from "../support/app";
+import type { Session } from "../support/http";
 import { unique } from "../support/names";
 
 /**
@@ -27,11 +28,12 @@ let agent: AgentLlm;
 let dir: string;
 let key: string;
 let userId: string;
+let admin: Session;
 
 beforeAll(async () => {
   agent = await startAgentLlm();
   app = await startApp({ valkey: true, smtp: false });
-  const admin = await signedInAdmin(app);
+  admin = await signedInAdmin(app);
   const models = ["agent-plain", "agent-tools", "agent-compact"];
   await createEndpointAs(app, admin, { name: "vllm", baseUrl: `${agent.url}/v1`, apiStyle: "openai", models });
   await createEndpointAs(app, admin, { name: "claude", baseUrl: `${agent.url}/v1`, apiStyle: "anthropic", models });
@@ -48,8 +50,8 @@ afterAll(async () => {
 });
 
 /** Runs `codex exec` with the portal's snippet for `model` as its config.toml (plus `extra` top-level settings); what it printed. */
-async function codex(model: string, prompt: string, extra = ""): Promise<{ stdout: string; stderr: string }> {
-  const snippet = snippetsFor(app.url, key, model).find((s) => s.id === "codex")!.code;
+async function codex(model: string, prompt: string, extra = "", apiKey = key): Promise<{ stdout: string; stderr: string }> {
+  const snippet = snippetsFor(app.url, apiKey, model).find((s) => s.id === "codex")!.code;
   const code = snippet.replace(/^(model_provider = .*)$/m, `$1\n${extra}`);
   const home = await mkdtemp(path.join(dir, "home-"));
   const work = path.join(home, "work");
@@ -92,5 +94,17 @@ describe("Codex through the gateway", () => {
     expect(last(sent[2])).toContain(AGENT_TEXT);
     const { rows } = await app.db.execute({ sql: "SELECT status FROM usage_events WHERE user_id = ? ORDER BY rowid DESC LIMIT 3", args: [userId] });
     expect(rows.map((r) => r.status)).toEqual(["ok", "ok", "ok"]);
+  });
+
+  it("stops at once for a user whose budget is spent: one refused call (insufficient_quota), Codex's quota message, no retries", async () => {
+    const spent = await createUserAs(app, admin, unique("spent"), "user", { dailyLimit: 500 });
+    const failed = await codex("agent-plain@vllm", "Say hello", "", await createKeyAs(app, admin, spent)).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toMatch(/Quota exceeded/);
+    const { rows } = await app.db.execute({ sql: "SELECT status FROM usage_events WHERE user_id = ?", args: [spent] });
+    expect(rows.map((r) => r.status)).toEqual(["budget_exceeded"]);
   });
 });
