@@ -1,4 +1,4 @@
-import { request as undiciRequest } from "undici";
+import type { RoutingEndpoint } from "@/lib/endpoints";
 import { permitOf } from "@/lib/permissions/rules";
 import { authenticate } from "./auth";
 import type { GatewayDeps } from "./call";
@@ -7,7 +7,7 @@ import { countTextTokens } from "./estimate";
 import { readJsonBody, type GatewayRequest, type Json } from "./request";
 import { resolveModel } from "./routing";
 import { adapters } from "./styles";
-import { HOP_HEADER, refuseForwardedCall } from "./upstream";
+import { refuseForwardedCall, sendUpstream } from "./upstream";
 import { checkCountTokensFields } from "./validate";
 
 // POST /v1/messages/count_tokens (Anthropic's; Claude Code asks it to size its context): the caller
@@ -39,16 +39,10 @@ export async function runCountTokens(deps: Deps, request: GatewayRequest): Promi
 }
 
 /** The upstream's own count, or its refusal of the client's request (400); undefined when it cannot count. */
-async function askUpstream(endpoint: Parameters<typeof adapters.anthropic.upstreamHeaders>[0], body: Json, request: GatewayRequest, timeoutMs: number): Promise<Response | undefined> {
+async function askUpstream(endpoint: RoutingEndpoint, body: Json, request: GatewayRequest, timeoutMs: number): Promise<Response | undefined> {
   try {
-    const upstream = await undiciRequest(`${endpoint.baseUrl}/messages/count_tokens`, {
-      method: "POST",
-      headers: { ...adapters.anthropic.upstreamHeaders(endpoint, request.headers), [HOP_HEADER]: "1" },
-      body: JSON.stringify(body),
-      signal: request.signal,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
+    // The call's own way upstream (hop header, timeouts, the client's abort), to Anthropic's counting route.
+    const { upstream } = await sendUpstream(endpoint, { ...adapters.anthropic, path: "/messages/count_tokens" }, body, request, timeoutMs);
     const text = await upstream.body.text();
     if (upstream.statusCode === 400) return new Response(text, { status: 400, headers: { "content-type": "application/json" } });
     if (upstream.statusCode !== 200) return undefined;
