@@ -44,8 +44,8 @@ const ledger = async (app: App, userId: string) => {
     sql: "SELECT count(*) AS n, coalesce(sum(input_tokens + output_tokens), 0) AS tokens, coalesce(sum(status = 'budget_exceeded'), 0) AS refused, coalesce(sum(status = 'budget_unavailable'), 0) AS paused FROM usage_events WHERE user_id = ?",
     args: [userId],
   });
-  // `paused`: 503s of a budget store that did not answer in time (valkey-server starved of CPU by the
-  // browser tests beside this file); the SDKs retry those, as their retry-after invites.
+  // `paused`: 503s of a budget store that could not be asked (seen only in full runs, where browser tests
+  // share the two cores; Valkey commands give up after 500 ms); the SDKs retry those, as invited.
   return { rows: Number(rows[0].n), tokens: Number(rows[0].tokens), refused: Number(rows[0].refused), paused: Number(rows[0].paused) };
 };
 
