@@ -67,12 +67,10 @@ export function anthropicStreamDecoder(): StreamDecoder {
             const sequence = str(delta.stop_sequence);
             events.push({ type: "finish", stopReason: STOP_IN[reason] ?? "other", ...(sequence ? { stopSequence: sequence } : {}) });
           }
-          const u = obj(event.usage);
+          // Folded into message_start's as the meter folds it (cumulative parts: the most seen of each).
+          const u = adapters.anthropic.usageOfEvent(event, seen);
           if (u) {
-            const cacheRead = Math.max(seen.cacheRead, num(u.cache_read_input_tokens));
-            const cacheWrite = Math.max(seen.cacheWrite, num(u.cache_creation_input_tokens));
-            const uncached = Math.max(seen.input - seen.cacheRead - seen.cacheWrite, num(u.input_tokens));
-            seen = { input: uncached + cacheRead + cacheWrite, output: Math.max(seen.output, num(u.output_tokens)), cacheRead, cacheWrite };
+            seen = u;
             events.push({ type: "usage", usage: seen });
           }
           break;
