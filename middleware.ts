@@ -32,7 +32,8 @@ const PUBLIC = ["/login", "/user/login", "/api/auth", "/logout", "/user/forgot-p
 // portal's download (under /user/ for the portal's cookie path), whose link would otherwise save the
 // sign-in page as the file.
 // The admin's route handlers (/admin/…: the impersonation start) answer with JSON errors too.
-const ANSWERS_ITSELF = (pathname: string) => pathname.startsWith("/api/") || pathname.startsWith("/admin/") || pathname === "/user/usage/export";
+const EXPORTS = ["/user/usage/export", "/templates/export", "/cc-profiles/export", "/user/templates/export", "/user/cc-profiles/export"];
+const ANSWERS_ITSELF = (pathname: string) => pathname.startsWith("/api/") || pathname.startsWith("/admin/") || EXPORTS.includes(pathname);
 
 export async function middleware(request: NextRequest) {
   const csp = contentSecurityPolicy(newNonce(), { dev: edgeDevelopment() });

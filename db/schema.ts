@@ -42,6 +42,9 @@ export const users = sqliteTable(
     tzSwitchAt: text("tz_switch_at"),
     mustChangePassword: integer("must_change_password").notNull().default(0),
     sessionVersion: integer("session_version").notNull().default(1),
+    // The user's one active CC profile (issue 16), or null. No foreign key: SQLite would rebuild this
+    // table to add one; lib/templates clears it in the same write that deletes the profile.
+    activeCcProfileId: text("active_cc_profile_id"),
   },
   (t) => [
     // /users at 100k rows: every sort and filter of the table walks one of these in order, with
@@ -127,23 +130,25 @@ const namedRecord = {
   updatedAt: text("updated_at").notNull().default(now),
 };
 
+// Owned by an expert (deleted with them: a missing owner must never read as "made by an admin") or
+// by nobody (null = made by an admin). Names are unique across owners: a template is called by its name.
 export const expertTemplates = sqliteTable(
   "expert_templates",
   {
     ...namedRecord,
-    ownerId: text("owner_id").references(() => users.id, { onDelete: "set null" }), // null = made by an admin
+    ownerId: text("owner_id").references(() => users.id, { onDelete: "cascade" }), // null = made by an admin
     costFactor: real("cost_factor").notNull().default(1),
   },
-  (t) => [index("expert_templates_owner_idx").on(t.ownerId)],
+  (t) => [index("expert_templates_owner_idx").on(t.ownerId), uniqueIndex("expert_templates_name_unique").on(t.name)],
 );
 
 export const ccProfiles = sqliteTable(
   "cc_profiles",
   {
     ...namedRecord,
-    ownerId: text("owner_id").references(() => users.id, { onDelete: "set null" }),
+    ownerId: text("owner_id").references(() => users.id, { onDelete: "cascade" }), // null = made by an admin
   },
-  (t) => [index("cc_profiles_owner_idx").on(t.ownerId)],
+  (t) => [index("cc_profiles_owner_idx").on(t.ownerId), uniqueIndex("cc_profiles_name_unique").on(t.name)],
 );
 
 // Skills and MCP tools: names an admin keeps (pages /skills and /mcp-tools) for the agents behind the

@@ -1,4 +1,5 @@
 import "server-only";
+import type { InStatement } from "@libsql/client";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/db";
 import { auditLog } from "@/db/schema";
@@ -47,4 +48,13 @@ export function audit(actor: Actor, action: string, target: AuditTarget, details
       details: a.details,
       createdAt: nowIso(),
     });
+}
+
+/** The audit row as a plain statement, for a batch of raw SQL (lib/templates). */
+export function auditInsert(actor: Actor, action: string, target: AuditTarget, details?: Record<string, unknown>): InStatement {
+  const a = attributed(actor, details);
+  return {
+    sql: "INSERT INTO audit_log (actor_id, actor_name, action, target_type, target_id, target_name, details, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    args: [a.id, a.name, action, target.type, target.id, target.name ?? null, a.details ? JSON.stringify(a.details) : null, nowIso()],
+  };
 }

@@ -2,7 +2,8 @@ import "server-only";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { AuthError, DomainError } from "@/lib/errors";
-import { requireAdmin, requireUser, type SessionUser } from "./dal";
+import type { Role } from "@/db/enums";
+import { requireAdmin, requireRole, requireUser, type SessionUser } from "./dal";
 
 /** What every form action returns: rendered by the form, field errors beside their fields. */
 export type ActionState<T = undefined> = {
@@ -62,6 +63,10 @@ export const adminAction = <S extends z.ZodType, T>(schema: S, fn: Handler<S, T>
 
 export const userAction = <S extends z.ZodType, T>(schema: S, fn: Handler<S, T>, opts: Options = {}) =>
   guarded((o) => requireUser(o), schema, fn, opts);
+
+/** userAction for the given roles only (the portal's template and profile actions: experts and admins). */
+export const roleAction = <S extends z.ZodType, T>(roles: readonly Role[], schema: S, fn: Handler<S, T>, opts: Options = {}) =>
+  guarded((o) => requireRole(roles, o), schema, fn, opts);
 
 /**
  * For the few actions that serve visitors without a session (forgot / reset password): the same

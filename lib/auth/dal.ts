@@ -2,6 +2,7 @@ import "server-only";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache as perRequest } from "react";
+import type { Role } from "@/db/enums";
 import { AuthError } from "@/lib/errors";
 import { sessionStateOf, type SessionState } from "@/lib/callers";
 import { config } from "@/lib/config";
@@ -83,6 +84,16 @@ export async function requireAdmin(opts: Options = {}): Promise<SessionUser> {
   return user;
 }
 
+/**
+ * requireUser, and the role among `roles` (the portal's template and profile pages and actions: experts
+ * and admins own them, subscribers read the templates assigned to them).
+ */
+export async function requireRole(roles: readonly Role[], opts: Options = {}): Promise<SessionUser> {
+  const user = await requireUser(opts);
+  if (!roles.includes(user.role)) throw new AuthError("forbidden");
+  return user;
+}
+
 /** A session's user, or why not: none, or a password change still due (unless that is what is being done). */
 function admitted(user: SessionUser | null | undefined, opts: Options): SessionUser {
   if (!user) throw new AuthError("no-session");
@@ -105,4 +116,5 @@ async function orRedirect(check: () => Promise<SessionUser>, from: string): Prom
 }
 
 export const userPage = (from: string, opts: Options = {}) => orRedirect(() => requireUser(opts), from);
+export const rolePage = (from: string, roles: readonly Role[]) => orRedirect(() => requireRole(roles), from);
 export const adminPage = (from: string) => orRedirect(() => requireAdmin(), from);

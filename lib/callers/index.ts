@@ -5,6 +5,7 @@ import { apiKeys, permissions, revokedSessions, users, type Role } from "@/db/sc
 import type { BudgetTerms } from "@/lib/budgets/windows";
 import { CALL_TYPES, noGrants, type CallGrants } from "@/lib/permissions/rules";
 import { cache } from "@/lib/cache";
+import { shared } from "@/lib/shared";
 import { nowIso } from "@/lib/time";
 
 // What the app caches about its callers, in one place: the session record every page and action
@@ -175,4 +176,37 @@ export async function keyHashesOf(userId: string): Promise<string[]> {
 /** Every change to what a call can be routed to (endpoints; later grants, templates, profiles) ends here. */
 export async function resourcesChanged() {
   await cache().bump(RESOURCES);
+}
+
+// While the version cannot be read (Valkey unreachable) a copy serves for BLIND_LIFETIME_MS; and no copy
+// serves longer than MAX_LIFETIME_MS, in case a bump was lost with a process that died during an outage.
+const BLIND_LIFETIME_MS = 2000;
+const MAX_LIFETIME_MS = 60_000;
+
+/**
+ * A process-local copy of what calls are routed by (the endpoints, the templates and profiles), loaded
+ * by `load` and reloaded when the resources version a call read with its key differs from the copy's.
+ * `drop()` makes this instance reload at once (its own writes).
+ */
+export function versionedCopy<T>(name: string, load: () => Promise<T>) {
+  type Copy = { version: string | undefined; at: number; value: Promise<T> };
+  const holder = () => shared(`copy:${name}`, () => ({ copy: undefined as Copy | undefined }));
+  return {
+    get(version: string | undefined): Promise<T> {
+      const h = holder();
+      const now = Date.now();
+      const copy = h.copy;
+      const stale = !copy || now - copy.at > MAX_LIFETIME_MS || (version === undefined ? now - copy.at > BLIND_LIFETIME_MS : copy.version !== version);
+      if (!stale) return copy.value;
+      const value = load();
+      h.copy = { version, at: now, value };
+      value.catch(() => {
+        if (h.copy?.value === value) h.copy = undefined;
+      });
+      return value;
+    },
+    drop() {
+      holder().copy = undefined;
+    },
+  };
 }

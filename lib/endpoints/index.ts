@@ -6,12 +6,11 @@ import { modelEndpoints, type ModelEndpoint } from "@/db/schema";
 import { uniqueViolation } from "@/db/errors";
 import { auditAfterChange, type Actor } from "@/lib/audit";
 import { isSealed } from "@/lib/cipher";
-import { evictUsers, resourcesChanged } from "@/lib/callers";
+import { evictUsers, resourcesChanged, versionedCopy } from "@/lib/callers";
 import { config } from "@/lib/config";
 import { DomainError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { endpointGrantChanges, usersWithEndpointGrants } from "@/lib/permissions";
-import { shared } from "@/lib/shared";
 import { nowIso } from "@/lib/time";
 import type { CreateEndpointInput, UpdateEndpointInput } from "./schemas";
 import { pointsAtSelf } from "./self-url";
@@ -116,34 +115,15 @@ async function assertNameFree(name: string, exceptId?: string) {
 
 // The gateway's copy of the routing table lives in process memory only: it holds the upstream API
 // keys, which therefore never travel to Valkey. Every write here moves the resources version on
-// (lib/callers); each call reads that version in the same round trip as its key, and an instance
-// whose copy was made at another version reloads it before routing. While the version cannot be
-// read (Valkey unreachable) a copy serves for BLIND_LIFETIME_MS; and no copy serves longer than
-// MAX_LIFETIME_MS, in case a bump was lost with a process that died during an outage.
-const BLIND_LIFETIME_MS = 2000;
-const MAX_LIFETIME_MS = 60_000;
-type RoutingCopy = { version: string | undefined; at: number; list: Promise<RoutingEndpoint[]> };
-const routing = () => shared("routing", () => ({ copy: undefined as RoutingCopy | undefined }));
+// (lib/callers versionedCopy: reloaded when the version a call reads with its key moves).
+const routing = versionedCopy("routing", listRoutingEndpoints);
 
 /** The routing table as the gateway reads it on every call: from memory, reloaded when the version moves. */
-export function routingEndpoints(version: string | undefined): Promise<RoutingEndpoint[]> {
-  const holder = routing();
-  const now = Date.now();
-  const copy = holder.copy;
-  const stale =
-    !copy || now - copy.at > MAX_LIFETIME_MS || (version === undefined ? now - copy.at > BLIND_LIFETIME_MS : copy.version !== version);
-  if (!stale) return copy.list;
-  const list = listRoutingEndpoints();
-  holder.copy = { version, at: now, list };
-  list.catch(() => {
-    if (holder.copy?.list === list) holder.copy = undefined;
-  });
-  return list;
-}
+export const routingEndpoints = (version: string | undefined): Promise<RoutingEndpoint[]> => routing.get(version);
 
 /** Every write ends here: this instance drops its copy, every instance sees the version move. */
 async function routingChanged() {
-  routing().copy = undefined;
+  routing.drop();
   await resourcesChanged();
 }
 

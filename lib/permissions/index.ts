@@ -366,3 +366,16 @@ export function catalogGrantChanges(actor: Actor, type: "skill" | "mcp_tool", be
     { sql: `DELETE FROM permissions AS p WHERE ${where}`, args },
   ];
 }
+
+/** The grants on some templates or profiles, removed with them (each holder's in the audit log); for the deletion's own write. */
+export function recordGrantRemoval(actor: Actor, type: "expert_template" | "cc_profile", ids: string[], reason: string): InStatement[] {
+  const where = "p.resource_type = ? AND p.resource_id IN (SELECT value FROM json_each(?))";
+  const args = [type, JSON.stringify(ids)];
+  return auditedChange(actor, "permission.revoke", where, args, { sql: `DELETE FROM permissions AS p WHERE ${where}`, args }, { reason });
+}
+
+/** The users holding grants on these templates or profiles (their cached records hold the grants). */
+export async function grantHolders(type: "expert_template" | "cc_profile", ids: string[]): Promise<string[]> {
+  const r = await getClient().execute({ sql: "SELECT DISTINCT user_id FROM permissions WHERE resource_type = ? AND resource_id IN (SELECT value FROM json_each(?))", args: [type, JSON.stringify(ids)] });
+  return r.rows.map((row) => String(row.user_id));
+}

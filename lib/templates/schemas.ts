@@ -1,14 +1,15 @@
 import { z } from "zod";
 import { MAX_OUTPUT_TOKENS_LIMIT } from "@/lib/endpoints/limits";
 import { EndpointName } from "@/lib/endpoints/schemas";
+import { idOf } from "@/lib/ids";
+import { MODES, type Mode } from "@/lib/permissions/rules";
+import { Flag } from "@/lib/users/schemas";
 
-// The rules of expert templates and CC profiles (shared/SPEC.md §2; issue 16): their names and their
-// JSON configs, validated by zod before anything is stored or applied. Groundwork: the pages, the
-// stores and the gateway's resolve step come with the rest of issue 16.
+// The rules of expert templates and CC profiles (shared/SPEC.md §2; issue 16): their names, their
+// JSON configs, the forms that edit them and the files that carry them, validated by zod before
+// anything is stored or applied.
 
-/** The modes a template or profile runs in; every one but `native` needs the caller's grant on it. */
-export const MODES = ["native", "moe_reasoning", "moe_orchestrated"] as const;
-export type Mode = (typeof MODES)[number];
+export { MODES, type Mode };
 
 /** Called like a model, so no `@` (it would read as model@endpoint), unique across all owners. */
 export const TemplateName = z
@@ -59,3 +60,86 @@ export const CcProfileConfig = z.strictObject({
   streamThinking: z.boolean({ error: "Stream thinking must be true or false" }).default(true),
 });
 export type CcProfileConfig = z.infer<typeof CcProfileConfig>;
+
+export const TemplateId = idOf("expert template");
+export const ProfileId = idOf("CC profile");
+
+const Description = z.string({ error: "Description must be text" }).trim().max(500, "Description must be at most 500 characters").default("");
+
+/** A form's number field: empty means not set; digits as text are a number (JSON numbers pass as they are). */
+const fromForm = <T extends z.ZodType>(inner: T) =>
+  z.preprocess((v) => (v === "" || v === null ? undefined : typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v), inner.optional());
+/** A form's text field: empty (or only spaces) means not set. */
+const optionalText = <T extends z.ZodType>(inner: T) => z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), inner.optional());
+
+/** The template form: flat fields (each with its own error), made into a row by templateRecord(). */
+export const TemplateFields = z.object({
+  name: TemplateName,
+  description: Description,
+  costFactor: z.preprocess((v) => (v === "" || v === null || v === undefined ? 1 : typeof v === "string" && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v), CostFactor),
+  active: Flag.default(true),
+  target: ModelAtEndpoint,
+  systemPrompt: optionalText(Prompt("The system prompt")),
+  maxTokens: fromForm(Tokens("The max tokens cap")),
+  temperature: fromForm(TemplateConfig.shape.temperature.unwrap()),
+  mode: Mode.default("native"),
+});
+export type TemplateFields = z.infer<typeof TemplateFields>;
+
+/** The CC profile form, flat. `active` is its enabled flag. */
+export const ProfileFields = z.object({
+  name: TemplateName,
+  description: Description,
+  active: Flag.default(true),
+  mode: Mode.default("native"),
+  toolModel: ModelAtEndpoint,
+  toolMaxTokens: fromForm(Tokens("The tool max tokens")),
+  reasoningMaxTokens: fromForm(Tokens("The reasoning max tokens", 1024)),
+  systemPromptPrefix: optionalText(Prompt("The system prompt prefix")),
+  streamThinking: Flag.default(true),
+});
+export type ProfileFields = z.infer<typeof ProfileFields>;
+
+/** A template as stored (and as exported): its row's fields and its config. */
+export type TemplateRecord = { name: string; description: string; costFactor: number; active: boolean; config: TemplateConfig };
+export type ProfileRecord = { name: string; description: string; active: boolean; config: CcProfileConfig };
+
+const defined = <T extends Record<string, unknown>>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+export function templateRecord(f: TemplateFields): TemplateRecord {
+  const { name, description, costFactor, active, ...config } = f;
+  return { name, description, costFactor, active, config: defined(config) };
+}
+
+export function profileRecord(f: ProfileFields): ProfileRecord {
+  const { name, description, active, ...config } = f;
+  return { name, description, active, config: defined(config) };
+}
+
+// ---------------------------------------------------------------- export and import
+
+export const TEMPLATE_EXPORT_KIND = "tollgate.expert-templates";
+export const PROFILE_EXPORT_KIND = "tollgate.cc-profiles";
+export const MAX_IMPORT_ITEMS = 500;
+
+const exportFile = <T extends z.ZodType>(kind: string, item: T) =>
+  z.strictObject({
+    kind: z.literal(kind, { error: `This is not a file of ${kind === TEMPLATE_EXPORT_KIND ? "expert templates" : "CC profiles"} (its "kind" must be "${kind}")` }),
+    version: z.literal(1, { error: "Unknown version: this Tollgate reads version 1" }),
+    items: z.array(item, { error: '"items" must be a list' }).max(MAX_IMPORT_ITEMS, `At most ${MAX_IMPORT_ITEMS} items at once`),
+  });
+
+export const TemplateFile = exportFile(
+  TEMPLATE_EXPORT_KIND,
+  z.strictObject({ name: TemplateName, description: Description, costFactor: CostFactor, active: z.boolean({ error: "active must be true or false" }).default(true), config: TemplateConfig }),
+);
+export const ProfileFile = exportFile(
+  PROFILE_EXPORT_KIND,
+  z.strictObject({ name: TemplateName, description: Description, active: z.boolean({ error: "active must be true or false" }).default(true), config: CcProfileConfig }),
+);
+
+/** The import form: the file's text and what to do with names that exist. */
+export const ImportFields = z.object({
+  json: z.string({ error: "Choose a JSON file" }).min(1, "Choose a JSON file").max(2_000_000, "The file must be at most 2 MB"),
+  mode: z.enum(["merge", "replace"], { error: "Choose merge or replace" }).default("merge"),
+});
