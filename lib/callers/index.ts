@@ -87,6 +87,8 @@ export type KeyAuth =
       alertThresholdPct: number;
       /** The user's grants a call is checked against (lib/permissions): dropped with the record on every grant and revoke. */
       grants: CallGrants;
+      /** The user's active CC profile (lib/templates), or null (absent in a record cached before it existed). */
+      activeProfileId?: string | null;
     } & BudgetTerms);
 
 /** A key's record and the resources version, read in one round trip. */
@@ -121,6 +123,7 @@ export async function keyCallerOf(keyHash: string): Promise<KeyCaller> {
       tzSwitchAt: users.tzSwitchAt,
       alertEnabled: users.alertEnabled,
       alertThresholdPct: users.alertThresholdPct,
+      activeProfileId: users.activeCcProfileId,
       // In the same read: the grants as [type, id] pairs.
       grants: sql<string>`(SELECT json_group_array(json_array(${permissions.resourceType}, ${permissions.resourceId})) FROM ${permissions}
         WHERE ${permissions.userId} = ${users.id} AND ${inArray(permissions.resourceType, [...CALL_TYPES])})`,

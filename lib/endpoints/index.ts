@@ -14,6 +14,7 @@ import { endpointGrantChanges, usersWithEndpointGrants } from "@/lib/permissions
 import { nowIso } from "@/lib/time";
 import type { CreateEndpointInput, UpdateEndpointInput } from "./schemas";
 import { pointsAtSelf } from "./self-url";
+import { endpointRenameStatements } from "@/lib/templates";
 import { readKey, sealKey, usableKey } from "./stored-key";
 
 export { rotateKeys, sealClearKeys, type ResealReport } from "./reseal";
@@ -204,6 +205,8 @@ export async function updateEndpoint(actor: Actor, id: string, input: UpdateEndp
         .where(eq(modelEndpoints.id, id)),
       auditAfterChange(actor, "endpoint.update", target({ id, name: input.name }), changes),
       ...grantChanges,
+      // Templates and CC profiles aimed at it follow a new name.
+      ...(before.name !== fields.name ? endpointRenameStatements(actor, before.name, fields.name).map(rawStatement) : []),
     ]);
   } catch (e) {
     throw takenError(e) ?? e;

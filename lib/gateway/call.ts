@@ -5,7 +5,7 @@ import { budgetWindows } from "@/lib/budgets/windows";
 import type { AlertCheck } from "@/lib/alerts/types";
 import type { KeyCaller } from "@/lib/callers";
 import type { RoutingEndpoint } from "@/lib/endpoints";
-import { permitOf } from "@/lib/permissions/rules";
+import type { OverlayTable } from "@/lib/templates/rules";
 import { maxOutputOf } from "@/lib/endpoints/limits";
 import { streamTranslator, translateErrorBody, translateRequest, translateResponse, UntranslatableField, type ClientContext, type Sealer, type StreamTranslator, type UpstreamStyle } from "@/lib/translate";
 import { costEur } from "@/lib/usage";
@@ -14,7 +14,9 @@ import { budgetAsk, budgetHeaders, budgetRefusal, budgetUnavailable, cappedBody 
 import { errorResponse, GatewayError, type ApiStyle } from "./errors";
 import { countTextTokens, estimateUsage } from "./estimate";
 import { readJsonBody, type GatewayRequest, type Json } from "./request";
-import { resolveModel, type Target } from "./routing";
+import { resolveCall } from "./resolve";
+import type { Target } from "./routing";
+import { applyOverlay, type Routed } from "./overlay";
 import { SseMeter } from "./sse";
 import { adapters, NO_USAGE, type StyleAdapter, type Usage } from "./styles";
 import { headerOf, isTimeout, refuseForwardedCall, sendUpstream, timeoutError, upstreamRefusal, type Upstream } from "./upstream";
@@ -26,6 +28,8 @@ export type GatewayDeps = {
   keyCaller(keyHash: string): Promise<KeyCaller>;
   /** The routing table as of a resources version. */
   endpoints(resourcesVersion: string | undefined): Promise<RoutingEndpoint[]>;
+  /** The expert templates and CC profiles as of a resources version (none when absent). */
+  overlays?(resourcesVersion: string | undefined): Promise<OverlayTable>;
   /** Admits a call against its user's budget; settles it, writing its ledger row, when it ends. */
   budgets: Pick<BudgetStore, "admit" | "settle">;
   /** What a reservation counts for inputs whose bytes do not bound their tokens. */
@@ -57,6 +61,8 @@ export class GatewayCall {
   private caller?: CallerAuth;
   private resourcesVersion?: string;
   private target?: Target;
+  /** The template or CC profile the call runs through, when it does. */
+  private routed?: Routed;
   /** The body as it went upstream, and its style: the prompt an estimate counts. */
   private sent?: { adapter: StyleAdapter; body: Json };
   private ending?: Promise<void>;
@@ -118,8 +124,10 @@ export class GatewayCall {
   /** resolve and permit: the requested name to the endpoint and model that will answer it, among those the caller's grants allow. */
   private async resolve(body: Json): Promise<Target> {
     if (typeof body.model !== "string" || !body.model) throw new GatewayError("invalid_request", "The request must name a model.");
-    this.target = resolveModel(await this.deps.endpoints(this.resourcesVersion), body.model, this.style, permitOf(this.caller!));
-    return this.target;
+    const { target, routed } = await resolveCall(this.deps, this.resourcesVersion, this.caller!, this.style, body.model);
+    this.target = target;
+    this.routed = routed;
+    return target;
   }
 
   /**
@@ -127,9 +135,11 @@ export class GatewayCall {
    * for an endpoint of the other style, translated (a field that cannot be is refused here, before
    * anything is reserved or sent).
    */
-  private transform(target: Target, body: Json) {
-    checkRequestFields(this.style, body);
+  private transform(target: Target, requested: Json) {
+    checkRequestFields(this.style, requested);
     const style = target.endpoint.apiStyle;
+    // A template's or profile's settings, in the client's own style (translated with the rest).
+    const body = this.routed ? applyOverlay(this.style, requested, this.routed.overlay, style === this.style ? target.endpoint.outputCapField : "max_tokens") : requested;
     const adapter = adapters[style];
     if (style === this.style) {
       if (style === "openai-responses") checkNativeResponsesFields(body);
@@ -320,7 +330,8 @@ export class GatewayCall {
       }
     }
     const createdAt = new Date();
-    const cost = endpoint ? costEur(usage, endpoint) : 0;
+    // A template's cost factor multiplies what its target's prices give.
+    const cost = endpoint ? costEur(usage, endpoint) * (this.routed?.costFactor ?? 1) : 0;
     try {
       const after = await this.deps.budgets.settle(
         {

@@ -1,11 +1,11 @@
 import type { RoutingEndpoint } from "@/lib/endpoints";
-import { permitOf } from "@/lib/permissions/rules";
 import { authenticate } from "./auth";
 import type { GatewayDeps } from "./call";
 import { errorResponse, GatewayError } from "./errors";
 import { countTextTokens } from "./estimate";
 import { readJsonBody, type GatewayRequest, type Json } from "./request";
-import { resolveModel } from "./routing";
+import { applyOverlay } from "./overlay";
+import { resolveCall } from "./resolve";
 import { adapters } from "./styles";
 import { refuseForwardedCall, sendUpstream } from "./upstream";
 import { checkCountTokensFields } from "./validate";
@@ -16,15 +16,18 @@ import { checkCountTokensFields } from "./validate";
 // such route; a failing one is not worth failing the client for). Counting costs nothing upstream, so
 // it writes no ledger row and touches no budget.
 
-type Deps = Pick<GatewayDeps, "keyCaller" | "endpoints" | "upstreamTimeoutMs" | "maxBodyBytes">;
+type Deps = Pick<GatewayDeps, "keyCaller" | "endpoints" | "overlays" | "upstreamTimeoutMs" | "maxBodyBytes">;
 
 export async function runCountTokens(deps: Deps, request: GatewayRequest): Promise<Response> {
   try {
     const { auth, resourcesVersion } = await authenticate(request.headers, deps.keyCaller);
     refuseForwardedCall(request.headers);
-    const body = await readJsonBody(request, deps.maxBodyBytes);
-    checkCountTokensFields(body);
-    const target = resolveModel(await deps.endpoints(resourcesVersion), body.model as string, "anthropic", permitOf(auth));
+    const requested = await readJsonBody(request, deps.maxBodyBytes);
+    checkCountTokensFields(requested);
+    // Counted as the call would be sent: through the caller's template or active CC profile (its prompt counts too).
+    const { target, routed } = await resolveCall(deps, resourcesVersion, auth, "anthropic", requested.model as string);
+    // Only what changes the count: the model and the instruction (no caps: the counting route takes none).
+    const body = routed ? applyOverlay("anthropic", requested, { model: routed.overlay.model, systemPrompt: routed.overlay.systemPrompt }) : requested;
     if (target.endpoint.apiStyle === "anthropic") {
       const counted = await askUpstream(target.endpoint, { ...body, model: target.model }, request, deps.upstreamTimeoutMs);
       if (counted) return counted;

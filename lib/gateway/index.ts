@@ -3,6 +3,7 @@ import { checkAlerts } from "@/lib/alerts";
 import { keyCallerOf } from "@/lib/callers";
 import { config } from "@/lib/config";
 import { routingEndpoints } from "@/lib/endpoints";
+import { routingOverlays } from "@/lib/templates";
 import { markKeyUsed } from "@/lib/keys";
 import { budgetStore } from "@/lib/budgets";
 import { runCompletion, type GatewayDeps } from "./call";
@@ -20,6 +21,7 @@ import type { GatewayRequest } from "./request";
 const deps = (): GatewayDeps => ({
   keyCaller: keyCallerOf,
   endpoints: routingEndpoints,
+  overlays: routingOverlays,
   budgets: budgetStore(),
   keyUsed: markKeyUsed,
   settled: checkAlerts,

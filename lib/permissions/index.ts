@@ -2,7 +2,7 @@ import "server-only";
 import type { InStatement } from "@libsql/client";
 import { getClient } from "@/db";
 import type { Actor } from "@/lib/audit";
-import { evictCallers, evictUsers } from "@/lib/callers";
+import { evictCallers, evictUsers, resourcesChanged } from "@/lib/callers";
 import { DomainError } from "@/lib/errors";
 import { nowIso } from "@/lib/time";
 import { MODES, parseEndpointGrant, RESOURCE_LABELS, type ResourceType } from "./rules";
@@ -230,6 +230,7 @@ export async function grant(actor: Actor, userId: string, type: ResourceType, id
   await refuseUnknown(type, ids);
   const [inserted] = await getClient().batch(grantStatements(actor, [userId], type, ids, nowIso()), "write");
   await evictCallers({ userId });
+  if (type === "model_endpoint") await ownersChanged([userId]);
   return { added: inserted.rowsAffected };
 }
 
@@ -243,6 +244,7 @@ export async function revoke(actor: Actor, userId: string, grantIds: number[]): 
     "write",
   );
   await evictCallers({ userId });
+  await ownersChanged([userId]);
   return { removed: results[1].rowsAffected };
 }
 
@@ -263,6 +265,7 @@ export async function bulkPermissions(actor: Actor, userIds: string[], op: "gran
     changed = results[1].rowsAffected;
   }
   await evictUsers(userIds);
+  if (type === "model_endpoint") await ownersChanged(userIds);
   return { changed };
 }
 
@@ -378,4 +381,18 @@ export function recordGrantRemoval(actor: Actor, type: "expert_template" | "cc_p
 export async function grantHolders(type: "expert_template" | "cc_profile", ids: string[]): Promise<string[]> {
   const r = await getClient().execute({ sql: "SELECT DISTINCT user_id FROM permissions WHERE resource_type = ? AND resource_id IN (SELECT value FROM json_each(?))", args: [type, JSON.stringify(ids)] });
   return r.rows.map((row) => String(row.user_id));
+}
+
+/**
+ * A change to these users' model endpoint grants or role: when one of them owns a template or CC
+ * profile, the gateway's copy of those (which holds its owner's grants) is reloaded everywhere.
+ */
+export async function ownersChanged(userIds: readonly string[]) {
+  if (!userIds.length) return;
+  const r = await getClient().execute({
+    sql: `SELECT 1 WHERE EXISTS (SELECT 1 FROM expert_templates WHERE owner_id IN (SELECT value FROM json_each(?1)))
+                     OR EXISTS (SELECT 1 FROM cc_profiles WHERE owner_id IN (SELECT value FROM json_each(?1)))`,
+    args: [JSON.stringify(userIds)],
+  });
+  if (r.rows.length) await resourcesChanged();
 }

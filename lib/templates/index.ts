@@ -7,7 +7,9 @@ import { auditInsert, type Actor } from "@/lib/audit";
 import { evictCallers, evictUsers, resourcesChanged, versionedCopy } from "@/lib/callers";
 import { DomainError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { grantHolders, recordGrantRemoval } from "@/lib/permissions";
+import { grantHolders, ownersChanged, recordGrantRemoval } from "@/lib/permissions";
+
+export { ownersChanged };
 import { grantsAllow, type CallGrants } from "@/lib/permissions/rules";
 import { nowIso } from "@/lib/time";
 import {
@@ -211,17 +213,6 @@ export const routingOverlays = (version: string | undefined): Promise<OverlayTab
 export async function overlaysChanged() {
   overlays.drop();
   await resourcesChanged();
-}
-
-/** A change to these users' grants or role: when one of them owns a template or profile, the gateway's table moves on. */
-export async function ownersChanged(userIds: readonly string[]) {
-  if (!userIds.length) return;
-  const r = await getClient().execute({
-    sql: `SELECT 1 WHERE EXISTS (SELECT 1 FROM expert_templates WHERE owner_id IN (SELECT value FROM json_each(?1)))
-                     OR EXISTS (SELECT 1 FROM cc_profiles WHERE owner_id IN (SELECT value FROM json_each(?1)))`,
-    args: [JSON.stringify(userIds)],
-  });
-  if (r.rows.length) await overlaysChanged();
 }
 
 // ---------------------------------------------------------------- writes
@@ -468,4 +459,61 @@ export async function setActiveProfile(actor: Actor, userId: string, profileId: 
     auditInsert(actor, "profile.activate", { type: "user", id: userId, name: String(user.username) }, { profile: profileId === null ? null : { id: profileId, name } }),
   ]);
   await evictCallers({ userId });
+}
+
+// ---------------------------------------------------------------- what follows other records
+
+/**
+ * Deleting a user deletes their templates and profiles (ON DELETE CASCADE too) with the grants on them
+ * and the active profile ids naming them: the statements for the user's own deletion batch, and the
+ * users whose cached records must be dropped after it.
+ */
+export async function ownedDeletion(actor: Actor, userId: string): Promise<{ statements: InStatement[]; evict: string[]; templates: number; profiles: number }> {
+  const [t, p] = await getClient().batch(
+    [
+      { sql: "SELECT id FROM expert_templates WHERE owner_id = ?", args: [userId] },
+      { sql: "SELECT id FROM cc_profiles WHERE owner_id = ?", args: [userId] },
+    ],
+    "read",
+  );
+  const templateIds = t.rows.map((r) => String(r.id));
+  const profileIds = p.rows.map((r) => String(r.id));
+  const statements: InStatement[] = [];
+  const evict: string[] = [];
+  if (templateIds.length) {
+    statements.push(...deletion("template", actor, templateIds, "owner deleted"));
+    evict.push(...(await grantHolders("expert_template", templateIds)));
+  }
+  if (profileIds.length) {
+    statements.push(...deletion("profile", actor, profileIds, "owner deleted"));
+    evict.push(...(await grantHolders("cc_profile", profileIds)), ...(await usersWithActiveProfile(profileIds)));
+  }
+  return { statements, evict: [...new Set(evict)], templates: templateIds.length, profiles: profileIds.length };
+}
+
+/**
+ * An endpoint renamed: the templates and profiles aimed at it follow the new name (each audited); for
+ * the endpoint's own write. Those aimed at a deleted endpoint, or at a model it no longer serves, are
+ * left as they are and show as broken (a call to them is a 503 saying why).
+ */
+export function endpointRenameStatements(actor: Actor, from: string, to: string): InStatement[] {
+  const statements: InStatement[] = [];
+  for (const k of ["template", "profile"] as const) {
+    const { table, type, targetField } = KINDS[k];
+    const path = `$.${targetField}`;
+    const where = `substr(json_extract(config, '${path}'), -(length(?1) + 1)) = '@' || ?1`;
+    statements.push(
+      {
+        sql: `INSERT INTO audit_log (actor_id, actor_name, action, target_type, target_id, target_name, details, created_at)
+              SELECT ?2, ?3, '${k}.retarget', '${type}', id, name, json_object('from', json_extract(config, '${path}'), 'reason', 'endpoint ' || ?1 || ' renamed to ' || ?4), ?5
+              FROM ${table} WHERE ${where}`,
+        args: [from, actor.id, actor.username, to, nowIso()],
+      },
+      {
+        sql: `UPDATE ${table} SET config = json_set(config, '${path}', substr(json_extract(config, '${path}'), 1, length(json_extract(config, '${path}')) - length(?1)) || ?2), updated_at = ?3 WHERE ${where}`,
+        args: [from, to, nowIso()],
+      },
+    );
+  }
+  return statements;
 }

@@ -1,15 +1,16 @@
 import "server-only";
 import { and, eq, isNull, ne, sql, type SQL } from "drizzle-orm";
-import { getDb } from "@/db";
+import { getDb, rawStatement } from "@/db";
 import { uniqueViolation } from "@/db/errors";
 import { apiKeys, permissions, users, type Role } from "@/db/schema";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import { audit, auditAfterChange, type Actor } from "@/lib/audit";
 import { timezoneChange } from "@/lib/budgets/windows";
-import { evictCallers, keyHashesOf } from "@/lib/callers";
+import { evictCallers, evictUsers, keyHashesOf, resourcesChanged } from "@/lib/callers";
 import { DomainError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { endImpersonationsInvolving } from "@/lib/impersonation";
+import { ownedDeletion, ownersChanged } from "@/lib/templates";
 import { nowIso } from "@/lib/time";
 import { hashPassword } from "./passwords";
 import { requireUserRow, userTarget } from "./rows";
@@ -198,6 +199,7 @@ export async function setRole(actor: Actor, id: string, role: Role) {
   ]);
   if (result.rowsAffected === 0) throw new DomainError("The last active admin cannot be demoted.");
   await evictCallers({ userId: id });
+  await ownersChanged([id]);
   await endImpersonationsInvolving(id, "role");
 }
 
@@ -228,18 +230,29 @@ export async function deleteUser(actor: Actor, id: string) {
   refuseSelf(actor, id, "delete");
   const keyHashes = await keyHashesOf(id);
   const keyCount = keyHashes.length;
+  const owned = await ownedDeletion(actor, id);
   const db = getDb();
-  // Keys and grants go explicitly (not only by ON DELETE CASCADE), so that a server without foreign
-  // keys enforced ends up the same. usage_events rows stay: they are the billing history.
+  // Keys, grants, templates and profiles go explicitly (not only by ON DELETE CASCADE), so that a
+  // server without foreign keys enforced ends up the same. usage_events rows stay: the billing history.
+  // The last active admin is never deleted: refused before anything is written.
+  if (before.role === "admin" && before.isActive === 1 && (await activeAdmins()) <= 1) throw new DomainError("The last active admin cannot be deleted.");
   const [, , result] = await db.batch([
     db.delete(apiKeys).where(and(eq(apiKeys.userId, id), sql`${notLastActiveAdminOf(id)}`)),
     db.delete(permissions).where(and(eq(permissions.userId, id), sql`${notLastActiveAdminOf(id)}`)),
     db.delete(users).where(and(eq(users.id, id), notLastActiveAdmin(id))),
-    auditAfterChange(actor, "user.delete", userTarget(before), { email: before.email, role: before.role, keys: keyCount }),
+    auditAfterChange(actor, "user.delete", userTarget(before), { email: before.email, role: before.role, keys: keyCount, templates: owned.templates, profiles: owned.profiles }),
+    ...owned.statements.map(rawStatement),
   ]);
   if (result.rowsAffected === 0) throw new DomainError("The last active admin cannot be deleted.");
   await evictCallers({ userId: id, keyHashes });
+  await evictUsers(owned.evict);
+  if (owned.templates + owned.profiles > 0) await resourcesChanged();
   await endImpersonationsInvolving(id, "deleted");
+}
+
+async function activeAdmins(): Promise<number> {
+  const [row] = await getDb().select({ n: sql<number>`count(*)` }).from(users).where(and(eq(users.role, "admin"), eq(users.isActive, 1)));
+  return row.n;
 }
 
 /** The same guard as notLastActiveAdmin, for statements on other tables that belong to the user. */
