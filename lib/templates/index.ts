@@ -500,18 +500,20 @@ export function endpointRenameStatements(actor: Actor, from: string, to: string)
   const statements: InStatement[] = [];
   for (const k of ["template", "profile"] as const) {
     const { table, type, targetField } = KINDS[k];
-    const path = `$.${targetField}`;
-    const where = `substr(json_extract(config, '${path}'), -(length(?1) + 1)) = '@' || ?1`;
+    const target = `json_extract(config, '$.${targetField}')`;
+    // Plain placeholders (the statement may go through rawStatement): the endpoint's name twice per match.
+    const where = `substr(${target}, -(length(?) + 1)) = '@' || ?`;
+    const at = nowIso();
     statements.push(
       {
         sql: `INSERT INTO audit_log (actor_id, actor_name, action, target_type, target_id, target_name, details, created_at)
-              SELECT ?2, ?3, '${k}.retarget', '${type}', id, name, json_object('from', json_extract(config, '${path}'), 'reason', 'endpoint ' || ?1 || ' renamed to ' || ?4), ?5
+              SELECT ?, ?, '${k}.retarget', '${type}', id, name, json_object('from', ${target}, 'to', substr(${target}, 1, length(${target}) - length(?)) || ?), ?
               FROM ${table} WHERE ${where}`,
-        args: [from, actor.id, actor.username, to, nowIso()],
+        args: [actor.id, actor.username, from, to, at, from, from],
       },
       {
-        sql: `UPDATE ${table} SET config = json_set(config, '${path}', substr(json_extract(config, '${path}'), 1, length(json_extract(config, '${path}')) - length(?1)) || ?2), updated_at = ?3 WHERE ${where}`,
-        args: [from, to, nowIso()],
+        sql: `UPDATE ${table} SET config = json_set(config, '$.${targetField}', substr(${target}, 1, length(${target}) - length(?)) || ?), updated_at = ? WHERE ${where}`,
+        args: [from, to, at, from, from],
       },
     );
   }

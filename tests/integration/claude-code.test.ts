@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snippetsFor } from "@/lib/keys/snippets";
-import { createKeyAs, createUserAs } from "../support/admin";
+import { createKeyAs, createUserAs, readyUser } from "../support/admin";
+import { callAction } from "../support/http";
 import { AGENT_TEXT } from "../support/agent-llm";
 import { cliDeployment, runCli, type CliDeployment } from "../support/cli";
 import { unique } from "../support/names";
@@ -20,7 +21,11 @@ function snippetEnv(appUrl: string, key: string, model: string): Record<string, 
 let d: CliDeployment;
 
 beforeAll(async () => {
-  d = await cliDeployment([{ name: "vllm", apiStyle: "openai", models: ["agent-plain"] }]);
+  d = await cliDeployment([
+    { name: "vllm", apiStyle: "openai", models: ["agent-plain"] },
+    // For the CC profile on an anthropic-style endpoint (a model name of its own, so plain names still go to vllm).
+    { name: "claude-api", apiStyle: "anthropic", models: ["agent-native"] },
+  ]);
 }, 120_000);
 
 afterAll(() => d?.stop());
@@ -54,5 +59,55 @@ describe("Claude Code through the gateway", () => {
     expect(failed?.stdout).toMatch(/429.*Your daily token budget cannot hold this request: 0 of 500 tokens used\. It resets at/);
     const { rows } = await d.app.db.execute({ sql: "SELECT status FROM usage_events WHERE user_id = ?", args: [spent] });
     expect(rows.map((r) => r.status)).toEqual(["budget_exceeded"]);
+  });
+});
+
+describe("Claude Code with an active CC profile", () => {
+  it("sends every claude-* request to the profile's tool model with its caps and prefix: on an openai-style endpoint (translated) and an anthropic-style one", async () => {
+    const expert = await readyUser(d.app, d.admin, { role: "expert", modelGrants: ["agent-plain@vllm", "agent-native@claude-api"] });
+    const key = await createKeyAs(d.app, d.admin, expert.id);
+    const act = async (name: string, payload: unknown) => {
+      const r = await callAction(d.app.url, "/user/cc-profiles", name, payload, { session: expert.session });
+      expect(r.state, r.body).toMatchObject({ ok: true });
+      return r.state!.data as { id: string };
+    };
+    const profile = (name: string, toolModel: string) => ({ name, description: "", active: true, mode: "native", toolModel, toolMaxTokens: 1500, systemPromptPrefix: "Answer as the team's model.", streamThinking: true });
+    const local = await act("createMyProfileAction", profile(unique("local"), "agent-plain@vllm"));
+    await act("setMyActiveProfileAction", { profileId: local.id });
+
+    // The snippet without a model: Claude Code asks for its own claude-* models, as it does out of the box.
+    const env = { HOME: d.dir, ...snippetEnv(d.app.url, key, "agent-plain"), ANTHROPIC_MODEL: undefined, ANTHROPIC_DEFAULT_HAIKU_MODEL: undefined };
+    const before = d.agent.requests.length;
+    const { stdout } = await runCli("claude", ["-p", "Say hello"], { cwd: d.dir, env });
+    expect(stdout.trim()).toBe(AGENT_TEXT);
+    const sent = d.agent.requests.slice(before);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const r of sent) {
+      expect(r.path).toBe("/v1/chat/completions");
+      expect(r.body.model).toBe("agent-plain");
+      expect(r.body.max_tokens).toBeLessThanOrEqual(1500);
+      expect(r.body.messages[0]).toMatchObject({ role: "system", content: expect.stringMatching(/^Answer as the team's model\./) });
+    }
+    const { rows } = await d.app.db.execute({ sql: "SELECT status, endpoint, model FROM usage_events WHERE user_id = ?", args: [expert.id] });
+    expect(rows.length).toBe(sent.length);
+    for (const r of rows) expect(r).toMatchObject({ status: "ok", endpoint: "vllm", model: "agent-plain" });
+
+    const native = await act("createMyProfileAction", profile(unique("native"), "agent-native@claude-api"));
+    await act("setMyActiveProfileAction", { profileId: native.id });
+    const mark = d.agent.requests.length;
+    expect((await runCli("claude", ["-p", "Say hello"], { cwd: d.dir, env })).stdout.trim()).toBe(AGENT_TEXT);
+    const nativeSent = d.agent.requests.slice(mark).filter((r) => r.path === "/v1/messages");
+    expect(nativeSent.length).toBeGreaterThan(0);
+    for (const r of nativeSent) expect(r.body).toMatchObject({ model: "agent-native", max_tokens: expect.any(Number) });
+    expect(Math.max(...nativeSent.map((r) => r.body.max_tokens as number))).toBeLessThanOrEqual(1500);
+
+    // Disabled: Claude Code stops with the reason.
+    await act("updateMyProfileAction", { id: native.id, ...profile("x", "agent-native@claude-api"), name: (await d.app.db.execute({ sql: "SELECT name FROM cc_profiles WHERE id = ?", args: [native.id] })).rows[0].name, active: false });
+    const failed = await runCli("claude", ["-p", "Say hello"], { cwd: d.dir, env }).then(
+      () => undefined,
+      (e: { code: number; stdout: string }) => e,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stdout).toMatch(/403.*is disabled/);
   });
 });

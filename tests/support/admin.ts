@@ -48,9 +48,9 @@ export type ReadyUser = { id: string; username: string; password: string; sessio
  * A user who has been through their forced password change (to OWN_PASSWORD), with a working session:
  * created through `app`, signed in through `loginVia` (another instance of the same deployment, if given).
  */
-export async function readyUser(app: App, admin: Session, opts: { username?: string; role?: string; loginVia?: App } = {}): Promise<ReadyUser> {
+export async function readyUser(app: App, admin: Session, opts: { username?: string; role?: string; loginVia?: App; modelGrants?: string[] } = {}): Promise<ReadyUser> {
   const username = opts.username ?? unique(opts.role ?? "user");
-  const id = await createUserAs(app, admin, username, opts.role ?? "user");
+  const id = await createUserAs(app, admin, username, opts.role ?? "user", opts.modelGrants ? { modelGrants: opts.modelGrants } : {});
   const url = (opts.loginVia ?? app).url;
   const first = await loginOrThrow(url, username, FIRST_PASSWORD);
   const changed = await callAction(url, "/change-password", "changePasswordAction", { current: FIRST_PASSWORD, password: OWN_PASSWORD, confirm: OWN_PASSWORD }, { session: first });
