@@ -33,7 +33,8 @@ export const ModelAtEndpoint = z
 
 const Tokens = (what: string, min = 1) =>
   z.int({ error: `${what} must be a whole number of tokens` }).min(min, `${what} must be at least ${min}`).max(MAX_OUTPUT_TOKENS_LIMIT, `${what} must be at most ${MAX_OUTPUT_TOKENS_LIMIT.toLocaleString("en-US")}`);
-const Prompt = (what: string) => z.string({ error: `${what} must be text` }).max(100_000, `${what} must be at most 100,000 characters`);
+// Within what one form post carries (ACTION_BODY_LIMIT_BYTES, 100 KiB).
+const Prompt = (what: string) => z.string({ error: `${what} must be text` }).max(20_000, `${what} must be at most 20,000 characters`);
 const Mode = z.enum(MODES, { error: `Mode must be one of ${MODES.join(", ")}` });
 
 /** A template's config: what a call naming the template is sent as. Unknown keys are refused (a typo would otherwise be ignored). */
@@ -121,6 +122,7 @@ export function profileRecord(f: ProfileFields): ProfileRecord {
 export const TEMPLATE_EXPORT_KIND = "tollgate.expert-templates";
 export const PROFILE_EXPORT_KIND = "tollgate.cc-profiles";
 export const MAX_IMPORT_ITEMS = 500;
+export const IMPORT_MAX_CHARS = 90_000;
 
 const exportFile = <T extends z.ZodType>(kind: string, item: T) =>
   z.strictObject({
@@ -140,6 +142,7 @@ export const ProfileFile = exportFile(
 
 /** The import form: the file's text and what to do with names that exist. */
 export const ImportFields = z.object({
-  json: z.string({ error: "Choose a JSON file" }).min(1, "Choose a JSON file").max(2_000_000, "The file must be at most 2 MB"),
+  // A form post carries at most 100 KiB (ACTION_BODY_LIMIT_BYTES); larger sets go in several files.
+  json: z.string({ error: "Choose a JSON file" }).min(1, "Choose a JSON file").max(IMPORT_MAX_CHARS, `The file must be at most ${IMPORT_MAX_CHARS / 1000} KB: import a larger set in several files`),
   mode: z.enum(["merge", "replace"], { error: "Choose merge or replace" }).default("merge"),
 });
