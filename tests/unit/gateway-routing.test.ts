@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RoutingEndpoint } from "@/lib/endpoints";
+import { routingEndpoint } from "../support/routing";
 import { GatewayError } from "@/lib/gateway/errors";
 import { modelIds, resolveModel } from "@/lib/gateway/routing";
 import { noGrants, type Permit } from "@/lib/permissions/rules";
@@ -7,20 +7,7 @@ import { noGrants, type Permit } from "@/lib/permissions/rules";
 const ADMIN: Permit = { admin: true };
 const granted = (...ids: string[]): Permit => ({ admin: false, grants: { ...noGrants(), model_endpoint: ids } });
 
-const ep = (name: string, apiStyle: "openai" | "anthropic", models: string[]): RoutingEndpoint => ({
-  id: name,
-  name,
-  baseUrl: `http://${name}.test/v1`,
-  apiStyle,
-  upstreamApiKey: null,
-  models,
-  eurPerMInput: 0,
-  eurPerMOutput: 0,
-  eurPerMCacheRead: null,
-  eurPerMCacheWrite: null,
-  maxOutputTokens: {},
-  outputCapField: "max_tokens",
-});
+const ep = (name: string, apiStyle: "openai" | "anthropic", models: string[]) => routingEndpoint(name, apiStyle, models);
 // The routing table comes ordered by name.
 const table = [ep("a-oa", "openai", ["gpt", "shared"]), ep("b-an", "anthropic", ["claude", "shared"]), ep("c-oa", "openai", ["gpt"])];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RoutingEndpoint } from "@/lib/endpoints";
+import { routingEndpoint } from "../support/routing";
 import { adapters } from "@/lib/gateway/styles";
 
 // What differs between the two API styles: the path, the upstream's headers, the body as sent,
@@ -8,20 +8,7 @@ import { adapters } from "@/lib/gateway/styles";
 
 const u = (input: number, output: number, cacheRead = 0, cacheWrite = 0) => ({ input, output, cacheRead, cacheWrite });
 
-const endpoint = (upstreamApiKey: string | null): RoutingEndpoint => ({
-  id: "e",
-  name: "e",
-  baseUrl: "http://upstream.test/v1",
-  apiStyle: "openai",
-  upstreamApiKey,
-  models: ["m"],
-  eurPerMInput: 0,
-  eurPerMOutput: 0,
-  eurPerMCacheRead: null,
-  eurPerMCacheWrite: null,
-  maxOutputTokens: {},
-  outputCapField: "max_tokens",
-});
+const endpoint = (upstreamApiKey: string | null) => routingEndpoint("e", "openai", ["m"], { baseUrl: "http://upstream.test/v1", upstreamApiKey });
 const client = new Headers({ authorization: "Bearer tg-sk-client", "x-api-key": "tg-sk-client", "anthropic-beta": "tools-2025", "anthropic-version": "2024-01-01" });
 
 describe("the openai adapter", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RoutingEndpoint } from "@/lib/endpoints";
+import { routingEndpoint } from "../support/routing";
 import { GatewayError } from "@/lib/gateway/errors";
 import { applyOverlay, callableTemplates, routeOverlay, templateRefusal } from "@/lib/gateway/overlay";
 import { noGrants, type CallGrants } from "@/lib/permissions/rules";
@@ -10,20 +10,7 @@ import type { Role } from "@/db/enums";
 // who may call a template or have a profile applied, where the call goes, and what is refused with
 // which reason. Pure: the tables are plain values.
 
-const ep = (name: string, apiStyle: "openai" | "anthropic", models: string[]): RoutingEndpoint => ({
-  id: name,
-  name,
-  baseUrl: `http://${name}.test/v1`,
-  apiStyle,
-  upstreamApiKey: null,
-  models,
-  eurPerMInput: 0,
-  eurPerMOutput: 0,
-  eurPerMCacheRead: null,
-  eurPerMCacheWrite: null,
-  maxOutputTokens: {},
-  outputCapField: "max_tokens",
-});
+const ep = (name: string, apiStyle: "openai" | "anthropic", models: string[]) => routingEndpoint(name, apiStyle, models);
 const endpoints = [ep("vllm", "openai", ["qwen", "reviewer"]), ep("claude", "anthropic", ["claude-sonnet"])];
 
 const expertOwner: Owner = { id: "ex", username: "ex", role: "expert", grants: ["qwen@vllm"] };
