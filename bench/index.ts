@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const benchmarks = ["users-list", "gateway", "translate", "budgets", "permissions", "login-load", "usage"];
+const benchmarks = ["users-list", "gateway", "translate", "templates", "budgets", "permissions", "login-load", "usage"];
 
 const started = performance.now();
 let failed = false;

@@ -21,7 +21,7 @@ const ROUTES: Route[] = [
 ];
 
 /** One call: its total time and (streams) the time to the first byte of answer text, ms. */
-async function timeCall(url: string, headers: Record<string, string>, body: string): Promise<{ total: number; first: number }> {
+export async function timeCall(url: string, headers: Record<string, string>, body: string): Promise<{ total: number; first: number }> {
   const t = performance.now();
   const res = await fetch(url, { method: "POST", headers, body });
   if (!res.ok) throw new Error(`${res.status} ${await res.text()}`);
