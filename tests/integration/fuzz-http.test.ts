@@ -99,9 +99,22 @@ const actions = (): Action[] => [
   // Public: mail is off here, and the token was never issued.
   { name: "forgotPasswordAction", page: "/user/forgot-password", valid: { email: "fz@example.test" } },
   { name: "resetPasswordWithLinkAction", page: "/user/reset-password", valid: { token: Buffer.alloc(32, 3).toString("base64url"), password: "fuzzed-pass-1", confirm: "fuzzed-pass-1" } },
+  // Templates and CC profiles: the admin's page and the portal's (an admin there manages all).
+  {
+    name: "createTemplateAction",
+    page: "/templates",
+    valid: { name: unique("fz"), description: "", costFactor: "1.5", active: true, target: `mock-gpt@${target.endpointName}`, systemPrompt: "Be brief.", maxTokens: "100", temperature: "0.2", mode: "native" },
+  },
+  { name: "importTemplatesAction", page: "/templates", valid: { json: JSON.stringify({ kind: "tollgate.expert-templates", version: 1, items: [] }), mode: "merge" } },
+  {
+    name: "createMyProfileAction",
+    page: "/user/cc-profiles",
+    valid: { name: unique("fz"), description: "", active: true, mode: "native", toolModel: `mock-gpt@${target.endpointName}`, toolMaxTokens: "100", reasoningMaxTokens: "2048", systemPromptPrefix: "", streamThinking: true },
+  },
+  { name: "setUserActiveProfileAction", page: "/cc-profiles", valid: { userId: target.userId, profileId: "" } },
 ];
 
-const TABLES = ["users", "api_keys", "model_endpoints", "password_reset_tokens"] as const;
+const TABLES = ["users", "api_keys", "model_endpoints", "password_reset_tokens", "expert_templates", "cc_profiles"] as const;
 
 describe("generated bad input", () => {
   it("never gets a 500 from a server action, and a refused action writes nothing", async () => {

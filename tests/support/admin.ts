@@ -101,7 +101,7 @@ export async function createEndpointAs(app: App, admin: Session, fields: Endpoin
  * The given tables in full plus the audit log's length, as one string: equal before and after means
  * nothing was written. Read with SQL, which is fine for asserting.
  */
-export async function snapshot(app: App, tables: ("users" | "api_keys" | "model_endpoints" | "permissions" | "skills" | "mcp_tools" | "password_reset_tokens")[]): Promise<string> {
+export async function snapshot(app: App, tables: ("users" | "api_keys" | "model_endpoints" | "permissions" | "skills" | "mcp_tools" | "password_reset_tokens" | "expert_templates" | "cc_profiles")[]): Promise<string> {
   const parts = [];
   for (const table of tables) parts.push((await app.db.execute(`SELECT * FROM ${table} ORDER BY rowid`)).rows);
   parts.push((await app.db.execute("SELECT count(*) AS n FROM audit_log")).rows[0].n);
