@@ -20,7 +20,7 @@ async function rows(sql: string, args: (string | number)[] = []) {
   return (await app.db.execute({ sql, args })).rows;
 }
 /** Users, keys and the audit log's length: unchanged means nothing was written. */
-const written = () => snapshot(app, ["users", "api_keys", "permissions", "skills", "mcp_tools"]);
+const written = () => snapshot(app, ["users", "api_keys", "permissions", "skills", "mcp_tools", "expert_templates", "cc_profiles"]);
 const userId = async (username: string) => String((await rows("SELECT id FROM users WHERE username = ?", [username]))[0]?.id);
 const createUser = (username: string, role = "user", extra: Record<string, unknown> = {}) =>
   createUserAs(app, admin, username, role, { displayName: `${username} Display`, ...extra });
@@ -106,6 +106,15 @@ describe("every admin action refuses callers who are not a signed-in, active adm
     ["createCatalogEntryAction", { kind: "skill", name: "intruder-skill", description: "" }, "/skills"],
     ["updateCatalogEntryAction", { kind: "mcp_tool", id: "0".repeat(32), name: "renamed", description: "" }, "/mcp-tools"],
     ["deleteCatalogEntryAction", { kind: "skill", id: "0".repeat(32) }, "/skills"],
+    ["createTemplateAction", { name: "intruder-tpl", target: "m@e" }, "/templates"],
+    ["updateTemplateAction", { id: "0".repeat(32), name: "intruder-tpl", target: "m@e" }, "/templates"],
+    ["deleteTemplateAction", { id: "0".repeat(32) }, "/templates"],
+    ["importTemplatesAction", { json: "{}", mode: "replace" }, "/templates"],
+    ["createProfileAction", { name: "intruder-prof", toolModel: "m@e" }, "/cc-profiles"],
+    ["updateProfileAction", { id: "0".repeat(32), name: "intruder-prof", toolModel: "m@e" }, "/cc-profiles"],
+    ["deleteProfileAction", { id: "0".repeat(32) }, "/cc-profiles"],
+    ["importProfilesAction", { json: "{}", mode: "replace" }, "/cc-profiles"],
+    ["setUserActiveProfileAction", { userId: id, profileId: "" }, "/cc-profiles"],
   ];
 
   // Shared and never changed by these tests: the callers' sessions and the user they aim at.
