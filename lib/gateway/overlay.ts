@@ -1,7 +1,7 @@
-import type { ApiStyle, OutputCapField } from "@/db/enums";
+import type { ApiStyle, OutputCapField, Role } from "@/db/enums";
 import { applyOutputCap } from "@/lib/budgets/bounds";
 import type { RoutingEndpoint } from "@/lib/endpoints";
-import type { CallGrants } from "@/lib/permissions/rules";
+import type { CallGrants, Mode } from "@/lib/permissions/rules";
 import {
   holdsProfile,
   holdsTemplate,
@@ -16,7 +16,6 @@ import {
   type RoutedProfile,
   type RoutedTemplate,
 } from "@/lib/templates/rules";
-import type { Role } from "@/db/enums";
 import { GatewayError } from "./errors";
 import type { Json } from "./request";
 import type { Target } from "./routing";
@@ -141,12 +140,12 @@ function targetEndpoint(endpoints: readonly RoutingEndpoint[], target: string): 
 }
 
 /** The checks templates and profiles share: a target that exists, its owner's grant on it, the caller's grant on the mode. */
-function check(what: string, r: RoutedTemplate | RoutedProfile, targetName: string | undefined, target: Target | undefined, caller: Caller, mode: string) {
+function check(what: string, r: RoutedTemplate | RoutedProfile, targetName: string | undefined, target: Target | undefined, caller: Caller, mode: Mode) {
   if (!targetName) throw new GatewayError("unavailable", `${what} has a configuration this gateway can no longer read. Its owner or an admin can save it again.`, "broken_template");
   if (!target) throw new GatewayError("unavailable", `${what} targets '${targetName}', which no longer exists on this gateway. Its owner or an admin can point it at another model.`, "broken_template");
   if (!ownerMayUse(r.owner, targetName))
     throw refuse(r.owner === "missing" ? `${what} has no owner any more and cannot be used.` : `${what} cannot be used: its owner may no longer use its target '${targetName}'.`);
-  if (!mayUseMode(caller, mode as never)) throw refuse(`Not permitted: ${what.replace(/^The /, "the ")} runs in the mode '${mode}', and the user of this API key has no grant on it. An admin can grant the mode in the user's Permissions tab.`);
+  if (!mayUseMode(caller, mode)) throw refuse(`Not permitted: ${what.replace(/^The /, "the ")} runs in the mode '${mode}', and the user of this API key has no grant on it. An admin can grant the mode in the user's Permissions tab.`);
 }
 
 /** `owned_by` of a template in /v1/models. */

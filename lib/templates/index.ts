@@ -10,7 +10,7 @@ import { newId } from "@/lib/ids";
 import { grantHolders, ownersChanged, recordGrantRemoval } from "@/lib/permissions";
 
 export { ownersChanged };
-import { grantsAllow, type CallGrants } from "@/lib/permissions/rules";
+import { grantsAllow, noGrants, type CallGrants } from "@/lib/permissions/rules";
 import { nowIso } from "@/lib/time";
 import {
   CcProfileConfig,
@@ -149,7 +149,7 @@ export const listProfiles = (scope: Scope) => listOf("profile", scope.admin ? { 
 /** The grants of a user on templates and profiles, read fresh (the pages). */
 async function grantsOf(userId: string): Promise<CallGrants> {
   const r = await getClient().execute({ sql: "SELECT resource_type, resource_id FROM permissions WHERE user_id = ? AND resource_type IN ('expert_template', 'cc_profile', 'moe_mode', 'model_endpoint')", args: [userId] });
-  const g: CallGrants = { model_endpoint: [], moe_mode: [], expert_template: [], cc_profile: [] };
+  const g = noGrants();
   for (const row of r.rows) g[row.resource_type as keyof CallGrants].push(String(row.resource_id));
   return g;
 }
