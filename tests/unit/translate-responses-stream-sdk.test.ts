@@ -89,7 +89,7 @@ describe("the OpenAI SDK reads a translated Responses stream", () => {
     expect(types[0]).toBe("response.created");
     expect(types.at(-1)).toBe("response.completed");
     expect(response).toMatchObject({ id: "resp_01", status: "completed", model: "claude-sonnet-4-5", output_text: "Looking first." });
-    expect(response.usage).toEqual({ input_tokens: 1020, input_tokens_details: { cached_tokens: 1000 }, output_tokens: 88, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 1108 });
+    expect(response.usage).toEqual({ input_tokens: 1020, input_tokens_details: { cached_tokens: 1000, cache_write_tokens: 0 }, output_tokens: 88, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 1108 });
     expect(response.output.map((o) => o.type)).toEqual(["reasoning", "message", "function_call", "custom_tool_call"]);
     const [reasoning, , call, custom] = response.output;
     expect(reasoning).toMatchObject({ summary: [{ type: "summary_text", text: "Two steps." }] });

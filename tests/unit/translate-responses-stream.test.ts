@@ -83,9 +83,9 @@ const opening = (id: string, model = "claude-sonnet-4-5") => [
   { type: "response.created", response: resp(id, "in_progress", [], { model }) },
   { type: "response.in_progress", response: resp(id, "in_progress", [], { model }) },
 ];
-const usage = (input: number, output: number, cached = 0) => ({
+const usage = (input: number, output: number, cached = 0, written = 0) => ({
   input_tokens: input,
-  input_tokens_details: { cached_tokens: cached },
+  input_tokens_details: { cached_tokens: cached, cache_write_tokens: written },
   output_tokens: output,
   output_tokens_details: { reasoning_tokens: 0 },
   total_tokens: input + output,
@@ -403,7 +403,7 @@ describe("stream events → Responses API stream", () => {
         messageStop,
       ]),
     );
-    expect((all.at(-1)!.response as Json).usage).toEqual(usage(2010, 7, 1800));
+    expect((all.at(-1)!.response as Json).usage).toEqual(usage(2010, 7, 1800, 200));
   });
 
   it("no usage reported: completed at end() with usage null", () => {

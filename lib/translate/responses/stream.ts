@@ -1,5 +1,6 @@
 import type { ErrorKind, Sealer, StopReason, StreamEncoder, StreamEvent, Tool, ToolKind, Usage } from "../ir";
 import { type Json, obj } from "../json";
+import { responsesUsage } from "./response";
 
 // Stream events → a streamed Responses API answer (POST /v1/responses, what the Codex CLI reads).
 // An incremental closure like the other encoders: each event's SSE text is returned by its push. The
@@ -106,14 +107,6 @@ export function responsesStreamEncoder(ctx: { tools: Tool[]; sealer: Sealer; req
     ...echoed,
     ...more,
   });
-  const usageJson = (u: Usage): Json => ({
-    input_tokens: u.input,
-    input_tokens_details: { cached_tokens: u.cacheRead },
-    output_tokens: u.output,
-    output_tokens_details: { reasoning_tokens: 0 },
-    total_tokens: u.input + u.output,
-  });
-
   const start = (event?: { id: string; model: string; usage?: Usage }) => {
     started = true;
     const upstreamId = event?.id || crypto.randomUUID().replace(/-/g, "");
@@ -243,7 +236,7 @@ export function responsesStreamEncoder(ctx: { tools: Tool[]; sealer: Sealer; req
   const wrapUp = () => {
     const out = closeAll();
     done = true;
-    const u = usage ? usageJson(usage) : null;
+    const u = usage ? responsesUsage(usage) : null;
     const reason = finish ? INCOMPLETE_REASON[finish] : undefined;
     if (reason) return out + sse("response.incomplete", { response: response("incomplete", { incomplete_details: { reason }, usage: u }) });
     return out + sse("response.completed", { response: response("completed", { usage: u }) });
@@ -258,7 +251,7 @@ export function responsesStreamEncoder(ctx: { tools: Tool[]; sealer: Sealer; req
         o.type === "reasoning" ? { ...reasoningItem(o), status: "incomplete" } : o.type === "message" ? messageItem(o, "incomplete") : functionItem(o.call, "incomplete");
     }
     const error = { code: ERROR_CODE[kind] ?? "server_error", message };
-    return opening + sse("response.failed", { response: response("failed", { error, usage: usage ? usageJson(usage) : null }) });
+    return opening + sse("response.failed", { response: response("failed", { error, usage: usage ? responsesUsage(usage) : null }) });
   };
 
   const push = (event: StreamEvent): string => {
