@@ -315,6 +315,13 @@ describe("the role menus", () => {
           ["Usage", "/user/usage"],
           ["API Keys", "/user/keys"],
           ["Profile", "/user/profile"],
+          ...(role === "subscriber" ? [["Assigned Templates", "/user/templates"]] : []),
+          ...(role === "expert" || role === "admin"
+            ? [
+                ["My Templates", "/user/templates"],
+                ["CC Profiles", "/user/cc-profiles"],
+              ]
+            : []),
           ...(role === "admin" ? [["Admin pages", "/users"]] : []),
         ]);
         for (const [, path] of links) {
