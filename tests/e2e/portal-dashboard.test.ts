@@ -314,7 +314,6 @@ describe("the role menus", () => {
           ["Billing", "/user/billing"],
           ["Usage", "/user/usage"],
           ["API Keys", "/user/keys"],
-          ["Profile", "/user/profile"],
           ...(role === "subscriber" ? [["Assigned Templates", "/user/templates"]] : []),
           ...(role === "expert" || role === "admin"
             ? [
@@ -322,6 +321,7 @@ describe("the role menus", () => {
                 ["CC Profiles", "/user/cc-profiles"],
               ]
             : []),
+          ["Profile", "/user/profile"],
           ...(role === "admin" ? [["Admin pages", "/users"]] : []),
         ]);
         for (const [, path] of links) {
