@@ -54,7 +54,7 @@ function TargetField({ label, name, value, targets, errors, hint }: { label: str
   const listId = useId();
   return (
     <>
-      <Field label={label} name={name} required autoComplete="off" spellCheck={false} list={listId} defaultValue={value} placeholder={targets[0] ?? "model@endpoint"} hint={hint} errors={errors} className="sm:col-span-2" />
+      <Field label={label} name={name} required autoComplete="off" spellCheck={false} list={listId} defaultValue={value} placeholder="model@endpoint" hint={hint} errors={errors} className="sm:col-span-2" />
       <datalist id={listId}>
         {targets.map((t) => (
           <option key={t} value={t} />

@@ -108,8 +108,8 @@ export function RecordsTable({
                 {item.ownerName === null ? <Badge tone="violet">Admin</Badge> : <span className="break-all text-fg">{item.ownerName}</span>}
               </Cell>
             )}
-            <Cell label={kind === "template" ? "Target" : "Tool model"} className="font-mono text-xs break-all text-fg">
-              {targetOf(item) ?? <span className="text-muted">—</span>}
+            <Cell label={kind === "template" ? "Target" : "Tool model"} className="text-fg">
+              {targetOf(item) ? <span className="min-w-0 font-mono text-xs break-all">{targetOf(item)}</span> : <span className="text-muted">—</span>}
             </Cell>
             <Cell label="Mode" className="text-fg md:whitespace-nowrap">
               {item.config ? MODE_LABELS[item.config.mode] : "—"}

@@ -357,16 +357,32 @@ for (const viewport of VIEWPORTS) {
         await select.selectOption({ label: prof });
         await expectToast(page, where("active saved"), () => page.getByRole("button", { name: "Save", exact: true }).click(), "Your active CC profile is saved.");
         await expect.poll(() => activeProfileOf(expert.id)).toBe(profile.id);
-        await page.reload({ waitUntil: "networkidle" });
-        await settle(page);
+        // The sidebar says so without a reload.
         const panel = await sidebar(page, viewport);
         const badge = panel.getByTestId("portal-active-profile");
-        expect(await badge.getAttribute("data-state")).toBe("enabled");
+        await expect.poll(() => badge.getAttribute("data-state")).toBe("enabled");
         expect(await text(badge)).toContain(prof);
         expect(await badge.locator("span.rounded-full").getAttribute("class")).toContain("bg-green-100");
         expect(await text(panel.getByTestId("portal-assigned"))).toContain("None yet");
         await expectNoHorizontalOverflow(page, where("sidebar"));
         await expectNoSeriousAxeViolations(page, where("sidebar with profile"));
+        if (viewport.width < 768) await page.keyboard.press("Escape");
+
+        // Disabled in its edit dialog: still the active one, said in amber with "disabled".
+        await page.getByRole("button", { name: `Edit ${prof}`, exact: true }).click();
+        const edit = page.getByRole("dialog", { name: `Edit ${prof}` });
+        await edit.waitFor();
+        await settle(page);
+        await expectDialogFits(page, where("edit profile"), "submit");
+        await expectNoSeriousAxeViolations(page, where("edit profile dialog"));
+        await edit.getByRole("checkbox", { name: "Enabled" }).uncheck();
+        await expectToast(page, where("profile disabled"), () => edit.getByRole("button", { name: "Save", exact: true }).click(), `CC profile ${prof} saved.`);
+        await expect.poll(async () => text(row(page, prof).getByTestId("status"))).toContain("Disabled");
+        const later = (await sidebar(page, viewport)).getByTestId("portal-active-profile");
+        await expect.poll(() => later.getAttribute("data-state")).toBe("disabled");
+        expect(await text(later)).toContain(`${prof} disabled`);
+        expect(await later.locator("span.rounded-full").getAttribute("class")).toContain("bg-amber-100");
+        expect(await activeProfileOf(expert.id)).toBe(profile.id);
       });
       await page.close();
     });
