@@ -290,6 +290,15 @@ for (const viewport of VIEWPORTS) {
         await expectNoHorizontalOverflow(page, where("permissions tab"));
         await expectNoSeriousAxeViolations(page, where("permissions tab"));
 
+        // Not offered for a subscriber (CC profiles are for experts and admins).
+        const subscriber = unique("sub");
+        const subscriberId = await createUserAs(app, admin, subscriber, "subscriber", { modelGrants: [] });
+        await page.goto(`${app.url}/users?edit=${subscriberId}`, { waitUntil: "networkidle" });
+        const other = page.getByRole("dialog", { name: `Edit ${subscriber}` });
+        await other.getByRole("tab", { name: "Permissions" }).click();
+        await other.getByRole("tabpanel", { name: "Permissions" }).waitFor();
+        expect(await other.getByTestId("active-profile").count()).toBe(0);
+
         // The delete confirmation of the expert says what goes with them.
         await page.goto(`${app.url}/users?q=${expert.username}`, { waitUntil: "networkidle" });
         await page.getByRole("button", { name: `Delete ${expert.username}`, exact: true }).click();
