@@ -108,11 +108,23 @@ for (const viewport of VIEWPORTS) {
     it("the admin creates a template (a bad name, then an unknown target, answered at their fields first), edits, exports, imports and deletes it", async () => {
       const name = unique("tpl");
       const added = unique("tpl-imported");
+      // A template whose endpoint has gone since: the table says it is broken, and why.
+      const gone = unique("gone-ep");
+      const goneId = await createEndpointAs(app, admin, { name: gone, baseUrl: "http://127.0.0.1:9/v1", models: ["m-gone"] });
+      const broken = unique("tpl-broken");
+      await act(admin, "/templates", "createTemplateAction", { name: broken, target: `m-gone@${gone}` });
+      await act(admin, "/endpoints", "deleteEndpointAction", { id: goneId });
       const page = await open(viewport, "admin", admin, "/templates");
       await withScreenshot(page, where("admin templates"), async () => {
         expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Expert templates");
+        expect(await text(row(page, broken))).toContain(`Broken: Its target m-gone@${gone} no longer exists`);
         await expectNoHorizontalOverflow(page, where("/templates"));
         await expectNoSeriousAxeViolations(page, where("/templates"));
+        if (viewport.width > 1000) {
+          await page.emulateMedia({ colorScheme: "dark" });
+          await expectNoSeriousAxeViolations(page, where("/templates dark"), { rules: ["color-contrast"] });
+          await page.emulateMedia({ colorScheme: "light" });
+        }
 
         // Create: a bad name first, then an unknown target; nothing saved until both are right.
         await page.getByRole("button", { name: "+ Create template" }).click();
@@ -375,6 +387,11 @@ for (const viewport of VIEWPORTS) {
         expect(await text(panel.getByTestId("portal-assigned"))).toContain("None yet");
         await expectNoHorizontalOverflow(page, where("sidebar"));
         await expectNoSeriousAxeViolations(page, where("sidebar with profile"));
+        if (viewport.width > 1000) {
+          await page.emulateMedia({ colorScheme: "dark" });
+          await expectNoSeriousAxeViolations(page, where("/user/cc-profiles dark"), { rules: ["color-contrast"] });
+          await page.emulateMedia({ colorScheme: "light" });
+        }
         if (viewport.width < 768) await page.keyboard.press("Escape");
 
         // Disabled in its edit dialog: still the active one, said in amber with "disabled".
