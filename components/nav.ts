@@ -14,6 +14,8 @@ export function navFor(role: Role): NavLink[] {
         { href: "/endpoints", label: "Endpoints" },
         { href: "/skills", label: "Skills" },
         { href: "/mcp-tools", label: "MCP tools" },
+        { href: "/templates", label: "Templates" },
+        { href: "/cc-profiles", label: "CC profiles" },
         { href: PORTAL_HOME, label: "Portal" },
       ]
     : [];

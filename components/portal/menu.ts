@@ -2,10 +2,8 @@ import type { Role } from "@/db/enums";
 
 // The portal's menu, one list for the sidebar, the phone drawer and every link into a portal page
 // (portalLink). An entry is listed only once its page exists: `available` is switched on in the change
-// that adds the page, so the menu never leads to a 404.
-//
-// Still to come with the templates issue (and not listed until their pages exist): Assigned Templates
-// (subscriber), My Templates and CC Profiles (expert and admin). They will be entries with `roles`.
+// that adds the page, so the menu never leads to a 404. Templates are one page under two names: the
+// subscriber's read-only Assigned Templates, the expert's and admin's My Templates.
 
 export type PortalEntry = {
   href: string;
@@ -21,6 +19,9 @@ export const PORTAL_MENU: readonly PortalEntry[] = [
   { href: "/user/billing", label: "Billing", available: true },
   { href: "/user/usage", label: "Usage", available: true },
   { href: "/user/keys", label: "API Keys", available: true },
+  { href: "/user/templates", label: "Assigned Templates", available: true, roles: ["subscriber"] },
+  { href: "/user/templates", label: "My Templates", available: true, roles: ["expert", "admin"] },
+  { href: "/user/cc-profiles", label: "CC Profiles", available: true, roles: ["expert", "admin"] },
   { href: "/user/profile", label: "Profile", available: true },
 ];
 

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PORTAL_MENU } from "@/components/portal/menu";
+import { portalMenu } from "@/components/portal/menu";
 import { createKeyAs, readyUser, type ReadyUser } from "../support/admin";
 import type { App } from "../support/app";
 import { auditContext, expectNoHorizontalOverflow, expectNoSeriousAxeViolations, VIEWPORTS, withScreenshot } from "../support/audit";
@@ -43,7 +43,8 @@ for (const viewport of VIEWPORTS) {
         await page.getByRole("button", { name: `Impersonate ${user.username}`, exact: true }).click();
         await page.waitForURL("**/user/dashboard");
 
-        for (const entry of PORTAL_MENU.filter((e) => e.available)) {
+        // Every page of the user's menu (a `user`: no template or profile pages).
+        for (const entry of portalMenu("user").links) {
           if (!page.url().endsWith(entry.href)) await page.goto(app.url + entry.href, { waitUntil: "networkidle" });
           await expectPageHasCsp(page, where(entry.href));
           expect(await banner(page).innerText(), entry.href).toContain(`You are logged in as ${user.username} (Admin Impersonation)`);

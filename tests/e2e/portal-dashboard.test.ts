@@ -314,6 +314,13 @@ describe("the role menus", () => {
           ["Billing", "/user/billing"],
           ["Usage", "/user/usage"],
           ["API Keys", "/user/keys"],
+          ...(role === "subscriber" ? [["Assigned Templates", "/user/templates"]] : []),
+          ...(role === "expert" || role === "admin"
+            ? [
+                ["My Templates", "/user/templates"],
+                ["CC Profiles", "/user/cc-profiles"],
+              ]
+            : []),
           ["Profile", "/user/profile"],
           ...(role === "admin" ? [["Admin pages", "/users"]] : []),
         ]);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PORTAL_MENU } from "@/components/portal/menu";
+import { PORTAL_MENU, portalMenu } from "@/components/portal/menu";
 import { createEndpointAs, keyIdOf, readyUser, signedInAdmin, snapshot, type ReadyUser } from "../support/admin";
 import { startApp, type App } from "../support/app";
 import { callAction, type Session } from "../support/http";
@@ -65,7 +65,8 @@ afterAll(async () => {
 describe("portal pages", () => {
   it("Alice's own pages show her markers (so their absence below means something)", async () => {
     const seen = new Set<string>();
-    for (const entry of PORTAL_MENU.filter((e) => e.available)) {
+    // Alice and Bob are users: their menu (the template and profile pages are for other roles).
+    for (const entry of portalMenu("user").links) {
       const res = await get(entry.href, alice.session);
       expect(res.status, entry.href).toBe(200);
       const body = await res.text();
@@ -76,7 +77,7 @@ describe("portal pages", () => {
   });
 
   it("every page of the portal menu, and its variants naming Alice's ids, shows Bob nothing of Alice's", async () => {
-    const paths = PORTAL_MENU.filter((e) => e.available).flatMap((e) => [
+    const paths = portalMenu("user").links.flatMap((e) => [
       e.href,
       `${e.href}?user=${alice.id}`,
       `${e.href}?userId=${alice.id}`,
@@ -118,7 +119,7 @@ describe("portal pages", () => {
 
 describe("the admin's routes and actions", () => {
   it("refuse Bob: the admin pages send him to his dashboard, Alice's usage download is forbidden", async () => {
-    for (const path of ["/users", `/users?edit=${alice.id}`, "/endpoints", "/skills", "/mcp-tools"]) {
+    for (const path of ["/users", `/users?edit=${alice.id}`, "/endpoints", "/skills", "/mcp-tools", "/templates", "/cc-profiles"]) {
       const res = await get(path, bob.session);
       expect(res.status, path).toBe(307);
       expect(new URL(res.headers.get("location")!, app.url).pathname, path).toBe("/user/dashboard");

@@ -14,6 +14,9 @@ import { budgetStatus } from "@/lib/budgets/status";
 import { latestCalls } from "@/lib/usage/history";
 import { dailySeries } from "@/lib/usage/rollups";
 import { UsageTab } from "@/components/users/usage-tab";
+import { activeProfileOf, usableProfiles } from "@/lib/templates";
+import { ownedCountsOf } from "@/lib/templates/pages";
+import { mayOwn } from "@/lib/templates/rules";
 import { CreateUserDialog } from "./_components/create-user-dialog";
 import { EditUserDialog } from "./_components/edit-user-dialog";
 import { UsersTable } from "./_components/users-table";
@@ -28,16 +31,21 @@ async function loadEditing(id: string, callsPage: number) {
   const user = await getUserDetail(id);
   if (!user) return undefined;
   const now = new Date();
-  const [status, keys, days, calls, grants] = await Promise.all([
+  const owner = mayOwn(user.role);
+  const [status, keys, days, calls, grants, usable, active] = await Promise.all([
     budgetStatus(user, now),
     listKeys(id),
     dailySeries(user, USAGE_DAYS, now),
     latestCalls(id, callsPage),
     listGrants(id),
+    owner ? usableProfiles(user) : [],
+    owner ? activeProfileOf(id) : null,
   ]);
   // The Permissions tab shows neither who granted nor anything else of the row.
   const permissions = grants.map(({ id, type, resourceId, name, known, createdAt }) => ({ id, type, resourceId, name, known, createdAt }));
-  return { user, status, keys, days, calls, grants: permissions };
+  // Experts and admins have an active CC profile, chosen on the same tab among the ones they may use.
+  const profiles = owner ? { choices: usable.map(({ id, name, active, broken }) => ({ id, name, active, broken })), activeId: active?.id ?? null } : undefined;
+  return { user, status, keys, days, calls, grants: permissions, profiles };
 }
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -46,7 +54,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const query = ListQuery.parse(params);
   const editId = UserId.safeParse(params.edit);
   const [list, editing, options] = await Promise.all([listUsers(query), editId.success ? loadEditing(editId.data, callsPageOf(params.calls)) : undefined, grantOptions()]);
-  const keyCounts = await keyCountsOf(list.rows.map((r) => r.id));
+  const ids = list.rows.map((r) => r.id);
+  const [keyCounts, ownedCounts] = await Promise.all([keyCountsOf(ids), ownedCountsOf(ids)]);
 
   return (
     <div className="flex flex-col gap-2">
@@ -55,7 +64,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       </PageHeading>
       <ListView label="Users">
         <UsersFilters query={query} />
-        <UsersTable rows={list.rows} query={query} currentAdminId={admin.id} keyCounts={keyCounts} grantOptions={options} />
+        <UsersTable rows={list.rows} query={query} currentAdminId={admin.id} keyCounts={keyCounts} ownedCounts={ownedCounts} grantOptions={options} />
         <Pagination query={query} page={list.page} pages={list.pages} total={list.total} />
       </ListView>
       {editing && (
@@ -66,6 +75,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           keys={editing.keys}
           grants={editing.grants}
           grantOptions={options}
+          profiles={editing.profiles}
           isSelf={editing.user.id === admin.id}
           mailEnabled={mailEnabled()}
           closeHref={usersUrl(query)}

@@ -8,7 +8,7 @@ import type { GrantOptions } from "@/lib/permissions";
 import type { UserDetail } from "@/lib/users";
 import { BudgetTab } from "./budget-tab";
 import { KeysTab } from "./keys-tab";
-import { PermissionsTab, type PermissionItem } from "./permissions-tab";
+import { PermissionsTab, type PermissionItem, type ProfileSetting } from "./permissions-tab";
 
 /** The edit dialog: open while the URL carries ?edit=<id>; closing returns to the same table view. */
 export function EditUserDialog({
@@ -17,6 +17,7 @@ export function EditUserDialog({
   keys,
   grants,
   grantOptions,
+  profiles,
   isSelf,
   mailEnabled,
   closeHref,
@@ -29,6 +30,8 @@ export function EditUserDialog({
   grants: PermissionItem[];
   /** What exists to be granted, per resource type. */
   grantOptions: GrantOptions;
+  /** The active CC profile and the ones to choose from (experts and admins only). */
+  profiles?: ProfileSetting;
   isSelf: boolean;
   mailEnabled: boolean;
   closeHref: string;
@@ -49,7 +52,7 @@ export function EditUserDialog({
           {
             value: "permissions",
             label: "Permissions",
-            content: <PermissionsTab userId={user.id} username={user.username} isAdmin={user.role === "admin"} grants={grants} options={grantOptions} />,
+            content: <PermissionsTab userId={user.id} username={user.username} isAdmin={user.role === "admin"} grants={grants} options={grantOptions} profiles={profiles} />,
           },
           { value: "keys", label: "API Keys", content: <KeysTab userId={user.id} keys={keys} /> },
           { value: "usage", label: "Usage", content: usage },

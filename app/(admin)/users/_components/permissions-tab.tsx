@@ -12,7 +12,12 @@ import type { ActionState } from "@/lib/auth/action";
 import { plural } from "@/lib/format";
 import type { GrantOption, GrantOptions, GrantRow } from "@/lib/permissions";
 import { RESOURCE_LABELS, type ResourceType } from "@/lib/permissions/rules";
+import { ActiveProfileForm, type ProfileChoice } from "@/components/templates/active-profile-form";
+import { setUserActiveProfileAction } from "../../cc-profiles/actions";
 import { grantAction, revokeAction } from "../actions";
+
+/** An expert's or admin's active CC profile and the ones they may use. */
+export type ProfileSetting = { choices: ProfileChoice[]; activeId: string | null };
 
 /** What the tab shows of a grant (not who granted it). */
 export type PermissionItem = Pick<GrantRow, "id" | "type" | "resourceId" | "name" | "known" | "createdAt">;
@@ -55,12 +60,15 @@ export function PermissionsTab({
   isAdmin,
   grants,
   options,
+  profiles,
 }: {
   userId: string;
   username: string;
   isAdmin: boolean;
   grants: PermissionItem[];
   options: GrantOptions;
+  /** Experts and admins only: their active CC profile. */
+  profiles?: ProfileSetting;
 }) {
   const [picked, setPicked] = useState<number[]>([]);
   const [confirming, setConfirming] = useState<Confirming>();
@@ -157,6 +165,19 @@ export function PermissionsTab({
         </Table>
         <FormMessage state={said} />
       </section>
+
+      {profiles && (
+        <section aria-labelledby="active-profile-heading" className="flex flex-col gap-2 border-t border-line pt-4" data-testid="active-profile">
+          <h3 id="active-profile-heading" className="text-sm font-medium">
+            Claude Code
+          </h3>
+          <p className="text-xs text-muted">
+            While a profile is active, {username}&apos;s Claude Code calls (claude-* models on /v1/messages) go to its tool model. The choice: their own profiles,
+            those granted to them{isAdmin ? ", and as an admin every profile" : ""}.
+          </p>
+          <ActiveProfileForm action={setUserActiveProfileAction} profiles={profiles.choices} activeId={profiles.activeId} hidden={{ userId }} done={`Active CC profile of ${username} saved.`} />
+        </section>
+      )}
 
       <section aria-labelledby="grant-heading" className="flex flex-col gap-3 border-t border-line pt-4">
         <h3 id="grant-heading" className="text-sm font-medium">

@@ -19,11 +19,13 @@ export function UserRowActions({
   editHref,
   isSelf,
   keyCount,
+  owned,
 }: {
   user: { id: string; username: string; active: boolean; role: Role };
   editHref: string;
   isSelf: boolean;
   keyCount: number;
+  owned?: { templates: number; profiles: number };
 }) {
   const [pending, start] = useTransition();
   // The start route's own rule (lib/impersonation/rules); the admin is this row's user exactly when isSelf.
@@ -80,7 +82,7 @@ export function UserRowActions({
           {error}
         </span>
       )}
-      <DeleteUserDialog user={user} keyCount={keyCount} open={deleting} onOpenChange={setDeleting} />
+      <DeleteUserDialog user={user} keyCount={keyCount} owned={owned} open={deleting} onOpenChange={setDeleting} />
     </div>
   );
 }

@@ -22,12 +22,15 @@ export function UsersTable({
   query,
   currentAdminId,
   keyCounts,
+  ownedCounts,
   grantOptions,
 }: {
   rows: UserRow[];
   query: ListQueryInput;
   currentAdminId: string;
   keyCounts: Record<string, number>;
+  /** The templates and CC profiles each user owns (deleted with them); users with none are absent. */
+  ownedCounts: Record<string, { templates: number; profiles: number }>;
   /** What the bulk permissions dialog offers to grant or revoke for the selected rows. */
   grantOptions: GrantOptions;
 }) {
@@ -97,6 +100,7 @@ export function UsersTable({
                   editHref={usersUrl(query, { edit: u.id })}
                   isSelf={u.id === currentAdminId}
                   keyCount={keyCounts[u.id] ?? 0}
+                  owned={ownedCounts[u.id]}
                 />
               </Cell>
             </Row>
