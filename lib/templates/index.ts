@@ -180,15 +180,6 @@ export async function activeProfileOf(userId: string): Promise<{ id: string; nam
   return row ? { id: String(row.id), name: String(row.name), active: Number(row.is_active) === 1 } : null;
 }
 
-/** How many templates and profiles a user owns (deleting the user deletes them; the confirmation says so). */
-export async function ownedCounts(userId: string): Promise<{ templates: number; profiles: number }> {
-  const r = await getClient().execute({
-    sql: "SELECT (SELECT count(*) FROM expert_templates WHERE owner_id = ?) AS t, (SELECT count(*) FROM cc_profiles WHERE owner_id = ?) AS p",
-    args: [userId, userId],
-  });
-  return { templates: Number(r.rows[0].t), profiles: Number(r.rows[0].p) };
-}
-
 // ---------------------------------------------------------------- the gateway's table
 
 async function loadOverlays(): Promise<OverlayTable> {

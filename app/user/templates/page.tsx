@@ -15,8 +15,9 @@ const ACTIONS = { create: createMyTemplateAction, update: updateMyTemplateAction
 export default async function UserTemplatesPage() {
   const me = await rolePage("/user/templates", TEMPLATE_ROLES);
   const owner = mayOwn(me.role);
+  const admin = me.role === "admin";
   const [assigned, mine, targets] = await Promise.all([
-    assignedTemplates(me),
+    admin ? Promise.resolve([]) : assignedTemplates(me),
     owner ? listTemplates(scopeOf(me)) : Promise.resolve([]),
     owner ? targetChoices(me) : Promise.resolve([]),
   ]);
@@ -28,7 +29,6 @@ export default async function UserTemplatesPage() {
         <AssignedTemplates items={shown} />
       </div>
     );
-  const admin = me.role === "admin";
   return (
     <div className="flex flex-col gap-6">
       <PageHeading
@@ -53,12 +53,15 @@ export default async function UserTemplatesPage() {
         showOwner={admin}
         empty="No templates of your own yet. Create one aimed at a model you may call, or import a file."
       />
-      <section aria-labelledby="assigned-heading" className="flex flex-col gap-3">
-        <h2 id="assigned-heading" className="text-lg font-semibold">
-          Assigned to you
-        </h2>
-        <AssignedTemplates items={shown} />
-      </section>
+      {/* An admin may call every template: the table above is the whole list. */}
+      {!admin && (
+        <section aria-labelledby="assigned-heading" className="flex flex-col gap-3">
+          <h2 id="assigned-heading" className="text-lg font-semibold">
+            Assigned to you
+          </h2>
+          <AssignedTemplates items={shown} />
+        </section>
+      )}
     </div>
   );
 }
