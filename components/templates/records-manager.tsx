@@ -10,6 +10,7 @@ import { FieldFrame, FormMessage, controlClass } from "@/components/ui/field";
 import { Cell, EmptyRow, Row, Table, TableBody, TableHead, Th } from "@/components/ui/table";
 import { plural } from "@/lib/format";
 import type { ImportResult, ProfileView, TemplateView } from "@/lib/templates";
+import { IMPORT_MAX_CHARS, IMPORT_TOO_LARGE } from "@/lib/templates/limits";
 import { MODE_LABELS } from "./mode-labels";
 import { ProfileFields, TemplateFields, type Errors } from "./record-fields";
 
@@ -309,7 +310,9 @@ const importSummary = (r: ImportResult) =>
 function ImportForm({ kind, action, note, close }: { kind: RecordKind; action: RecordActions["import"]; note: string; close: () => void }) {
   const [state, submit, pending] = useActionState(action, undefined);
   const [json, setJson] = useState("");
-  const errors = state?.ok ? undefined : state?.fieldErrors;
+  // A file too large for one form post is refused here, before it is sent (the server checks again).
+  const [tooLarge, setTooLarge] = useState(false);
+  const errors = tooLarge ? { json: [IMPORT_TOO_LARGE] } : state?.ok ? undefined : state?.fieldErrors;
   const w = WORDS[kind];
   return (
     <ActionForm
@@ -322,14 +325,18 @@ function ImportForm({ kind, action, note, close }: { kind: RecordKind; action: R
       }}
       className="flex flex-col gap-4"
     >
-      <FieldFrame label="JSON file" errors={errors?.json} hint={`A file from Export (${w.many}), at most 2 MB`}>
+      <FieldFrame label="JSON file" errors={errors?.json} hint={`A file from Export (${w.many}), at most ${IMPORT_MAX_CHARS / 1000} KB`}>
         {({ invalid, ...control }) => (
           <input
             {...control}
             type="file"
             accept=".json,application/json"
             className={controlClass(invalid, "file:mr-3 file:rounded file:border-0 file:bg-surface-2 file:px-2 file:py-1 file:text-fg")}
-            onChange={async (e) => setJson((await e.target.files?.[0]?.text()) ?? "")}
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              setTooLarge(!!file && file.size > IMPORT_MAX_CHARS);
+              setJson(file && file.size <= IMPORT_MAX_CHARS ? await file.text() : "");
+            }}
           />
         )}
       </FieldFrame>

@@ -4,6 +4,7 @@ import { EndpointName } from "@/lib/endpoints/schemas";
 import { idOf } from "@/lib/ids";
 import { MODES, type Mode } from "@/lib/permissions/rules";
 import { Flag } from "@/lib/users/schemas";
+import { IMPORT_MAX_CHARS, IMPORT_TOO_LARGE } from "./limits";
 
 // The rules of expert templates and CC profiles (shared/SPEC.md §2; issue 16): their names, their
 // JSON configs, the forms that edit them and the files that carry them, validated by zod before
@@ -122,7 +123,6 @@ export function profileRecord(f: ProfileFields): ProfileRecord {
 export const TEMPLATE_EXPORT_KIND = "tollgate.expert-templates";
 export const PROFILE_EXPORT_KIND = "tollgate.cc-profiles";
 export const MAX_IMPORT_ITEMS = 500;
-export const IMPORT_MAX_CHARS = 90_000;
 
 const exportFile = <T extends z.ZodType>(kind: string, item: T) =>
   z.strictObject({
@@ -143,6 +143,6 @@ export const ProfileFile = exportFile(
 /** The import form: the file's text and what to do with names that exist. */
 export const ImportFields = z.object({
   // A form post carries at most 100 KiB (ACTION_BODY_LIMIT_BYTES); larger sets go in several files.
-  json: z.string({ error: "Choose a JSON file" }).min(1, "Choose a JSON file").max(IMPORT_MAX_CHARS, `The file must be at most ${IMPORT_MAX_CHARS / 1000} KB: import a larger set in several files`),
+  json: z.string({ error: "Choose a JSON file" }).min(1, "Choose a JSON file").max(IMPORT_MAX_CHARS, IMPORT_TOO_LARGE),
   mode: z.enum(["merge", "replace"], { error: "Choose merge or replace" }).default("merge"),
 });
