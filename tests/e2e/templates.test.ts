@@ -227,6 +227,13 @@ for (const viewport of VIEWPORTS) {
         await expectNoSeriousAxeViolations(page, where("import refused"));
         expect(await templateRows(added)).toEqual([]);
 
+        // A file too large for one post: refused in the dialog, with nothing sent.
+        await fileField.setInputFiles({ name: "big.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify({ pad: "x".repeat(95_000) })) });
+        await page.waitForTimeout(200);
+        await importing.getByRole("button", { name: "Import", exact: true }).click();
+        await expect.poll(() => text(importing)).toContain("The file must be at most 90 KB");
+        expect(await templateRows(added)).toEqual([]);
+
         // A good file in merge mode: the existing name skipped, the new one added.
         await fileField.setInputFiles(file([{ name, config: { target: `${OTHER}@${EP}` } }, { name: added, description: "From a file", config: { target: `${GRANTED}@${EP}` } }]));
         await page.waitForTimeout(200);

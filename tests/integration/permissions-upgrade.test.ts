@@ -22,7 +22,6 @@ process.env.DATABASE_URL = `file:${dbFile}`;
 process.env.BCRYPT_COST = "10";
 delete process.env.VALKEY_URL;
 
-const system = { id: "system", username: "system" };
 let app: App;
 let mock: MockLlm;
 const before: { username: string; role: string; id?: string; key?: string }[] = [
@@ -47,15 +46,21 @@ beforeAll(async () => {
   const { runMigrations } = await import("@/db/migrate");
   const { closeDb, getClient } = await import("@/db");
   const { closeCache } = await import("@/lib/cache");
-  const { createUser } = await import("@/lib/users");
+  const { hashPassword } = await import("@/lib/users/passwords");
   const { generateKey, hashKey, prefixOf } = await import("@/lib/keys/format");
   await runMigrations(migrationsBefore());
   expect((await getClient().execute("SELECT name FROM sqlite_master WHERE name = 'skills'")).rows).toHaveLength(0);
+  const hashed = await hashPassword("password-123");
   for (const u of before) {
-    const input = { username: u.username, email: `${u.username}@example.test`, displayName: null, password: "password-123", role: u.role, dailyLimit: null, monthlyLimit: null, totalLimit: null, sendWelcome: false, includePassword: false };
-    u.id = (await createUser(system, input as Parameters<typeof createUser>[1])).id;
-    // The key row as the code of 0005 wrote it: today's createKey also writes columns that came later
-    // (api_keys.suspended_by, 0007), which this database does not have yet.
+    // The user and key rows as the code of 0005 wrote them: today's createUser and createKey also write
+    // columns that came later (api_keys.suspended_by, 0007; users.active_cc_profile_id, 0009), which
+    // this database does not have yet.
+    u.id = randomUUID().replaceAll("-", "");
+    const at = new Date().toISOString();
+    await getClient().execute({
+      sql: "INSERT INTO users (id, username, email, hashed_password, role, is_admin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      args: [u.id, u.username, `${u.username}@example.test`, hashed, u.role, u.role === "admin" ? 1 : 0, at, at],
+    });
     u.key = generateKey();
     await getClient().execute({
       sql: "INSERT INTO api_keys (id, user_id, label, prefix, key_hash, status, created_at) VALUES (?, ?, 'before the upgrade', ?, ?, 'active', ?)",
