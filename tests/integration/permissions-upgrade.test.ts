@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import path from "node:path";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createEndpointAs, createKeyAs, createUserAs } from "../support/admin";
 import { startApp, type App } from "../support/app";
 import { callAction, loginOrThrow } from "../support/http";
+import { migrationsUpTo } from "../support/migrations";
 import { startMockLlm, type MockLlm } from "../support/mock-llm";
 import { unique } from "../support/names";
 
@@ -30,25 +31,14 @@ const before: { username: string; role: string; id?: string; key?: string }[] = 
   { username: unique("old-admin"), role: "admin" },
 ];
 
-/** The migrations folder as it was before the whitelist: 0000–0005. */
-function migrationsBefore(): string {
-  const folder = path.join(dir, "drizzle-0005");
-  cpSync(path.resolve(__dirname, "../../drizzle"), folder, { recursive: true });
-  const journalFile = path.join(folder, "meta", "_journal.json");
-  const journal = JSON.parse(readFileSync(journalFile, "utf8")) as { entries: { idx: number; tag: string }[] };
-  for (const e of journal.entries.filter((e) => e.idx > 5)) rmSync(path.join(folder, `${e.tag}.sql`));
-  journal.entries = journal.entries.filter((e) => e.idx <= 5);
-  writeFileSync(journalFile, JSON.stringify(journal));
-  return folder;
-}
-
 beforeAll(async () => {
   const { runMigrations } = await import("@/db/migrate");
   const { closeDb, getClient } = await import("@/db");
   const { closeCache } = await import("@/lib/cache");
   const { hashPassword } = await import("@/lib/users/passwords");
   const { generateKey, hashKey, prefixOf } = await import("@/lib/keys/format");
-  await runMigrations(migrationsBefore());
+  // The migrations folder as it was before the whitelist: 0000–0005.
+  await runMigrations(migrationsUpTo(dir, 5));
   expect((await getClient().execute("SELECT name FROM sqlite_master WHERE name = 'skills'")).rows).toHaveLength(0);
   const hashed = await hashPassword("password-123");
   for (const u of before) {
