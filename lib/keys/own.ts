@@ -1,11 +1,13 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db";
-import { permissions, type KeyStatus } from "@/db/schema";
+import { permissions, type KeyStatus, type Role } from "@/db/schema";
 import type { Actor } from "@/lib/audit";
 import { listRoutingEndpoints } from "@/lib/endpoints";
 import { modelIds } from "@/lib/gateway/routing";
-import { noGrants, permitOf } from "@/lib/permissions/rules";
+import { CALL_TYPES, noGrants, permitOf } from "@/lib/permissions/rules";
+import { callableTemplates } from "@/lib/gateway/overlay";
+import { overlayTable } from "@/lib/templates";
 import { createKey, deleteKey, listKeys, renameKey, setKeyStatus, type KeyRow } from ".";
 
 // The signed-in user's own keys (the portal's /user/keys). Every function takes the user and scopes
@@ -13,7 +15,7 @@ import { createKey, deleteKey, listKeys, renameKey, setKeyStatus, type KeyRow } 
 // no longer exists."), never "forbidden", and nothing is changed. Audit and cache eviction are the
 // same as the admin's, in lib/keys.
 
-type Owner = Actor & { role: string };
+type Owner = Actor & { role: Role };
 
 export const ownKeys = (me: Owner): Promise<KeyRow[]> => listKeys(me.id);
 export const createOwnKey = (me: Owner, label: string) => createKey(me, me.id, label);
@@ -23,13 +25,18 @@ export const deleteOwnKey = (me: Owner, keyId: string) => deleteKey(me, keyId, m
 
 /**
  * The models the user's keys may call: the list GET /v1/models answers for them (the same routing
- * table, the same permit), read fresh rather than through the gateway's cached copy.
+ * table, templates and permit; a template's name replaces a model's), read fresh rather than through
+ * the gateway's cached copies.
  */
 export async function ownModels(me: Owner): Promise<string[]> {
   const rows = await getDb()
-    .select({ id: permissions.resourceId })
+    .select({ type: permissions.resourceType, id: permissions.resourceId })
     .from(permissions)
-    .where(and(eq(permissions.userId, me.id), eq(permissions.resourceType, "model_endpoint")));
-  const grants = { ...noGrants(), model_endpoint: rows.map((r) => r.id) };
-  return modelIds(await listRoutingEndpoints(), permitOf({ role: me.role, grants })).map((m) => m.id);
+    .where(and(eq(permissions.userId, me.id), inArray(permissions.resourceType, [...CALL_TYPES])));
+  const grants = noGrants();
+  for (const r of rows) grants[r.type as keyof typeof grants].push(r.id);
+  const [endpoints, table] = await Promise.all([listRoutingEndpoints(), overlayTable()]);
+  const templates = callableTemplates(table, endpoints, { userId: me.id, role: me.role, grants });
+  const names = new Set(templates);
+  return [...modelIds(endpoints, permitOf({ role: me.role, grants })).map((m) => m.id).filter((id) => !names.has(id)), ...templates];
 }

@@ -197,6 +197,9 @@ async function loadOverlays(): Promise<OverlayTable> {
 
 const overlays = versionedCopy("overlays", loadOverlays);
 
+/** The templates and profiles as the gateway routes by them, read fresh (for a page). */
+export const overlayTable = loadOverlays;
+
 /** The templates and profiles as the gateway routes by them: from memory, reloaded when the resources version moves. */
 export const routingOverlays = (version: string | undefined): Promise<OverlayTable> => overlays.get(version);
 

@@ -199,6 +199,9 @@ describe("an expert's own template", () => {
     const [sent] = await sentDuring(() => mine.oa.chat.completions.create({ model: "expert-tpl", messages: [{ role: "user", content: "Hi" }] }));
     expect(sent.body.messages[0]).toEqual({ role: "system", content: "Expert says." });
     expect((await mine.oa.models.list()).data.map((m) => m.id)).toContain("expert-tpl");
+    // The portal's "models your keys may call" is the same list.
+    const keysPage = await (await fetch(`${app.url}/user/keys`, { headers: { cookie: expert.session.cookie } })).text();
+    expect(keysPage).toContain("expert-tpl");
 
     const theirs = clients(subscriberKey);
     expect((await theirs.oa.models.list()).data.map((m) => m.id)).not.toContain("expert-tpl");
