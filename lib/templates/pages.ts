@@ -2,9 +2,10 @@ import "server-only";
 import { getClient } from "@/db";
 import type { Role } from "@/db/enums";
 import { grantsAllow } from "@/lib/permissions/rules";
+import { splitTarget } from "./rules";
 
-// Reads the template and CC profile pages need beside lib/templates: what a form may aim at, and the
-// counts the delete-user confirmation names for a page of users.
+// Reads the pages need beside lib/templates: what a form may aim at, the counts the delete-user
+// confirmation names for a page of users, and what an endpoint's deletion would break.
 
 /**
  * The `model@endpoint` pairs a user may aim a template or profile at (the form's suggestions): every
@@ -38,4 +39,16 @@ export async function ownedCountsOf(userIds: readonly string[]): Promise<Record<
     args: [JSON.stringify(userIds)],
   });
   return Object.fromEntries(r.rows.map((row) => [String(row.owner_id), { templates: Number(row.templates), profiles: Number(row.profiles) }]));
+}
+
+/** How many templates and CC profiles aim at each endpoint (its delete dialog says they will be broken). */
+export async function aimedAtCounts(): Promise<Map<string, number>> {
+  const [t, p] = await getClient().batch(["SELECT json_extract(config, '$.target') AS target FROM expert_templates", "SELECT json_extract(config, '$.toolModel') AS target FROM cc_profiles"], "read");
+  const counts = new Map<string, number>();
+  for (const row of [...t.rows, ...p.rows]) {
+    if (typeof row.target !== "string") continue;
+    const endpoint = splitTarget(row.target).endpoint;
+    counts.set(endpoint, (counts.get(endpoint) ?? 0) + 1);
+  }
+  return counts;
 }

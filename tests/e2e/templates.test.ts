@@ -113,7 +113,17 @@ for (const viewport of VIEWPORTS) {
       const goneId = await createEndpointAs(app, admin, { name: gone, baseUrl: "http://127.0.0.1:9/v1", models: ["m-gone"] });
       const broken = unique("tpl-broken");
       await act(admin, "/templates", "createTemplateAction", { name: broken, target: `m-gone@${gone}` });
-      await act(admin, "/endpoints", "deleteEndpointAction", { id: goneId });
+      // Its deletion, confirmed on /endpoints, says that the template aimed at it will be broken.
+      const endpoints = await open(viewport, "admin", admin, "/endpoints");
+      await endpoints.getByRole("button", { name: `Delete ${gone}`, exact: true }).click();
+      const confirmEndpoint = endpoints.getByRole("dialog");
+      expect((await confirmEndpoint.getByTestId("aimed-note").innerText()).replace(/\s+/g, " ")).toBe(
+        "1 template or CC profile aimed at it will be broken: calls to it are refused until it is pointed at another model.",
+      );
+      await expectNoSeriousAxeViolations(endpoints, where("endpoint delete with a template aimed at it"));
+      await confirmEndpoint.getByRole("button", { name: "Delete endpoint" }).click();
+      await expect.poll(async () => (await app.db.execute({ sql: "SELECT id FROM model_endpoints WHERE id = ?", args: [goneId] })).rows.length).toBe(0);
+      await endpoints.close();
       const page = await open(viewport, "admin", admin, "/templates");
       await withScreenshot(page, where("admin templates"), async () => {
         expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Expert templates");

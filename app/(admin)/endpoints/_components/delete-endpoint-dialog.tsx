@@ -3,7 +3,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { plural } from "@/lib/format";
 import { deleteEndpointAction } from "../actions";
 
-export function DeleteEndpointDialog({ endpoint, onClose }: { endpoint: { id: string; name: string; grants: number }; onClose: () => void }) {
+export function DeleteEndpointDialog({ endpoint, onClose }: { endpoint: { id: string; name: string; grants: number; aimed: number }; onClose: () => void }) {
   return (
     <ConfirmDialog
       open
@@ -29,6 +29,12 @@ export function DeleteEndpointDialog({ endpoint, onClose }: { endpoint: { id: st
           <>No user holds a permission grant on this endpoint.</>
         )}
       </p>
+      {endpoint.aimed > 0 && (
+        <p data-testid="aimed-note">
+          <strong>{plural(endpoint.aimed, "template or CC profile", "templates and CC profiles")}</strong> aimed at it will be broken: calls to{" "}
+          {endpoint.aimed === 1 ? "it are" : "them are"} refused until {endpoint.aimed === 1 ? "it is" : "they are"} pointed at another model.
+        </p>
+      )}
     </ConfirmDialog>
   );
 }

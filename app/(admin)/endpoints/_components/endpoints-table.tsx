@@ -6,8 +6,8 @@ import { EndpointRowActions } from "./endpoint-row-actions";
 const eur = (n: number) => "€" + n.toLocaleString("en-US", { maximumFractionDigits: 6 });
 const SHOWN_MODELS = 4;
 
-/** An endpoint as the page shows it: with how many permission grants name it. */
-export type EndpointWithGrants = EndpointRow & { grants: number };
+/** An endpoint as the page shows it: with how many permission grants name it, and how many templates and CC profiles aim at it. */
+export type EndpointWithGrants = EndpointRow & { grants: number; aimed: number };
 
 export function EndpointsTable({ rows }: { rows: EndpointWithGrants[] }) {
   return (
