@@ -35,7 +35,9 @@ for i = 1, #res, 2 do
     redis.call('DEL', KEYS[1])
     return {'rebuild', epoch}
   end
-  reserved = reserved + tonumber(string.sub(v, 1, sep - 1))
+  -- An admission tried again (its first reply lost to a timeout) does not count against itself: its
+  -- reservation, if the first try made one, is replaced below.
+  if res[i] ~= ARGV[2] then reserved = reserved + tonumber(string.sub(v, 1, sep - 1)) end
 end
 local have = {}
 local counters = redis.call('HGETALL', KEYS[1])

@@ -35,6 +35,9 @@ type BudgetRedis = Redis & {
   budgetRenew(...args: (string | number)[]): Promise<string>;
 };
 
+/** ioredis's error for a command that got no answer within commandTimeout (lib/cache/valkey). */
+const isCommandTimeout = (e: unknown) => (e as Error)?.message === "Command timed out";
+
 /** When a window began, in ms (0 = since ever), as the scripts compare it with the counters' build time. */
 const startMs = (w: BudgetWindow) => (w.start === null ? 0 : Date.parse(w.start));
 const windowArgs = (windows: BudgetWindow[]) => windows.flatMap((w) => [w.id, startMs(w)]);
@@ -72,24 +75,35 @@ export class ValkeyBudgetStore implements BudgetStore {
       // Counters that missed a settlement are dropped before anyone is admitted against them.
       for (const userId of [...this.dirty]) await this.forget(userId);
       const giveUp = Date.now() + ADMIT_PATIENCE_MS;
+      let retried = false;
       for (;;) {
         const now = Date.now();
-        const reply = await this.redis.budgetAdmit(
-          this.key("bgt", ask.userId),
-          this.key("bgr", ask.userId),
-          this.epochKey,
-          now,
-          ask.reserve ? ask.requestId : "",
-          ask.inputBound,
-          ask.n,
-          ask.wantedCap,
-          ask.minCap,
-          leaseEnd(now),
-          this.candidate(),
-          RESTART_GRACE_MS,
-          ask.windows.length,
-          ...ask.windows.flatMap((w) => [w.id, w.limit ?? -1, startMs(w)]),
-        );
+        const reply = await this.redis
+          .budgetAdmit(
+            this.key("bgt", ask.userId),
+            this.key("bgr", ask.userId),
+            this.epochKey,
+            now,
+            ask.reserve ? ask.requestId : "",
+            ask.inputBound,
+            ask.n,
+            ask.wantedCap,
+            ask.minCap,
+            leaseEnd(now),
+            this.candidate(),
+            RESTART_GRACE_MS,
+            ask.windows.length,
+            ...ask.windows.flatMap((w) => [w.id, w.limit ?? -1, startMs(w)]),
+          )
+          .catch((e: unknown) => {
+            // A Valkey too busy to answer within its command timeout (seen on a loaded machine) gets one
+            // more try within the patience before the call is told to come back: the script is safe to
+            // run twice for one request id (its own reservation does not count against it).
+            if (retried || !isCommandTimeout(e) || Date.now() > giveUp) throw e;
+            retried = true;
+            return undefined;
+          });
+        if (reply === undefined) continue;
         const [status, epoch] = reply as [string, string];
         this.sawEpoch(epoch);
         if (status === "rebuild") {

@@ -8,6 +8,7 @@ import type { UsageRow } from "@/lib/usage";
 import { budgetTerms } from "../support/budget-terms";
 import { suiteModules } from "../support/domain";
 import { unique } from "../support/names";
+import { startValkey } from "../support/valkey";
 
 /**
  * The budget store against a real SQLite file, on valkey-server (kind "valkey": every test file has the
@@ -124,6 +125,46 @@ export function budgetStoreSuite(kind: "valkey" | "sqlite") {
       expect(first).toMatchObject({ ok: true, cap: 200 }); // (500 − 100) / 2
       const second = await store.admit(ask(userId, windows, { inputBound: 10, wantedCap: 1_000, minCap: 1 }));
       expect(second).toMatchObject({ ok: false, reason: "budget", window: { kind: "total", limit: 500 } });
+    });
+
+    it.runIf(kind === "valkey")("admits a request tried again (its first reply lost to a timeout) as the first time: its own reservation does not count against it, and it holds one", async () => {
+      const userId = unique("retry");
+      const windows = m.budgets.budgetWindows(terms({ totalLimit: 500 }), new Date());
+      const store = m.budgets.budgetStore();
+      const a = ask(userId, windows, { inputBound: 100, wantedCap: 1_000 });
+      expect(await store.admit(a)).toMatchObject({ ok: true, cap: 400 });
+      expect(await store.admit(a)).toMatchObject({ ok: true, cap: 400, reserved: 0 });
+      expect(await valkey().hlen(`${prefix}bgr:{${userId}}`)).toBe(1);
+      // Any other request still counts it: nothing is left.
+      expect(await store.admit(ask(userId, windows, { inputBound: 100, wantedCap: 1_000 }))).toMatchObject({ ok: false, reason: "budget", reserved: 500 });
+    });
+
+    it.runIf(kind === "valkey")("tries an admission that timed out once more within its patience, instead of answering unavailable", async () => {
+      // A valkey-server of its own: frozen (SIGSTOP) past the command timeout, then thawed.
+      const { ValkeyBudgetStore } = await import("@/lib/budgets/valkey-store");
+      const { Redis } = await import("ioredis");
+      const server = await startValkey();
+      const redis = new Redis(server.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500 });
+      const store = new ValkeyBudgetStore(redis, "timeout-retry:");
+      try {
+        await new Promise((r) => redis.once("ready", r));
+        await store.start();
+        await new Promise((r) => setTimeout(r, 800)); // a new Valkey's grace (restart_grace) has passed
+        const userId = unique("timeout");
+        const windows = m.budgets.budgetWindows(terms({ totalLimit: 500 }), new Date());
+        expect(await store.admit(ask(userId, windows))).toMatchObject({ ok: true, cap: 100 }); // 110 reserved
+        server.process.kill("SIGSTOP");
+        const pending = store.admit(ask(userId, windows, { inputBound: 100, wantedCap: 1_000 }));
+        await new Promise((r) => setTimeout(r, 650)); // the first try has timed out (500 ms)
+        server.process.kill("SIGCONT");
+        // Admitted as if asked once: 500 − 110 reserved − 100 input.
+        expect(await pending).toMatchObject({ ok: true, cap: 290, reserved: 110 });
+      } finally {
+        server.process.kill("SIGCONT");
+        await store.close();
+        redis.disconnect();
+        await server.stop();
+      }
     });
 
     it("counts from the ledger when the counters are new: earlier rows, a changed budget type, a new window", async () => {
