@@ -105,12 +105,10 @@ async function endpointList(): Promise<Endpoints> {
 
 // ---------------------------------------------------------------- reads
 
-type Filter = { all: true } | { ownerId: string } | { ids: string[] };
-
-async function listOf(k: Kind, filter: Filter): Promise<(TemplateView | ProfileView)[]> {
+/** The records a scope manages: every one for an admin, an owner's own. */
+async function listOf(k: Kind, scope: Scope): Promise<(TemplateView | ProfileView)[]> {
   const { table, type } = KINDS[k];
-  const where = "all" in filter ? "1" : "ownerId" in filter ? "r.owner_id = ?" : "r.id IN (SELECT value FROM json_each(?))";
-  const args = "all" in filter ? [] : "ownerId" in filter ? [filter.ownerId] : [JSON.stringify(filter.ids)];
+  const [where, args] = scope.admin ? ["1", []] : ["r.owner_id = ?", [scope.ownerId]];
   const [rows, endpoints] = await Promise.all([
     getClient().execute({
       sql: `SELECT r.*, (SELECT count(*) FROM permissions p WHERE p.resource_type = '${type}' AND p.resource_id = r.id) AS grant_count
@@ -143,8 +141,9 @@ function viewOf(k: Kind, r: Row, owners: Map<string, Exclude<Owner, null | "miss
 }
 
 /** Every template (admin pages), or an owner's own (the portal). */
-export const listTemplates = (scope: Scope) => listOf("template", scope.admin ? { all: true } : { ownerId: scope.ownerId }) as Promise<TemplateView[]>;
-export const listProfiles = (scope: Scope) => listOf("profile", scope.admin ? { all: true } : { ownerId: scope.ownerId }) as Promise<ProfileView[]>;
+export const listTemplates = (scope: Scope) => listOf("template", scope) as Promise<TemplateView[]>;
+export const listProfiles = (scope: Scope) => listOf("profile", scope) as Promise<ProfileView[]>;
+const ALL: Scope = { admin: true };
 
 /** The grants of a user on templates and profiles, read fresh (the pages). */
 async function grantsOf(userId: string): Promise<CallGrants> {
@@ -158,7 +157,7 @@ async function grantsOf(userId: string): Promise<CallGrants> {
 export async function assignedTemplates(user: { id: string; role: Role }): Promise<TemplateView[]> {
   if (!mayUseTemplates(user.role)) return [];
   const caller: Caller = { userId: user.id, role: user.role, grants: await grantsOf(user.id) };
-  const all = (await listOf("template", { all: true })) as TemplateView[];
+  const all = (await listOf("template", ALL)) as TemplateView[];
   return all.filter((t) => t.ownerId !== user.id && holdsTemplate(caller, t));
 }
 
@@ -166,7 +165,7 @@ export async function assignedTemplates(user: { id: string; role: Role }): Promi
 export async function usableProfiles(user: { id: string; role: Role }): Promise<ProfileView[]> {
   if (!mayOwn(user.role)) return [];
   const caller: Caller = { userId: user.id, role: user.role, grants: await grantsOf(user.id) };
-  const all = (await listOf("profile", { all: true })) as ProfileView[];
+  const all = (await listOf("profile", ALL)) as ProfileView[];
   return all.filter((p) => holdsProfile(caller, p));
 }
 
@@ -355,7 +354,7 @@ const FILES = { template: { kind: TEMPLATE_EXPORT_KIND, schema: TemplateFile }, 
 
 /** The scope's records as a file that import reads back (an admin's: every record; owners are not carried). */
 export async function exportRecords(k: Kind, scope: Scope) {
-  const list = await listOf(k, scope.admin ? { all: true } : { ownerId: scope.ownerId });
+  const list = await listOf(k, scope);
   const items = list
     .filter((r) => r.config !== null)
     .map((r) => ({ name: r.name, description: r.description, ...(k === "template" ? { costFactor: (r as TemplateView).costFactor } : {}), active: r.active, config: r.config }));
