@@ -66,13 +66,22 @@ function TargetField({ label, name, value, targets, errors, hint }: { label: str
 
 const NAME_HINT = "Letters, digits, . _ - (no spaces or @): clients call it like a model. Unique across all owners.";
 
+/** What templates and profiles share: the name they are called by, the mode, the description. */
+function CommonFields({ item, mode, errors }: { item?: { name: string; description: string }; mode?: Mode; errors: Errors }) {
+  return (
+    <>
+      <Field label="Name" name="name" required autoComplete="off" spellCheck={false} defaultValue={item?.name} hint={NAME_HINT} errors={errors?.name} />
+      <ModeSelect value={mode} errors={errors?.mode} hint="Native needs no mode grant" />
+      <TextArea label="Description" name="description" rows={2} mono={false} className="sm:col-span-2" defaultValue={item?.description} hint="Optional, at most 500 characters" errors={errors?.description} />
+    </>
+  );
+}
+
 export function TemplateFields({ item, targets, errors }: { item?: TemplateView; targets: string[]; errors: Errors }) {
   const c = item?.config ?? undefined;
   return (
     <>
-      <Field label="Name" name="name" required autoComplete="off" spellCheck={false} defaultValue={item?.name} hint={NAME_HINT} errors={errors?.name} />
-      <ModeSelect value={c?.mode} errors={errors?.mode} hint="Native needs no mode grant" />
-      <TextArea label="Description" name="description" rows={2} mono={false} className="sm:col-span-2" defaultValue={item?.description} hint="Optional, at most 500 characters" errors={errors?.description} />
+      <CommonFields item={item} mode={c?.mode} errors={errors} />
       <TargetField
         label="Target"
         name="target"
@@ -96,9 +105,7 @@ export function ProfileFields({ item, targets, errors }: { item?: ProfileView; t
   const c = item?.config ?? undefined;
   return (
     <>
-      <Field label="Name" name="name" required autoComplete="off" spellCheck={false} defaultValue={item?.name} hint={NAME_HINT} errors={errors?.name} />
-      <ModeSelect value={c?.mode} errors={errors?.mode} hint="Native needs no mode grant" />
-      <TextArea label="Description" name="description" rows={2} mono={false} className="sm:col-span-2" defaultValue={item?.description} hint="Optional, at most 500 characters" errors={errors?.description} />
+      <CommonFields item={item} mode={c?.mode} errors={errors} />
       <TargetField
         label="Tool model"
         name="toolModel"

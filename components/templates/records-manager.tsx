@@ -5,7 +5,7 @@ import { ActionForm, type FormAction } from "@/components/forms";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClass } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { Dialog, DialogFooter } from "@/components/ui/dialog";
+import { Dialog, DialogActions, DialogFooter } from "@/components/ui/dialog";
 import { FieldFrame, FormMessage, controlClass } from "@/components/ui/field";
 import { Cell, EmptyRow, Row, Table, TableBody, TableHead, Th } from "@/components/ui/table";
 import { plural } from "@/lib/format";
@@ -189,18 +189,6 @@ function Fields({ kind, item, targets, errors }: { kind: RecordKind; item?: Item
   );
 }
 
-function Actions({ onCancel, pending, label }: { onCancel: () => void; pending: boolean; label: string }) {
-  return (
-    <DialogFooter className="sm:col-span-2">
-      <Button variant="secondary" onClick={onCancel}>
-        Cancel
-      </Button>
-      <Button type="submit" pending={pending}>
-        {pending ? "Saving…" : label}
-      </Button>
-    </DialogFooter>
-  );
-}
 
 /** The action, answering with the name it was sent (the toast names the record; the action answers its id). */
 const named = <T,>(action: FormAction<T>): FormAction<T & { name: string }> =>
@@ -247,7 +235,7 @@ function CreateRecordForm({ kind, action, targets, close }: { kind: RecordKind; 
       <div className="sm:col-span-2">
         <FormMessage state={state?.ok ? undefined : state} />
       </div>
-      <Actions onCancel={close} pending={pending} label={`Create ${w.one}`} />
+      <DialogActions className="sm:col-span-2" onCancel={close} pending={pending} label={`Create ${w.one}`} />
     </ActionForm>
   );
 }
@@ -278,7 +266,7 @@ function EditRecordDialog({ kind, item, action, targets, onClose }: { kind: Reco
         <div className="sm:col-span-2">
           <FormMessage state={state?.ok ? undefined : state} />
         </div>
-        <Actions onCancel={onClose} pending={pending} label="Save" />
+        <DialogActions className="sm:col-span-2" onCancel={onClose} pending={pending} label="Save" />
       </ActionForm>
     </Dialog>
   );

@@ -2,6 +2,7 @@
 import * as D from "@radix-ui/react-dialog";
 import { useRef } from "react";
 import { cn } from "@/lib/cn";
+import { Button } from "./button";
 import { MAIN_HEADING_ID } from "./focus";
 
 // The first control a dialog focuses on opening: one marked data-autofocus (a confirmation's Cancel, an
@@ -91,5 +92,19 @@ export function DialogFooter({ children, className }: { children: React.ReactNod
     <div className={cn("sticky bottom-0 -mx-4 mt-4 flex flex-wrap items-center justify-end gap-2 border-t border-line bg-surface px-4 py-3 sm:-mx-6 sm:px-6", className)}>
       {children}
     </div>
+  );
+}
+
+/** A form dialog's footer: Cancel, and the submit button saying "Saving…" while the action runs. */
+export function DialogActions({ onCancel, pending, label, className }: { onCancel: () => void; pending: boolean; label: string; className?: string }) {
+  return (
+    <DialogFooter className={className}>
+      <Button variant="secondary" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type="submit" pending={pending}>
+        {pending ? "Saving…" : label}
+      </Button>
+    </DialogFooter>
   );
 }

@@ -2,10 +2,9 @@
 import { useActionState } from "react";
 import { toast } from "sonner";
 import { ActionForm } from "@/components/forms";
-import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CreateDialog } from "@/components/ui/create-dialog";
-import { Dialog, DialogFooter } from "@/components/ui/dialog";
+import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Field, FormMessage } from "@/components/ui/field";
 import { TextArea } from "@/components/ui/textarea";
 import type { CatalogRow } from "@/lib/catalog";
@@ -41,18 +40,6 @@ function EntryFields({ kind, entry, errors }: { kind: CatalogKind; entry?: Catal
   );
 }
 
-function Actions({ onCancel, pending, label }: { onCancel: () => void; pending: boolean; label: string }) {
-  return (
-    <DialogFooter>
-      <Button variant="secondary" onClick={onCancel}>
-        Cancel
-      </Button>
-      <Button type="submit" pending={pending}>
-        {pending ? "Saving…" : label}
-      </Button>
-    </DialogFooter>
-  );
-}
 
 export function CreateCatalogDialog({ kind }: { kind: CatalogKind }) {
   return (
@@ -69,7 +56,7 @@ function CreateCatalogForm({ kind, done, close }: { kind: CatalogKind; done: (me
     <ActionForm action={action} state={state} onSuccess={({ data }) => data && done(`${Label(kind)} ${data.name} added.`)} className="flex flex-col gap-4">
       <EntryFields kind={kind} errors={errors} />
       <FormMessage state={state?.ok ? undefined : state} />
-      <Actions onCancel={close} pending={pending} label={`Add ${label(kind)}`} />
+      <DialogActions onCancel={close} pending={pending} label={`Add ${label(kind)}`} />
     </ActionForm>
   );
 }
@@ -102,7 +89,7 @@ export function EditCatalogDialog({ kind, entry, onClose }: { kind: CatalogKind;
           Agents that ask for the old name must switch to the new one.
         </p>
         <FormMessage state={state?.ok ? undefined : state} />
-        <Actions onCancel={onClose} pending={pending} label="Save" />
+        <DialogActions onCancel={onClose} pending={pending} label="Save" />
       </ActionForm>
     </Dialog>
   );

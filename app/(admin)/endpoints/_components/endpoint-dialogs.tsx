@@ -2,9 +2,8 @@
 import { useActionState, useState } from "react";
 import { toast } from "sonner";
 import { ActionForm } from "@/components/forms";
-import { Button } from "@/components/ui/button";
 import { CreateDialog } from "@/components/ui/create-dialog";
-import { Dialog, DialogFooter } from "@/components/ui/dialog";
+import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Field, FieldError, FormMessage, Select } from "@/components/ui/field";
 import { TextArea } from "@/components/ui/textarea";
 import { API_STYLES, OUTPUT_CAP_FIELDS, type ApiStyle } from "@/db/enums";
@@ -132,18 +131,6 @@ function EndpointFields({ endpoint, errors, note }: { endpoint?: EndpointRow; er
   );
 }
 
-function Actions({ onCancel, pending, label }: { onCancel: () => void; pending: boolean; label: string }) {
-  return (
-    <DialogFooter className="sm:col-span-2">
-      <Button variant="secondary" onClick={onCancel}>
-        Cancel
-      </Button>
-      <Button type="submit" pending={pending}>
-        {pending ? "Saving…" : label}
-      </Button>
-    </DialogFooter>
-  );
-}
 
 const FORM_GRID = "grid grid-cols-1 gap-4 sm:grid-cols-2";
 
@@ -180,7 +167,7 @@ function CreateEndpointForm({ done, close }: { done: (message: string) => void; 
       <div className="sm:col-span-2">
         <FormMessage state={state?.ok ? undefined : state} />
       </div>
-      <Actions onCancel={close} pending={pending} label="Add endpoint" />
+      <DialogActions className="sm:col-span-2" onCancel={close} pending={pending} label="Add endpoint" />
     </ActionForm>
   );
 }
@@ -205,7 +192,7 @@ export function EditEndpointDialog({ endpoint, onClose }: { endpoint: EndpointWi
         <div className="sm:col-span-2">
           <FormMessage state={state?.ok ? undefined : state} />
         </div>
-        <Actions onCancel={onClose} pending={pending} label="Save" />
+        <DialogActions className="sm:col-span-2" onCancel={onClose} pending={pending} label="Save" />
       </ActionForm>
     </Dialog>
   );
