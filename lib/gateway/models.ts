@@ -4,8 +4,8 @@ import type { GatewayDeps } from "./call";
 import { errorResponse, GatewayError, type ApiStyle } from "./errors";
 import type { GatewayRequest } from "./request";
 import { modelIds } from "./routing";
-import { callableTemplates, TEMPLATE_OWNER } from "./overlay";
-import { NO_OVERLAYS } from "@/lib/templates/rules";
+import { callableIds } from "./overlay";
+import { routingAt } from "./resolve";
 
 /**
  * GET /v1/models: the models this key may call, in the client's shape (Anthropic's when the client
@@ -16,10 +16,8 @@ export async function runModels(deps: Pick<GatewayDeps, "keyCaller" | "endpoints
   try {
     const { auth, resourcesVersion } = await authenticate(request.headers, deps.keyCaller);
     // Exactly what the caller may call: the models, then the templates (a template's name wins over a model's).
-    const [endpoints, table] = await Promise.all([deps.endpoints(resourcesVersion), deps.overlays ? deps.overlays(resourcesVersion) : NO_OVERLAYS]);
-    const templates = callableTemplates(table, endpoints, auth).map((name) => ({ id: name, owner: TEMPLATE_OWNER }));
-    const names = new Set(templates.map((t) => t.id));
-    const ids = [...modelIds(endpoints, permitOf(auth)).filter((m) => !names.has(m.id)), ...templates];
+    const [endpoints, table] = await routingAt(deps, resourcesVersion);
+    const ids = callableIds(table, endpoints, auth);
     if (style === "anthropic") {
       const data = ids.map((m) => ({ type: "model", id: m.id, display_name: m.id, created_at: "1970-01-01T00:00:00Z" }));
       return Response.json({ data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });

@@ -1,7 +1,7 @@
 import type { ApiStyle, OutputCapField, Role } from "@/db/enums";
 import { applyOutputCap } from "@/lib/budgets/bounds";
 import type { RoutingEndpoint } from "@/lib/endpoints";
-import type { CallGrants, Mode } from "@/lib/permissions/rules";
+import { permitOf, type CallGrants, type Mode } from "@/lib/permissions/rules";
 import {
   holdsProfile,
   holdsTemplate,
@@ -18,7 +18,7 @@ import {
 } from "@/lib/templates/rules";
 import { GatewayError } from "./errors";
 import type { Json } from "./request";
-import type { Target } from "./routing";
+import { modelIds, type Target } from "./routing";
 
 // Expert templates and CC profiles in a call (issue 16). The resolve step asks routeOverlay() whether
 // the requested name is a template the caller may use (or, on /v1/messages, a `claude-*` model taken
@@ -162,4 +162,14 @@ export function callableTemplates(table: OverlayTable, endpoints: readonly Routi
     }
   }
   return names.sort();
+}
+
+/**
+ * Everything a caller can name as `model` (GET /v1/models and the portal's list): the models its grants
+ * allow, then the templates it can call, whose names replace a model's of the same name.
+ */
+export function callableIds(table: OverlayTable, endpoints: readonly RoutingEndpoint[], c: CallerOf): { id: string; owner: string }[] {
+  const templates = callableTemplates(table, endpoints, c);
+  const names = new Set(templates);
+  return [...modelIds(endpoints, permitOf(c)).filter((m) => !names.has(m.id)), ...templates.map((id) => ({ id, owner: TEMPLATE_OWNER }))];
 }

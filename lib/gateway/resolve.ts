@@ -6,6 +6,10 @@ import { GatewayError, type ApiStyle } from "./errors";
 import { routeOverlay, templateRefusal, type Routed } from "./overlay";
 import { resolveModel, type Target } from "./routing";
 
+/** The routing table and the templates and profiles, as of a resources version (none without the overlays dep). */
+export const routingAt = (deps: Pick<GatewayDeps, "endpoints" | "overlays">, version: string | undefined) =>
+  Promise.all([deps.endpoints(version), deps.overlays ? deps.overlays(version) : NO_OVERLAYS]);
+
 /**
  * The resolve step of a call (and of count_tokens): a template the caller may use, or a `claude-*`
  * model taken over by their active CC profile, goes where it says (its own checks, no model endpoint
@@ -19,7 +23,7 @@ export async function resolveCall(
   style: ApiStyle,
   requested: string,
 ): Promise<{ target: Target; routed?: Routed }> {
-  const [endpoints, table] = await Promise.all([deps.endpoints(version), deps.overlays ? deps.overlays(version) : NO_OVERLAYS]);
+  const [endpoints, table] = await routingAt(deps, version);
   const routed = routeOverlay(table, endpoints, caller, style, requested);
   if (routed) return { target: routed.target, routed };
   try {

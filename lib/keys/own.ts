@@ -1,12 +1,9 @@
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
-import { getDb } from "@/db";
-import { permissions, type KeyStatus, type Role } from "@/db/schema";
+import type { KeyStatus, Role } from "@/db/schema";
 import type { Actor } from "@/lib/audit";
 import { listRoutingEndpoints } from "@/lib/endpoints";
-import { modelIds } from "@/lib/gateway/routing";
-import { CALL_TYPES, noGrants, permitOf } from "@/lib/permissions/rules";
-import { callableTemplates } from "@/lib/gateway/overlay";
+import { callGrantsOf } from "@/lib/permissions";
+import { callableIds } from "@/lib/gateway/overlay";
 import { overlayTable } from "@/lib/templates";
 import { createKey, deleteKey, listKeys, renameKey, setKeyStatus, type KeyRow } from ".";
 
@@ -29,14 +26,6 @@ export const deleteOwnKey = (me: Owner, keyId: string) => deleteKey(me, keyId, m
  * the gateway's cached copies.
  */
 export async function ownModels(me: Owner): Promise<string[]> {
-  const rows = await getDb()
-    .select({ type: permissions.resourceType, id: permissions.resourceId })
-    .from(permissions)
-    .where(and(eq(permissions.userId, me.id), inArray(permissions.resourceType, [...CALL_TYPES])));
-  const grants = noGrants();
-  for (const r of rows) grants[r.type as keyof typeof grants].push(r.id);
-  const [endpoints, table] = await Promise.all([listRoutingEndpoints(), overlayTable()]);
-  const templates = callableTemplates(table, endpoints, { userId: me.id, role: me.role, grants });
-  const names = new Set(templates);
-  return [...modelIds(endpoints, permitOf({ role: me.role, grants })).map((m) => m.id).filter((id) => !names.has(id)), ...templates];
+  const [grants, endpoints, table] = await Promise.all([callGrantsOf(me.id), listRoutingEndpoints(), overlayTable()]);
+  return callableIds(table, endpoints, { userId: me.id, role: me.role, grants }).map((m) => m.id);
 }

@@ -5,7 +5,7 @@ import type { Actor } from "@/lib/audit";
 import { evictCallers, evictUsers, resourcesChanged } from "@/lib/callers";
 import { DomainError } from "@/lib/errors";
 import { nowIso } from "@/lib/time";
-import { MODES, parseEndpointGrant, RESOURCE_LABELS, type ResourceType } from "./rules";
+import { CALL_TYPES, MODES, noGrants, parseEndpointGrant, RESOURCE_LABELS, type CallGrants, type ResourceType } from "./rules";
 
 // The permissions whitelist (SPEC §2): grants per user, checked by the gateway (the model endpoint,
 // mode, template and profile grants travel in the key's cached record, dropped here on every change)
@@ -395,4 +395,12 @@ export async function ownersChanged(userIds: readonly string[]) {
     args: [JSON.stringify(userIds)],
   });
   if (r.rows.length) await resourcesChanged();
+}
+
+/** A user's grants of the types a call is checked against, read fresh (pages; the gateway reads them with the key's record). */
+export async function callGrantsOf(userId: string): Promise<CallGrants> {
+  const r = await getClient().execute({ sql: "SELECT resource_type, resource_id FROM permissions WHERE user_id = ? AND resource_type IN (SELECT value FROM json_each(?))", args: [userId, JSON.stringify(CALL_TYPES)] });
+  const grants = noGrants();
+  for (const row of r.rows) grants[row.resource_type as keyof CallGrants].push(String(row.resource_id));
+  return grants;
 }

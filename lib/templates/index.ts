@@ -7,10 +7,8 @@ import { auditInsert, type Actor } from "@/lib/audit";
 import { evictCallers, evictUsers, resourcesChanged, versionedCopy } from "@/lib/callers";
 import { DomainError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { grantHolders, ownersChanged, recordGrantRemoval } from "@/lib/permissions";
-
-export { ownersChanged };
-import { grantsAllow, noGrants, type CallGrants } from "@/lib/permissions/rules";
+import { callGrantsOf, grantHolders, recordGrantRemoval } from "@/lib/permissions";
+import { grantsAllow } from "@/lib/permissions/rules";
 import { nowIso } from "@/lib/time";
 import {
   CcProfileConfig,
@@ -145,18 +143,10 @@ export const listTemplates = (scope: Scope) => listOf("template", scope) as Prom
 export const listProfiles = (scope: Scope) => listOf("profile", scope) as Promise<ProfileView[]>;
 const ALL: Scope = { admin: true };
 
-/** The grants of a user on templates and profiles, read fresh (the pages). */
-async function grantsOf(userId: string): Promise<CallGrants> {
-  const r = await getClient().execute({ sql: "SELECT resource_type, resource_id FROM permissions WHERE user_id = ? AND resource_type IN ('expert_template', 'cc_profile', 'moe_mode', 'model_endpoint')", args: [userId] });
-  const g = noGrants();
-  for (const row of r.rows) g[row.resource_type as keyof CallGrants].push(String(row.resource_id));
-  return g;
-}
-
 /** The templates a user may call and does not own (the portal's "assigned" list); none for a `user`. */
 export async function assignedTemplates(user: { id: string; role: Role }): Promise<TemplateView[]> {
   if (!mayUseTemplates(user.role)) return [];
-  const caller: Caller = { userId: user.id, role: user.role, grants: await grantsOf(user.id) };
+  const caller: Caller = { userId: user.id, role: user.role, grants: await callGrantsOf(user.id) };
   const all = (await listOf("template", ALL)) as TemplateView[];
   return all.filter((t) => t.ownerId !== user.id && holdsTemplate(caller, t));
 }
@@ -164,7 +154,7 @@ export async function assignedTemplates(user: { id: string; role: Role }): Promi
 /** The CC profiles a user may make active: their own, those granted to them; every one for an admin. */
 export async function usableProfiles(user: { id: string; role: Role }): Promise<ProfileView[]> {
   if (!mayOwn(user.role)) return [];
-  const caller: Caller = { userId: user.id, role: user.role, grants: await grantsOf(user.id) };
+  const caller: Caller = { userId: user.id, role: user.role, grants: await callGrantsOf(user.id) };
   const all = (await listOf("profile", ALL)) as ProfileView[];
   return all.filter((p) => holdsProfile(caller, p));
 }

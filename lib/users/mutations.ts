@@ -10,7 +10,8 @@ import { evictCallers, evictUsers, keyHashesOf, resourcesChanged } from "@/lib/c
 import { DomainError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { endImpersonationsInvolving } from "@/lib/impersonation";
-import { ownedDeletion, ownersChanged } from "@/lib/templates";
+import { ownersChanged } from "@/lib/permissions";
+import { ownedDeletion } from "@/lib/templates";
 import { nowIso } from "@/lib/time";
 import { hashPassword } from "./passwords";
 import { requireUserRow, userTarget } from "./rows";
